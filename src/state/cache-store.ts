@@ -1,0 +1,154 @@
+import { BTree } from './btree.js';
+import { BTreeRangeIterator } from './btree-iterator.js';
+import {
+  assertBytes,
+  BaseIterator,
+  type CacheStore,
+  checkRange,
+  compareBytes,
+  copyBytes,
+  EmptyIterator,
+  isEmptyRange,
+  type KVEntry,
+  type KVIterator,
+  type KVStore,
+  type Order,
+} from './kv-store.js';
+
+/** Marks a buffered delete in the overlay. */
+const TOMBSTONE = null;
+type Buffered = Uint8Array | typeof TOMBSTONE;
+
+/**
+ * A write-buffer overlay on a parent {@link KVStore} (Cosmos SDK `cachekv`). Its own sorted map holds sets
+ * and tombstones; reads consult it first, then the parent; iteration merges both in byte order with the
+ * overlay winning and tombstones masking. Creating one is O(1) whatever the parent's size, and branches
+ * nest: `branch()` of a branch overlays the branch.
+ *
+ * `write()` applies the overlay to the parent in ascending key order (deterministic) and empties it;
+ * `discard()` just empties it.
+ */
+export class BranchStore implements CacheStore {
+  private overlay: BTree<Uint8Array, Buffered>;
+
+  constructor(private readonly parent: KVStore) {
+    this.overlay = new BTree<Uint8Array, Buffered>(undefined, compareBytes);
+  }
+
+  /** Number of buffered writes (sets plus deletes) not yet applied to the parent. */
+  get pendingWrites(): number {
+    return this.overlay.size;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    assertBytes(key, 'key');
+    const buffered = this.overlay.get(key);
+    if (buffered !== undefined) return buffered === TOMBSTONE ? undefined : buffered;
+    return this.parent.get(key);
+  }
+
+  has(key: Uint8Array): boolean {
+    assertBytes(key, 'key');
+    const buffered = this.overlay.get(key);
+    if (buffered !== undefined) return buffered !== TOMBSTONE;
+    return this.parent.has(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    assertBytes(key, 'key');
+    assertBytes(value, 'value');
+    this.overlay.set(copyBytes(key), copyBytes(value));
+  }
+
+  delete(key: Uint8Array): void {
+    assertBytes(key, 'key');
+    this.overlay.set(copyBytes(key), TOMBSTONE);
+  }
+
+  iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {
+    checkRange(start, end, order);
+    if (isEmptyRange(start, end)) return new EmptyIterator();
+    // An empty overlay adds nothing: hand out the parent's iterator directly (no merge cost per step).
+    if (this.overlay.size === 0) return this.parent.iterator(start, end, order);
+    return new MergeIterator(
+      this.parent.iterator(start, end, order),
+      new BTreeRangeIterator(this.overlay, start, end, order),
+      order,
+    );
+  }
+
+  branch(): CacheStore {
+    return new BranchStore(this);
+  }
+
+  write(): void {
+    // Swap the overlay out first so a failing parent write cannot leave entries applied twice on retry.
+    const overlay = this.overlay;
+    this.overlay = new BTree<Uint8Array, Buffered>(undefined, compareBytes);
+    overlay.forEachPair((key, value) => {
+      if (value === TOMBSTONE) this.parent.delete(key);
+      else this.parent.set(key, value);
+    });
+  }
+
+  discard(): void {
+    this.overlay = new BTree<Uint8Array, Buffered>(undefined, compareBytes);
+  }
+
+  /** The buffered writes in ascending key order; `undefined` values are deletes. For commit hashing. */
+  *pending(): IterableIterator<readonly [Uint8Array, Uint8Array | undefined]> {
+    for (const [key, value] of this.overlay.entries()) yield [key, value === TOMBSTONE ? undefined : value];
+  }
+}
+
+/**
+ * Merges a parent iterator with an overlay walk. Both sides are ordered the same way; on equal keys the
+ * overlay wins, and overlay tombstones hide parent entries.
+ */
+class MergeIterator extends BaseIterator {
+  private parentNext: KVEntry | undefined;
+  private overlayNext: [Uint8Array, Buffered] | undefined;
+  private readonly sign: number;
+
+  constructor(
+    private readonly parentIter: KVIterator,
+    private readonly overlayIter: BTreeRangeIterator<Buffered>,
+    order: Order,
+  ) {
+    super();
+    this.sign = order === 'ascending' ? 1 : -1;
+    this.parentNext = this.pullParent();
+    this.overlayNext = overlayIter.step();
+  }
+
+  private pullParent(): KVEntry | undefined {
+    const r = this.parentIter.next();
+    return r.done === true ? undefined : r.value;
+  }
+
+  protected fetch(): KVEntry | undefined {
+    for (;;) {
+      const p = this.parentNext;
+      const o = this.overlayNext;
+      if (o === undefined) {
+        if (p === undefined) return undefined;
+        this.parentNext = this.pullParent();
+        return p;
+      }
+      const cmp = p === undefined ? 1 : compareBytes(p[0], o[0]) * this.sign;
+      if (cmp < 0) {
+        this.parentNext = this.pullParent();
+        return p;
+      }
+      // The overlay entry comes first or shadows an equal parent key.
+      if (cmp === 0) this.parentNext = this.pullParent();
+      this.overlayNext = this.overlayIter.step();
+      if (o[1] !== TOMBSTONE) return [o[0], o[1]];
+    }
+  }
+
+  override close(): void {
+    super.close();
+    this.parentIter.close();
+  }
+}

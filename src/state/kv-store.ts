@@ -1,0 +1,134 @@
+import { StateError } from './errors.js';
+
+/** Iteration direction; byte order of keys. */
+export type Order = 'ascending' | 'descending';
+
+/** One key/value pair as yielded by iterators. Both arrays are owned by the store: do not mutate them. */
+export type KVEntry = readonly [key: Uint8Array, value: Uint8Array];
+
+/**
+ * A lazily advancing iterator over a key range. It is an `IterableIterator`, so `for…of` and spreading work;
+ * `close()` releases it early (idempotent; `next()` afterwards reports done).
+ *
+ * Iterators re-seek after the last key they returned on every `next()`, so writes made while iterating never
+ * corrupt them; whether such writes are observed is unspecified (as in CosmWasm, ABI §1.4).
+ */
+export interface KVIterator extends IterableIterator<KVEntry> {
+  /** Stops the iteration; further `next()` calls return `{ done: true }`. */
+  close(): void;
+}
+
+/**
+ * The synchronous, ordered key/value store every layer builds on (style §3.4; CosmWasm `Storage` semantics).
+ *
+ * Ownership: `set` copies its key and value, so callers may pass views into wasm memory and reuse them.
+ * Arrays returned by `get` and by iterators are NOT copied: treat them as read-only (the Cosmos SDK's
+ * KVStore contract says the same). This keeps reads allocation-free on the hot path.
+ */
+export interface KVStore {
+  /** The value under `key`, or `undefined` when absent. An empty array is a present, empty value. */
+  get(key: Uint8Array): Uint8Array | undefined;
+  /** Whether `key` is present. */
+  has(key: Uint8Array): boolean;
+  /** Stores a copy of `value` under a copy of `key`. */
+  set(key: Uint8Array, value: Uint8Array): void;
+  /** Removes `key`; removing an absent key is a no-op. */
+  delete(key: Uint8Array): void;
+  /**
+   * Iterates keys in `[start, end)` in raw byte order (`undefined` bounds are open). `start >= end` gives an
+   * empty range whatever the order.
+   */
+  iterator(start?: Uint8Array, end?: Uint8Array, order?: Order): KVIterator;
+  /** A write-buffer overlay on this store; O(1) to create and nestable to any depth. */
+  branch(): CacheStore;
+}
+
+/** A branch of a {@link KVStore}: reads see its own writes; nothing reaches the parent until `write()`. */
+export interface CacheStore extends KVStore {
+  /** Applies the buffered writes to the parent in key order, then empties the buffer (the branch stays usable). */
+  write(): void;
+  /** Drops the buffered writes (the branch stays usable and reads through to the parent again). */
+  discard(): void;
+}
+
+/** Lexicographic byte comparison: negative if `a < b`, 0 if equal, positive if `a > b`. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** Throws a TypeError unless `value` is a Uint8Array (Buffer included). */
+export function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`${what} expected Uint8Array, got ${value === null ? 'null' : typeof value}`);
+  }
+}
+
+/** A private copy of `bytes`, detached from any larger buffer the caller may reuse. */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
+/** Validates iterator arguments shared by every implementation. */
+export function checkRange(start: Uint8Array | undefined, end: Uint8Array | undefined, order: Order): void {
+  if (start !== undefined) assertBytes(start, 'iterator start');
+  if (end !== undefined) assertBytes(end, 'iterator end');
+  if (order !== 'ascending' && order !== 'descending') {
+    throw new StateError(
+      'INVALID_ARGUMENT',
+      `iterator order must be 'ascending' or 'descending', got ${String(order)}`,
+    );
+  }
+}
+
+/** True when the range `[start, end)` is empty by its bounds alone. */
+export function isEmptyRange(start: Uint8Array | undefined, end: Uint8Array | undefined): boolean {
+  return start !== undefined && end !== undefined && compareBytes(start, end) >= 0;
+}
+
+/**
+ * Base for iterators that produce one entry at a time from a `fetch` step; supplies the iterator protocol and
+ * `close()`. Subclasses implement `fetch()` returning the next entry or `undefined` at the end.
+ */
+export abstract class BaseIterator implements KVIterator {
+  private done = false;
+
+  /** Produces the next entry, or `undefined` when exhausted. Called at most once after it returns undefined. */
+  protected abstract fetch(): KVEntry | undefined;
+
+  next(): IteratorResult<KVEntry> {
+    if (this.done) return { done: true, value: undefined };
+    const entry = this.fetch();
+    if (entry === undefined) {
+      this.done = true;
+      return { done: true, value: undefined };
+    }
+    return { done: false, value: entry };
+  }
+
+  return(): IteratorResult<KVEntry> {
+    this.close();
+    return { done: true, value: undefined };
+  }
+
+  close(): void {
+    this.done = true;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/** An iterator over nothing. */
+export class EmptyIterator extends BaseIterator {
+  protected fetch(): undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import fc from 'fast-check';
+
+import { MemoryStore, prefixEnd,PrefixStore } from '../../src/state/index.js';
+import { hex, range } from './model.js';
+
+const byteArb = fc.constantFrom(0x00, 0x01, 0xfe, 0xff);
+const bytesArb = (max: number) => fc.array(byteArb, { maxLength: max }).map((a) => Uint8Array.from(a));
+
+describe('prefixEnd', () => {
+  it('increments the last byte below 0xff and truncates, or is unbounded for all-0xff', () => {
+    assert.deepEqual(prefixEnd(Uint8Array.of(0x03, 0x10)), Uint8Array.of(0x03, 0x11));
+    assert.deepEqual(prefixEnd(Uint8Array.of(0x03, 0xff, 0xff)), Uint8Array.of(0x04));
+    assert.equal(prefixEnd(Uint8Array.of(0xff, 0xff)), undefined);
+    assert.equal(prefixEnd(new Uint8Array()), undefined);
+  });
+});
+
+describe('PrefixStore vs model (fast-check)', () => {
+  it('sees exactly the prefixed keys, stripped, in both directions and any range', () => {
+    fc.assert(
+      fc.property(
+        bytesArb(2),
+        fc.array(fc.tuple(bytesArb(4), bytesArb(2)), { maxLength: 40 }),
+        fc.array(fc.tuple(bytesArb(2), fc.option(bytesArb(2), { nil: undefined })), { maxLength: 20 }),
+        fc.option(bytesArb(2), { nil: undefined }),
+        fc.option(bytesArb(2), { nil: undefined }),
+        fc.constantFrom('ascending' as const, 'descending' as const),
+        (prefix, rows, ops, start, end, order) => {
+          const parent = new MemoryStore(rows);
+          const store = new PrefixStore(parent, prefix);
+          for (const [k, v] of ops) {
+            if (v === undefined) store.delete(k);
+            else store.set(k, v);
+          }
+          const p = hex(prefix);
+          const model = new Map<string, string>();
+          for (const [k, v] of parent.iterator()) {
+            const hk = hex(k);
+            if (hk.startsWith(p)) model.set(hk.slice(p.length), hex(v));
+          }
+          const got = [...store.iterator(start, end, order)].map(([k, v]) => [hex(k), hex(v)]);
+          assert.deepEqual(got, range(model, start, end, order));
+          for (const [k] of ops)
+            assert.equal(store.get(k) === undefined ? undefined : hex(store.get(k)!), model.get(hex(k)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes through a branch only on write()', () => {
+    const parent = new MemoryStore();
+    const store = new PrefixStore(parent, Uint8Array.of(3, 7));
+    const b = store.branch();
+    b.set(Uint8Array.of(1), Uint8Array.of(2));
+    assert.equal(parent.size, 0);
+    b.write();
+    assert.deepEqual(
+      [...parent.iterator()].map(([k]) => hex(k)),
+      ['030701'],
+    );
+  });
+});
