@@ -1,0 +1,71 @@
+/**
+ * Secret's address API: bech32 with a fixed prefix (`secret`), error texts as the Rust `bech32` crate displays
+ * them, because contracts see these strings (spec §3.5).
+ */
+import { bech32 } from '@scure/base';
+
+import type { AddressFlavor, Api, BackendResult } from './backend.js';
+import { NO_GAS } from './backend.js';
+
+/** Default human-readable part on Secret Network. */
+export const SECRET_BECH32_PREFIX = 'secret';
+
+const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+/** bech32 (BIP-173) string length limit enforced by the Rust crate Secret uses. */
+const BECH32_MAX_LENGTH = 90;
+
+/** Decodes bech32 to `{ prefix, data }` or returns the Rust-crate error display. */
+export function decodeBech32(address: string): { prefix: string; data: Uint8Array } | { error: string } {
+  if (address.length < 8 || address.length > BECH32_MAX_LENGTH) return { error: 'invalid length' };
+  const lower = address.toLowerCase();
+  if (lower !== address && address.toUpperCase() !== address)
+    return { error: 'mixed-case strings not allowed' };
+  const sep = lower.lastIndexOf('1');
+  if (sep === -1) return { error: 'missing human-readable separator, "1"' };
+  if (sep === 0 || lower.length - sep - 1 < 6) return { error: 'invalid length' };
+  for (let i = 0; i < sep; i++) {
+    const c = lower.charCodeAt(i);
+    if (c < 33 || c > 126) return { error: `invalid character (code=${c})` };
+  }
+  for (let i = sep + 1; i < lower.length; i++) {
+    if (!CHARSET.includes(lower.charAt(i)))
+      return { error: `invalid character (code=${lower.charCodeAt(i)})` };
+  }
+  let decoded: { prefix: string; words: number[] };
+  try {
+    decoded = bech32.decode(lower as `${string}1${string}`, BECH32_MAX_LENGTH);
+  } catch {
+    return { error: 'invalid checksum' };
+  }
+  const bytes = bech32.fromWordsUnsafe(decoded.words);
+  if (bytes === undefined) return { error: 'invalid padding' };
+  return { prefix: decoded.prefix, data: Uint8Array.from(bytes) };
+}
+
+/** Encodes bytes of any length as bech32 with `prefix` (no 90-character limit, like Secret's humanize). */
+export function encodeBech32(prefix: string, data: Uint8Array): string {
+  return bech32.encode(prefix, bech32.toWords(data), false);
+}
+
+/**
+ * The real address API: bech32 with one prefix. Gas is 0 here because the runtime charges Secret's flat 8,192 per
+ * address operation itself (GasConfig); a chain embedding with other pricing can wrap this.
+ */
+export class Bech32Api implements Api {
+  constructor(readonly prefix: string = SECRET_BECH32_PREFIX) {}
+
+  canonicalizeAddress(human: string, _flavor: AddressFlavor): BackendResult<Uint8Array> {
+    const decoded = decodeBech32(human);
+    if ('error' in decoded) return { userError: decoded.error, gas: NO_GAS };
+    if (decoded.prefix !== this.prefix)
+      return { userError: `wrong address prefix: "${decoded.prefix}"`, gas: NO_GAS };
+    return { ok: decoded.data, gas: NO_GAS };
+  }
+
+  humanizeAddress(canonical: Uint8Array, flavor: AddressFlavor): BackendResult<string> {
+    if (canonical.length === 0) {
+      return { userError: flavor === 'v1' ? 'Input is empty' : 'canonical address is empty', gas: NO_GAS };
+    }
+    return { ok: encodeBech32(this.prefix, canonical), gas: NO_GAS };
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Per-instance, per-call mutable state shared by the host imports: gas, read-only flag, query depth, debug sink,
+ * backend and access to the guest's memory and allocator. Mirrors CosmWasm packages/vm/src/environment.rs.
+ */
+import type { ApiVersion, Backend, GasInfo } from './backend.js';
+import { CommunicationError, ENCLAVE_ERROR, OutOfGasError, VmError } from './errors.js';
+import type { GasConfig } from './gas.js';
+import { MAX_GUEST_CALL_DEPTH } from './limits.js';
+import { writeRegion } from './memory.js';
+
+/** The guest exports the host needs. */
+export interface GuestHandles {
+  readonly memory: WebAssembly.Memory;
+  readonly allocate: (size: number) => number;
+  readonly deallocate: (ptr: number) => void;
+  /** The instrumented i64 gas counter; absent when metering is off (then the host keeps the counter). */
+  readonly gasRemaining?: WebAssembly.Global | undefined;
+}
+
+/** What varies from call to call. */
+export interface CallContext {
+  readonly backend: Backend;
+  /** Queries are read-only: db_write/db_remove fail with WriteAccessDenied. */
+  readonly readonly: boolean;
+  /** Depth this call runs at (top level = 1). */
+  readonly queryDepth: number;
+  readonly gasLimit: bigint;
+  /** Receives debug/debug_print output; `undefined` = debug output discarded. */
+  readonly debug?: ((message: string) => void) | undefined;
+}
+
+/** Mutable runtime state behind the imports of one instance. */
+export class Environment {
+  private guest: GuestHandles | undefined;
+  private ctx: CallContext | undefined;
+  /** Host-side counter used when the module is not instrumented. */
+  private softRemaining = 0n;
+  /** Gas charged via `GasInfo.externallyUsed` this call. */
+  externallyUsed = 0n;
+  /** db_write pseudo-gas charged this call (Secret refunds it after handle). */
+  writePseudoGas = 0n;
+  /** Guest calls currently on the stack (entry point = 1). */
+  callDepth = 0;
+  /** Set when the host (not the instrumentation) found the budget exhausted. */
+  hostOutOfGas = false;
+
+  constructor(
+    readonly apiVersion: ApiVersion,
+    readonly gasConfig: GasConfig,
+  ) {}
+
+  /** Attaches the instance this environment serves (once, right after instantiation). */
+  bind(guest: GuestHandles): void {
+    this.guest = guest;
+  }
+
+  /** Resets per-call state and sets the gas budget. */
+  startCall(ctx: CallContext): void {
+    this.ctx = ctx;
+    this.externallyUsed = 0n;
+    this.writePseudoGas = 0n;
+    this.callDepth = 0;
+    this.hostOutOfGas = false;
+    this.setGasRemaining(ctx.gasLimit);
+  }
+
+  /** Drops references to the call's backend so nothing outlives the call. */
+  endCall(): void {
+    this.ctx = undefined;
+  }
+
+  get call(): CallContext {
+    if (this.ctx === undefined) throw new VmError('Backend', 'no call in progress');
+    return this.ctx;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.handles.memory;
+  }
+
+  private get handles(): GuestHandles {
+    if (this.guest === undefined) throw new VmError('Instantiation', 'environment not bound to an instance');
+    return this.guest;
+  }
+
+  /** Whether gas lives in the instrumented global. */
+  get metered(): boolean {
+    return this.handles.gasRemaining !== undefined;
+  }
+
+  gasRemaining(): bigint {
+    const g = this.handles.gasRemaining;
+    return g === undefined ? this.softRemaining : BigInt.asUintN(64, g.value as bigint);
+  }
+
+  setGasRemaining(value: bigint): void {
+    const g = this.handles.gasRemaining;
+    if (g === undefined) this.softRemaining = value;
+    else g.value = BigInt.asIntN(64, value);
+  }
+
+  /** Gas consumed so far this call (wasm units), including externally used gas. */
+  gasUsed(): bigint {
+    const used = this.call.gasLimit - this.gasRemaining();
+    return used < 0n ? 0n : used;
+  }
+
+  /** Charges `amount`; if it does not fit, the budget drops to 0 and the call aborts with OutOfGasError. */
+  charge(amount: bigint): void {
+    if (amount === 0n) return;
+    const remaining = this.gasRemaining();
+    if (amount > remaining) {
+      this.setGasRemaining(0n);
+      this.hostOutOfGas = true;
+      throw new OutOfGasError(this.call.gasLimit);
+    }
+    this.setGasRemaining(remaining - amount);
+  }
+
+  /** CosmWasm `process_gas_info`: externally used gas also comes off the wasm budget. */
+  processGasInfo(info: GasInfo): void {
+    this.externallyUsed += info.externallyUsed;
+    this.charge(info.cost + info.externallyUsed);
+  }
+
+  /** Runs a guest function under the re-entrancy guard. */
+  callGuest<T>(fn: () => T): T {
+    if (this.callDepth >= MAX_GUEST_CALL_DEPTH) {
+      throw new VmError('Runtime', ENCLAVE_ERROR.failedFunctionCall, {
+        detail: 'Maximum call depth exceeded.',
+      });
+    }
+    this.callDepth++;
+    try {
+      return fn();
+    } finally {
+      this.callDepth--;
+    }
+  }
+
+  /** Calls the guest's `allocate(size)`; a zero pointer is a contract bug ("failed to allocate memory"). */
+  allocate(size: number): number {
+    const { allocate } = this.handles;
+    const ptr = this.callGuest(() => allocate(size)) >>> 0;
+    if (ptr === 0) {
+      throw new CommunicationError(
+        ENCLAVE_ERROR.memoryAllocationError,
+        { length: size },
+        {
+          detail: 'Got a zero Wasm address',
+        },
+      );
+    }
+    return ptr;
+  }
+
+  /** Calls the guest's `deallocate(ptr)`. */
+  deallocate(ptr: number): void {
+    const { deallocate } = this.handles;
+    this.callGuest(() => deallocate(ptr));
+  }
+
+  /** Allocates a Region in the guest, copies `data` into it and returns the Region pointer. */
+  writeToContract(data: Uint8Array): number {
+    const ptr = this.allocate(data.length);
+    writeRegion(this.memory, ptr, data);
+    return ptr;
+  }
+
+  /** Sends a debug message to the sink, if any. */
+  debug(message: string): void {
+    this.ctx?.debug?.(message);
+  }
+}

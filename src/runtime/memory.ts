@@ -1,0 +1,135 @@
+/**
+ * Region I/O over a contract's linear memory. Mirrors CosmWasm packages/vm/src/memory.rs (`validate_region`,
+ * `read_region`, `write_region`). Rules: every access is bounds-checked against the *current* buffer; no buffer or
+ * view is kept across a call into the guest (`memory.grow` detaches it); little-endian DataView reads; UTF-8 is
+ * decoded fatally.
+ */
+import { CommunicationError, ENCLAVE_ERROR } from './errors.js';
+
+/** Size of the `{offset, capacity, length}` Region struct (three little-endian u32). */
+export const REGION_SIZE = 12;
+
+/** A decoded Region struct. */
+export interface Region {
+  readonly offset: number;
+  readonly capacity: number;
+  readonly length: number;
+}
+
+const U32_MAX = 0xffff_ffff;
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lossyUtf8 = new TextDecoder('utf-8');
+
+/** Reads and validates the Region struct at `ptr`. Failures are "failed to read memory" with the CosmWasm reason. */
+export function readRegionStruct(memory: WebAssembly.Memory, ptr: number): Region {
+  const p = ptr >>> 0;
+  const buffer = memory.buffer;
+  if (p === 0 || p + REGION_SIZE > buffer.byteLength) {
+    throw new CommunicationError(
+      ENCLAVE_ERROR.memoryReadError,
+      { offset: p },
+      {
+        detail: `The Wasm memory address ${p} provided by the contract could not be dereferenced: Could not dereference this pointer to a Region`,
+      },
+    );
+  }
+  const view = new DataView(buffer, p, REGION_SIZE);
+  const region = {
+    offset: view.getUint32(0, true),
+    capacity: view.getUint32(4, true),
+    length: view.getUint32(8, true),
+  };
+  validateRegion(region, buffer.byteLength);
+  return region;
+}
+
+/** CosmWasm `validate_region` plus the data-in-memory check. */
+function validateRegion(r: Region, memoryBytes: number): void {
+  const fail = (detail: string): never => {
+    throw new CommunicationError(
+      ENCLAVE_ERROR.memoryReadError,
+      { offset: r.offset, length: r.length },
+      {
+        detail: `Got an invalid region: ${detail}`,
+      },
+    );
+  };
+  if (r.offset === 0) fail('Got a zero Wasm address in the offset');
+  if (r.length > r.capacity)
+    fail(`Region length exceeds capacity. Length ${r.length}, capacity ${r.capacity}`);
+  if (r.capacity > U32_MAX - r.offset)
+    fail(`Region exceeds address space. Offset ${r.offset}, capacity ${r.capacity}`);
+  if (r.offset + r.capacity > memoryBytes) {
+    fail(
+      `Tried to access memory of region ${JSON.stringify(r)} in wasm memory of size ${memoryBytes} bytes. This typically happens when the given Region pointer does not point to a proper Region struct.`,
+    );
+  }
+}
+
+/**
+ * Copies the bytes of the Region at `ptr` out of guest memory. A length above `maxLength` is refused
+ * ("Region length too big") before anything is copied.
+ */
+export function readRegion(memory: WebAssembly.Memory, ptr: number, maxLength: number): Uint8Array {
+  const r = readRegionStruct(memory, ptr);
+  if (r.length > maxLength) {
+    throw new CommunicationError(
+      ENCLAVE_ERROR.memoryReadError,
+      { offset: r.offset, length: r.length, maxLength },
+      {
+        detail: `Region length too big. Got ${r.length}, limit ${maxLength}`,
+      },
+    );
+  }
+  // Copy: the guest may overwrite or grow memory after we return.
+  return new Uint8Array(memory.buffer, r.offset, r.length).slice();
+}
+
+/** Reads a Region and decodes it as strict UTF-8; invalid UTF-8 returns `undefined` so imports can report it. */
+export function readRegionUtf8(
+  memory: WebAssembly.Memory,
+  ptr: number,
+  maxLength: number,
+): string | undefined {
+  return decodeUtf8(readRegion(memory, ptr, maxLength));
+}
+
+/** Strict UTF-8 decode: `undefined` on invalid input, never U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return fatalUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lossy UTF-8 decode, only for debug output (CosmWasm `debug` passes messages lossily). */
+export function decodeUtf8Lossy(bytes: Uint8Array): string {
+  return lossyUtf8.decode(bytes);
+}
+
+/** Writes `data` into the Region at `ptr` (capacity must suffice) and sets its length. */
+export function writeRegion(memory: WebAssembly.Memory, ptr: number, data: Uint8Array): void {
+  let r: Region;
+  try {
+    r = readRegionStruct(memory, ptr);
+  } catch (e) {
+    const detail = e instanceof CommunicationError ? e.detail : undefined;
+    throw new CommunicationError(ENCLAVE_ERROR.memoryWriteError, { offset: ptr >>> 0 }, { cause: e, detail });
+  }
+  if (data.length > r.capacity) {
+    throw new CommunicationError(
+      ENCLAVE_ERROR.memoryWriteError,
+      { offset: r.offset, length: data.length },
+      {
+        detail: `Region too small. Got ${r.capacity}, required ${data.length}`,
+      },
+    );
+  }
+  const buffer = memory.buffer;
+  new Uint8Array(buffer, r.offset, data.length).set(data);
+  new DataView(buffer, (ptr >>> 0) + 8, 4).setUint32(0, data.length, true);
+}
+
+/** UTF-8 encoder shared by the runtime (sizes always come from encoded bytes, never `string.length`). */
+export const utf8 = new TextEncoder();
