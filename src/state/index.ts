@@ -1,8 +1,19 @@
 // Public surface of the state layer ('secret-compute/state'), exported by name.
 export { BranchStore } from './cache-store.js';
+export {
+  decodeEncryptedValue,
+  encodeEncryptedKey,
+  encodeEncryptedValue,
+  encryptedKeyLength,
+  EncryptedStore,
+  type EncryptedStoreOptions,
+  type EncryptedValueParts,
+  stateSalt,
+  type StateSaltParts,
+} from './encrypted-store.js';
 export { OutOfGasError, StateError, type StateErrorCode } from './errors.js';
 export { BasicGasMeter, type GasMeter, InfiniteGasMeter, MAX_GAS } from './gas-meter.js';
-export { GAS_DESCRIPTORS, GasKVStore,KV_GAS_CONFIG, type KVGasConfig } from './gas-store.js';
+export { GAS_DESCRIPTORS, GasKVStore, KV_GAS_CONFIG, type KVGasConfig } from './gas-store.js';
 export {
   type CacheStore,
   compareBytes,
@@ -12,4 +23,4 @@ export {
   type Order,
 } from './kv-store.js';
 export { MemoryStore } from './memory-store.js';
-export { prefixEnd,PrefixStore } from './prefix-store.js';
+export { prefixEnd, PrefixStore } from './prefix-store.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import { MemoryStore, prefixEnd,PrefixStore } from '../../src/state/index.js';
+import { MemoryStore, prefixEnd, PrefixStore } from '../../src/state/index.js';
 import { hex, range } from './model.js';
 
 const byteArb = fc.constantFrom(0x00, 0x01, 0xfe, 0xff);

@@ -1,0 +1,25 @@
+/** Named constants of the state layer, each with where its number comes from. */
+
+/** Secret `ENCRYPTED_KEY_MAGIC_BYTES` (enclave shared/crypto consts.rs): prefix of every new-format state key. */
+export const ENCRYPTED_KEY_MAGIC = new TextEncoder().encode('secret');
+
+/** Secret `CONSENSUS_SEED_VERSION` (consts.rs), a u16 in every new-format state key. */
+export const CONSENSUS_SEED_VERSION = 2;
+
+/** Secret `STATE_ENCRYPTION_VERSION` (consts.rs), a u32 in every new-format state key. */
+export const STATE_ENCRYPTION_VERSION = 3;
+
+/** Salt length of an `EncryptedValue`: BE64(block time ns) ‖ BE64(height) ‖ BE64(counter) (spec §2.9). */
+export const STATE_SALT_LENGTH = 24;
+
+/** Seed id implied when an encrypted value carries no seed-id suffix (spec §2.9: "missing suffix means 2"). */
+export const DEFAULT_STATE_SEED_ID = 2;
+
+/** AES-SIV tag length (RFC 5297): every encrypted key/value is 16 bytes longer than its plaintext. */
+export const SIV_TAG_LENGTH = 16;
+
+/**
+ * LMDB's maximum key size as compiled into the `lmdb` package (its docs: "keys up to 1978 bytes"). Longer keys are
+ * refused when written to the working state, so a commit can never fail half-way on one.
+ */
+export const LMDB_MAX_KEY_SIZE = 1978;

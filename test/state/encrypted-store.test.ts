@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { describe, it } from 'node:test';
+
+import { aessiv } from '@noble/ciphers/aes.js';
+
+import {
+  decodeEncryptedValue,
+  EncryptedStore,
+  type EncryptedStoreOptions,
+  type KVStore,
+  MemoryStore,
+  PrefixStore,
+  stateSalt,
+} from '../../src/state/index.js';
+
+const enc = new TextEncoder();
+const fill = (b: number) => new Uint8Array(32).fill(b);
+const SALT = stateSalt({ timeNanos: 1_700_000_000_123_456_789n, height: 42n, counter: 3n });
+
+function contract(
+  backing: KVStore,
+  keyByte: number,
+  extra: Partial<EncryptedStoreOptions> = {},
+): EncryptedStore {
+  return new EncryptedStore(backing, {
+    keyKey: fill(keyByte),
+    valueKey: fill(keyByte + 1),
+    salt: () => SALT,
+    ...extra,
+  });
+}
+
+const rawEntries = (s: KVStore) =>
+  [...s.iterator()].map(([k, v]) => [Buffer.from(k), Buffer.from(v)] as const);
+
+const isTampered = (e: unknown) =>
+  e instanceof Error && e.name === 'StateError' && (e as { code?: string }).code === 'TAMPERED';
+
+describe('stateSalt', () => {
+  it('is BE64(time ns) ‖ BE64(height) ‖ BE64(counter)', () => {
+    const be64 = (n: bigint) => n.toString(16).padStart(16, '0');
+    assert.equal(Buffer.from(SALT).toString('hex'), be64(1_700_000_000_123_456_789n) + be64(42n) + be64(3n));
+    assert.equal(Buffer.from(SALT).subarray(16).toString('hex'), '0000000000000003');
+    assert.throws(() => stateSalt({ timeNanos: -1n, height: 0n, counter: 0n }), {
+      name: 'StateError',
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+});
+
+describe('EncryptedStore layout (spec §2.9)', () => {
+  it('stores under bincode EncryptedKey{"secret", 2u16, 3u32, AES-SIV(K_key, key, AD=[])} — pinned bytes', () => {
+    const backing = new MemoryStore();
+    const store = contract(backing, 1);
+    store.set(enc.encode('count'), enc.encode('7'));
+    const [[dbKey, dbValue]] = rawEntries(backing) as [readonly [Buffer, Buffer]];
+    // Independent AES-SIV (noble) with zero AD strings.
+    const encKeyData = aessiv(fill(1)).encrypt(enc.encode('count'));
+    const header =
+      '0600000000000000' + Buffer.from('secret').toString('hex') + '0200' + '03000000' + '1500000000000000';
+    assert.equal(dbKey.toString('hex'), header + Buffer.from(encKeyData).toString('hex'));
+    // Pinned whole key as a literal (regression against silent format or cipher drift).
+    assert.equal(
+      dbKey.toString('hex'),
+      '0600000000000000736563726574020003000000150000000000000' +
+        '08612719cef252d5b033d3ec2501ce9af3d7b4b24f6',
+    );
+    assert.equal(dbKey.length, 28 + 16 + 5);
+    // Value: LE64(24) ‖ salt ‖ LE64(len) ‖ AES-SIV(K_val, v, AD=[enc_key_data, salt]).
+    const data = aessiv(fill(2), encKeyData, SALT).encrypt(enc.encode('7'));
+    assert.equal(
+      dbValue.toString('hex'),
+      '1800000000000000' +
+        Buffer.from(SALT).toString('hex') +
+        '1100000000000000' +
+        Buffer.from(data).toString('hex'),
+    );
+    assert.equal(store.dbKey(enc.encode('count')).length, dbKey.length);
+  });
+
+  it('appends a LE16 seed id when more than two seeds exist, and reads it back with the matching key', () => {
+    const backing = new MemoryStore();
+    const writer = contract(backing, 1, { writeSeedId: 3 });
+    writer.set(enc.encode('k'), enc.encode('v'));
+    const [[, raw]] = rawEntries(backing) as [readonly [Buffer, Buffer]];
+    assert.equal(raw.subarray(raw.length - 2).toString('hex'), '0300');
+    assert.equal(decodeEncryptedValue(raw).seedId, 3);
+    assert.deepEqual(writer.get(enc.encode('k')), enc.encode('v'));
+    // A node configured for seed 2 reads seed-3 values only through valueKeyForSeed.
+    assert.throws(() => contract(backing, 1).get(enc.encode('k')), isTampered);
+    const reader = contract(backing, 1, { valueKeyForSeed: (id) => (id === 3 ? fill(2) : undefined) });
+    assert.deepEqual(reader.get(enc.encode('k')), enc.encode('v'));
+  });
+
+  it('is deterministic: two nodes writing the same state produce identical bytes', () => {
+    const a = new MemoryStore();
+    const b = new MemoryStore();
+    for (const s of [contract(a, 5), contract(b, 5)]) {
+      s.set(enc.encode('x'), enc.encode('1'));
+      s.set(enc.encode('y'), new Uint8Array());
+    }
+    assert.deepEqual(rawEntries(a), rawEntries(b));
+  });
+});
+
+describe('EncryptedStore', () => {
+  it('round-trips get/has/set/delete by plaintext key, including empty values and keys', () => {
+    const store = contract(new MemoryStore(), 1);
+    assert.equal(store.get(enc.encode('a')), undefined);
+    store.set(enc.encode('a'), enc.encode('alpha'));
+    store.set(new Uint8Array(), new Uint8Array());
+    assert.deepEqual(store.get(enc.encode('a')), enc.encode('alpha'));
+    assert.deepEqual(store.get(new Uint8Array()), new Uint8Array());
+    assert.equal(store.has(enc.encode('a')), true);
+    store.delete(enc.encode('a'));
+    assert.equal(store.has(enc.encode('a')), false);
+    assert.equal(store.get(enc.encode('a')), undefined);
+  });
+
+  it('leaves no plaintext key or value bytes anywhere in the backing store', () => {
+    const backing = new MemoryStore();
+    const store = contract(backing, 9);
+    const secrets: [string, string][] = [
+      ['balance/secret1alicealicealicealice', 'ALICE-HAS-1000000000-uscrt-SECRET'],
+      ['viewing_key/bob-the-builder-0123', 'api_key_8f3b2c1d9e7a6f5b4c3d2e1f'],
+      ['config', '{"admin":"secret1adminadminadmin","paused":false}'],
+    ];
+    for (const [k, v] of secrets) store.set(enc.encode(k), enc.encode(v));
+    // Every DB key starts with the same public 28-byte header (its "secret" magic is not user data); scan the rest.
+    const header = Buffer.from(
+      '0600000000000000' + Buffer.from('secret').toString('hex') + '020003000000',
+      'hex',
+    );
+    const rows = rawEntries(backing);
+    for (const [k] of rows) assert.deepEqual(k.subarray(0, header.length), header);
+    const blob = Buffer.concat(rows.flatMap(([k, v]) => [k.subarray(header.length), v]));
+    for (const [k, v] of secrets) {
+      for (const text of [k, v]) {
+        const bytes = Buffer.from(text);
+        // No 6-byte window of any plaintext occurs in the raw store (a full match would be found too).
+        for (let i = 0; i + 6 <= bytes.length; i++) {
+          assert.equal(
+            blob.indexOf(bytes.subarray(i, i + 6)),
+            -1,
+            `plaintext window "${bytes.subarray(i, i + 6).toString()}" leaked`,
+          );
+        }
+      }
+    }
+    for (const [k, v] of secrets) assert.deepEqual(store.get(enc.encode(k)), enc.encode(v));
+  });
+
+  it('detects a flipped bit anywhere in a stored value with StateError TAMPERED', () => {
+    const backing = new MemoryStore();
+    const store = contract(backing, 1);
+    store.set(enc.encode('key'), enc.encode('a value worth protecting'));
+    const [[dbKey, raw]] = rawEntries(backing) as [readonly [Buffer, Buffer]];
+    for (let i = 0; i < raw.length; i++) {
+      const bad = Buffer.from(raw);
+      bad[i]! ^= 1 << (i % 8);
+      backing.set(dbKey, bad);
+      assert.throws(() => store.get(enc.encode('key')), isTampered, `flip at byte ${i} undetected`);
+    }
+    backing.set(dbKey, raw.subarray(0, raw.length - 1));
+    assert.throws(() => store.get(enc.encode('key')), isTampered);
+    backing.set(dbKey, raw);
+    assert.deepEqual(store.get(enc.encode('key')), enc.encode('a value worth protecting'));
+  });
+
+  it('detects a value copied to another key of the same contract, with the CryptoError as cause', () => {
+    const backing = new MemoryStore();
+    const store = contract(backing, 1);
+    store.set(enc.encode('rich'), enc.encode('1000000'));
+    store.set(enc.encode('poor'), enc.encode('1'));
+    backing.set(store.dbKey(enc.encode('poor')), backing.get(store.dbKey(enc.encode('rich')))!);
+    assert.throws(
+      () => store.get(enc.encode('poor')),
+      (e: unknown) =>
+        isTampered(e) &&
+        (e as Error).cause instanceof Error &&
+        ((e as Error).cause as Error).name === 'CryptoError',
+    );
+  });
+
+  it("detects a value copied from another contract's state under the same plaintext key", () => {
+    const root = new MemoryStore();
+    const a = contract(new PrefixStore(root, Uint8Array.of(0x03, 0xaa)), 1);
+    const b = contract(new PrefixStore(root, Uint8Array.of(0x03, 0xbb)), 11);
+    a.set(enc.encode('balance'), enc.encode('999'));
+    b.set(enc.encode('balance'), enc.encode('0'));
+    const rawA = new PrefixStore(root, Uint8Array.of(0x03, 0xaa)).get(a.dbKey(enc.encode('balance')))!;
+    new PrefixStore(root, Uint8Array.of(0x03, 0xbb)).set(b.dbKey(enc.encode('balance')), rawA);
+    assert.throws(() => b.get(enc.encode('balance')), isTampered);
+    // Different contracts map the same plaintext key to different DB keys.
+    assert.notDeepEqual(a.dbKey(enc.encode('balance')), b.dbKey(enc.encode('balance')));
+  });
+
+  it('read-only mode (queries) refuses writes and deletes but reads', () => {
+    const backing = new MemoryStore();
+    contract(backing, 1).set(enc.encode('k'), enc.encode('v'));
+    const ro = new EncryptedStore(backing, { keyKey: fill(1), valueKey: fill(2), readOnly: true });
+    assert.deepEqual(ro.get(enc.encode('k')), enc.encode('v'));
+    assert.throws(() => ro.set(enc.encode('k'), enc.encode('w')), { name: 'StateError', code: 'READ_ONLY' });
+    assert.throws(() => ro.delete(enc.encode('k')), { name: 'StateError', code: 'READ_ONLY' });
+    const cache = ro.branch();
+    cache.set(enc.encode('k'), enc.encode('w'));
+    assert.throws(() => cache.write(), { name: 'StateError', code: 'READ_ONLY' });
+    assert.deepEqual(ro.get(enc.encode('k')), enc.encode('v'));
+  });
+
+  it('refuses iteration with StateError UNSUPPORTED, and bad keys/salts/options with INVALID_ARGUMENT', () => {
+    const store = contract(new MemoryStore(), 1);
+    assert.throws(() => store.iterator(), { name: 'StateError', code: 'UNSUPPORTED' });
+    assert.throws(
+      () =>
+        new EncryptedStore(new MemoryStore(), {
+          keyKey: new Uint8Array(31),
+          valueKey: fill(1),
+          salt: () => SALT,
+        }),
+      {
+        name: 'StateError',
+        code: 'INVALID_ARGUMENT',
+      },
+    );
+    assert.throws(() => new EncryptedStore(new MemoryStore(), { keyKey: fill(1), valueKey: fill(1) }), {
+      name: 'StateError',
+      code: 'INVALID_ARGUMENT',
+    });
+    const badSalt = contract(new MemoryStore(), 1, { salt: () => new Uint8Array(23) });
+    assert.throws(() => badSalt.set(enc.encode('k'), enc.encode('v')), {
+      name: 'StateError',
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('branch(): plaintext write buffer (Secret KvCache) encrypted into the backing store on write()', () => {
+    const backing = new MemoryStore();
+    const store = contract(backing, 1);
+    const cache = store.branch();
+    cache.set(enc.encode('a'), enc.encode('1'));
+    assert.deepEqual(cache.get(enc.encode('a')), enc.encode('1'));
+    assert.equal(backing.size, 0);
+    cache.write();
+    assert.equal(backing.size, 1);
+    assert.deepEqual(store.get(enc.encode('a')), enc.encode('1'));
+  });
+});
