@@ -1,0 +1,110 @@
+/**
+ * Small byte helpers of the trusted side: hashing, HMAC, the HKDF flavour Secret uses for AES keys, and
+ * big-endian encodings. node:crypto for speed (one-shot OpenSSL calls).
+ */
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * HKDF salt of every Secret key derivation (`KDF_SALT`, cosmwasm/enclaves/shared/crypto/src/kdf.rs): the
+ * Bitcoin halving block hash, spec §2.1.
+ */
+export const KDF_SALT = Buffer.from(
+  '000000000000000000024bead8df69990852c202db0e0097c1a12ea637d7e96d',
+  'hex',
+);
+
+/** SHA-256 of the concatenation of `parts`. */
+export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+}
+
+/** HMAC-SHA256(key, concatenation of `parts`). */
+export function hmacSha256(key: Uint8Array, ...parts: readonly Uint8Array[]): Uint8Array {
+  const h = createHmac('sha256', key);
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+}
+
+/**
+ * `AESKey::derive_key_from_this(data)` (kdf.rs): HKDF-SHA256(salt = KDF_SALT, ikm = ikm ‖ data, info = info),
+ * 32 bytes. `info` defaults to empty (the AES-key flavour); seed-derived keys use info "seed".
+ */
+export function hkdfKey(ikm: readonly Uint8Array[], info: Uint8Array = new Uint8Array(0)): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', concat(...ikm), KDF_SALT, info, 32));
+}
+
+/** Concatenate byte arrays into a fresh Uint8Array. */
+export function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** Unsigned 64-bit big-endian encoding (`u64::to_be_bytes`). */
+export function be64(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt.asUintN(64, n), false);
+  return out;
+}
+
+/** Constant-time equality for secrets/MACs of equal length; false on length mismatch. */
+export function safeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Plain byte equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Does `bytes` start with `prefix` at `offset`? */
+export function startsWith(bytes: Uint8Array, prefix: Uint8Array, offset = 0): boolean {
+  if (bytes.length - offset < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[offset + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Lowercase hex. */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** Standard base64 (with padding), what serde/Go use for `Binary`/`[]byte`. */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Strict standard base64 decoding; `undefined` when `s` is not canonical base64. */
+export function fromBase64(s: string): Uint8Array | undefined {
+  if (!BASE64_RE.test(s)) return undefined;
+  return new Uint8Array(Buffer.from(s, 'base64'));
+}
+
+const UTF8 = new TextEncoder();
+const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 encode. */
+export function utf8(s: string): Uint8Array {
+  return UTF8.encode(s);
+}
+
+/** Strict UTF-8 decode; `undefined` on invalid UTF-8. */
+export function fromUtf8(b: Uint8Array): string | undefined {
+  try {
+    return UTF8_FATAL.decode(b);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * "Did the user really sign this input?" (spec §2.4; SecretNetwork shared/contract-engine/src/
+ * contract_validation.rs `verify_params`, `verify_callback_sig`, input_validation/*). Contract-originated calls
+ * carry an enclave-issued `callback_sig`; user calls carry the tx, its sign bytes and the signature, and the
+ * enclave checks the signature and that a signed message matches exactly what it was asked to run. Every failure
+ * is `FailedTxVerification` ("failed to verify transaction signature") without further detail, so nothing about
+ * the tx leaks through error text.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { ripemd160 } from '@noble/hashes/legacy.js';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+
+import type { Coin as ProtoCoin } from '../proto/cosmos/base/v1beta1/coin.js';
+import {
+  MsgClearAdmin,
+  MsgExecuteContract,
+  MsgInstantiateContract,
+  MsgMigrateContract,
+  MsgUpdateAdmin,
+} from '../proto/secret/compute/v1beta1/msg.js';
+import { bytesEqual, fromBase64, safeEqual, sha256, utf8 } from './bytes.js';
+import { EnclaveError } from './errors.js';
+import type { Coin, SigInfo } from './types.js';
+
+/** What the enclave was asked to run, to be found among the signed messages. Addresses in both forms. */
+export type ExpectedSignedMsg =
+  | {
+      readonly type: 'instantiate';
+      readonly msg: Uint8Array;
+      readonly funds: readonly Coin[];
+      readonly admin: string;
+    }
+  | {
+      readonly type: 'execute';
+      readonly contract: Address;
+      readonly msg: Uint8Array;
+      readonly funds: readonly Coin[];
+    }
+  | { readonly type: 'migrate'; readonly contract: Address; readonly msg: Uint8Array }
+  | { readonly type: 'update_admin'; readonly contract: Address; readonly newAdmin: string }
+  | { readonly type: 'clear_admin'; readonly contract: Address };
+
+/** An address as canonical bytes and bech32. */
+export interface Address {
+  readonly canonical: Uint8Array;
+  readonly bech32: string;
+}
+
+const TYPE_URL = {
+  instantiate: '/secret.compute.v1beta1.MsgInstantiateContract',
+  execute: '/secret.compute.v1beta1.MsgExecuteContract',
+  migrate: '/secret.compute.v1beta1.MsgMigrateContract',
+  update_admin: '/secret.compute.v1beta1.MsgUpdateAdmin',
+  clear_admin: '/secret.compute.v1beta1.MsgClearAdmin',
+} as const;
+
+const AMINO_TYPE = {
+  instantiate: 'wasm/MsgInstantiateContract',
+  execute: 'wasm/MsgExecuteContract',
+  migrate: 'wasm/MsgMigrateContract',
+  update_admin: 'wasm/MsgUpdateAdmin',
+  clear_admin: 'wasm/MsgClearAdmin',
+} as const;
+
+/** serde_json of `Vec<Coin>`: `[{"denom":"…","amount":"…"}]`, `[]` when empty (spec §2.6). */
+export function fundsJson(funds: readonly Coin[]): string {
+  return JSON.stringify(funds.map((c) => ({ denom: c.denom, amount: c.amount })));
+}
+
+/** `SHA256(callback_secret ‖ msg ‖ json(funds))` — the sender is deliberately not bound (spec §2.6). */
+export function callbackSignature(
+  callbackSecret: Uint8Array,
+  msg: Uint8Array,
+  funds: readonly Coin[],
+): Uint8Array {
+  return sha256(callbackSecret, msg, utf8(fundsJson(funds)));
+}
+
+function fail(cause?: unknown): never {
+  throw new EnclaveError('FailedTxVerification', cause === undefined ? undefined : { cause });
+}
+
+function coinsEqual(a: readonly { denom: string; amount: string }[], b: readonly Coin[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.denom === b[i]!.denom && c.amount === b[i]!.amount);
+}
+
+/** Cosmos account address of a compressed secp256k1 key: RIPEMD160(SHA256(pk)). */
+function pubkeyAddress(pk: Uint8Array): Uint8Array {
+  return ripemd160(sha256(pk));
+}
+
+function verifySecp256k1(signBytes: Uint8Array, signature: Uint8Array, pubkey: Uint8Array): boolean {
+  try {
+    // Cosmos SDK secp256k1: ECDSA over SHA256(sign bytes), 64-byte compact, low-S only.
+    return secp256k1.verify(signature, signBytes, pubkey, { prehash: true, lowS: true });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `verify_params`: callback signature if present, else the tx signature and the signed-message match.
+ * `ciphertextOnly` = the received msg without its nonce‖pubkey header (or the plaintext bytes), used by the
+ * callback path; `sender` = env sender.
+ */
+export function verifyParams(
+  sigInfo: SigInfo | undefined,
+  sender: Address,
+  expected: ExpectedSignedMsg,
+  callbackSecret: Uint8Array,
+  callbackMsg: Uint8Array,
+): void {
+  if (sigInfo === undefined) fail();
+  if (sigInfo.callbackSig !== undefined && sigInfo.callbackSig.length > 0) {
+    const funds = expected.type === 'instantiate' || expected.type === 'execute' ? expected.funds : [];
+    if (!safeEqual(callbackSignature(callbackSecret, callbackMsg, funds), sigInfo.callbackSig)) fail();
+    return;
+  }
+  switch (sigInfo.signMode) {
+    case 'SIGN_MODE_DIRECT':
+      verifyDirect(sigInfo, sender, expected);
+      return;
+    case 'SIGN_MODE_LEGACY_AMINO_JSON':
+      verifyAmino(sigInfo, sender, expected);
+      return;
+    default:
+      fail();
+  }
+}
+
+function verifyDirect(sigInfo: SigInfo, sender: Address, expected: ExpectedSignedMsg): void {
+  let signDoc: SignDoc;
+  let body: TxBody;
+  let authInfo: AuthInfo;
+  try {
+    signDoc = SignDoc.decode(sigInfo.signBytes);
+    const txRaw = TxRaw.decode(sigInfo.txBytes);
+    // The tx that is executed must be the one that was signed (messages included).
+    if (
+      !bytesEqual(txRaw.bodyBytes, signDoc.bodyBytes) ||
+      !bytesEqual(txRaw.authInfoBytes, signDoc.authInfoBytes)
+    ) {
+      fail();
+    }
+    body = TxBody.decode(signDoc.bodyBytes);
+    authInfo = AuthInfo.decode(signDoc.authInfoBytes);
+  } catch (e) {
+    if (e instanceof EnclaveError) throw e;
+    fail(e);
+  }
+  // The signer is the AuthInfo signer whose key hashes to the env sender (SIGN_MODE_DIRECT, spec §2.4).
+  let signerKey: Uint8Array | undefined;
+  for (const info of authInfo.signerInfos) {
+    if (info.publicKey?.typeUrl !== '/cosmos.crypto.secp256k1.PubKey') continue;
+    let key: Uint8Array;
+    try {
+      key = PubKey.decode(info.publicKey.value).key;
+    } catch {
+      continue;
+    }
+    if (bytesEqual(pubkeyAddress(key), sender.canonical)) {
+      signerKey = key;
+      break;
+    }
+  }
+  if (
+    signerKey === undefined &&
+    sigInfo.publicKey !== undefined &&
+    bytesEqual(pubkeyAddress(sigInfo.publicKey), sender.canonical)
+  ) {
+    signerKey = sigInfo.publicKey;
+  }
+  if (signerKey === undefined) fail();
+  if (!verifySecp256k1(sigInfo.signBytes, sigInfo.signature, signerKey)) fail();
+
+  const typeUrl = TYPE_URL[expected.type];
+  for (const any of body.messages) {
+    if (any.typeUrl !== typeUrl) continue;
+    try {
+      if (directMsgMatches(any.value, sender, expected)) return;
+    } catch {
+      // An undecodable message of the right type is simply not a match.
+    }
+  }
+  fail();
+}
+
+function protoCoins(coins: readonly ProtoCoin[]): { denom: string; amount: string }[] {
+  return coins.map((c) => ({ denom: c.denom, amount: c.amount }));
+}
+
+function directMsgMatches(value: Uint8Array, sender: Address, expected: ExpectedSignedMsg): boolean {
+  switch (expected.type) {
+    case 'instantiate': {
+      const m = MsgInstantiateContract.decode(value);
+      return (
+        bytesEqual(m.sender, sender.canonical) &&
+        bytesEqual(m.initMsg, expected.msg) &&
+        coinsEqual(protoCoins(m.initFunds), expected.funds) &&
+        m.admin === expected.admin
+      );
+    }
+    case 'execute': {
+      const m = MsgExecuteContract.decode(value);
+      return (
+        bytesEqual(m.sender, sender.canonical) &&
+        bytesEqual(m.contract, expected.contract.canonical) &&
+        bytesEqual(m.msg, expected.msg) &&
+        coinsEqual(protoCoins(m.sentFunds), expected.funds)
+      );
+    }
+    case 'migrate': {
+      const m = MsgMigrateContract.decode(value);
+      return (
+        m.sender === sender.bech32 &&
+        m.contract === expected.contract.bech32 &&
+        bytesEqual(m.msg, expected.msg)
+      );
+    }
+    case 'update_admin': {
+      const m = MsgUpdateAdmin.decode(value);
+      return (
+        m.sender === sender.bech32 &&
+        m.contract === expected.contract.bech32 &&
+        m.newAdmin === expected.newAdmin
+      );
+    }
+    case 'clear_admin': {
+      const m = MsgClearAdmin.decode(value);
+      return m.sender === sender.bech32 && m.contract === expected.contract.bech32;
+    }
+  }
+}
+
+/** Amino JSON sign doc (`StdSignDoc`), only the parts checked here. */
+interface AminoSignDoc {
+  msgs?: { type?: unknown; value?: Record<string, unknown> }[];
+}
+
+function verifyAmino(sigInfo: SigInfo, sender: Address, expected: ExpectedSignedMsg): void {
+  const pk = sigInfo.publicKey;
+  if (pk === undefined || !bytesEqual(pubkeyAddress(pk), sender.canonical)) fail();
+  if (!verifySecp256k1(sigInfo.signBytes, sigInfo.signature, pk)) fail();
+  let doc: AminoSignDoc;
+  try {
+    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sigInfo.signBytes)) as AminoSignDoc;
+  } catch (e) {
+    fail(e);
+  }
+  const type = AMINO_TYPE[expected.type];
+  for (const m of doc.msgs ?? []) {
+    if (m.type === type && m.value !== undefined && aminoMsgMatches(m.value, sender, expected)) return;
+  }
+  fail();
+}
+
+function aminoCoins(v: unknown): { denom: string; amount: string }[] | undefined {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return undefined;
+  const out: { denom: string; amount: string }[] = [];
+  for (const c of v as unknown[]) {
+    if (typeof c !== 'object' || c === null) return undefined;
+    const { denom, amount } = c as { denom?: unknown; amount?: unknown };
+    if (typeof denom !== 'string' || typeof amount !== 'string') return undefined;
+    out.push({ denom, amount });
+  }
+  return out;
+}
+
+function aminoBytesEqual(v: unknown, expected: Uint8Array): boolean {
+  if (typeof v !== 'string') return false;
+  const b = fromBase64(v);
+  return b !== undefined && bytesEqual(b, expected);
+}
+
+function aminoMsgMatches(v: Record<string, unknown>, sender: Address, expected: ExpectedSignedMsg): boolean {
+  if (v.sender !== sender.bech32) return false;
+  switch (expected.type) {
+    case 'instantiate': {
+      const funds = aminoCoins(v.init_funds);
+      return (
+        aminoBytesEqual(v.init_msg, expected.msg) &&
+        funds !== undefined &&
+        coinsEqual(funds, expected.funds) &&
+        (v.admin ?? '') === expected.admin
+      );
+    }
+    case 'execute': {
+      const funds = aminoCoins(v.sent_funds);
+      return (
+        v.contract === expected.contract.bech32 &&
+        aminoBytesEqual(v.msg, expected.msg) &&
+        funds !== undefined &&
+        coinsEqual(funds, expected.funds)
+      );
+    }
+    case 'migrate':
+      return v.contract === expected.contract.bech32 && aminoBytesEqual(v.msg, expected.msg);
+    case 'update_admin':
+      return v.contract === expected.contract.bech32 && v.new_admin === expected.newAdmin;
+    case 'clear_admin':
+      return v.contract === expected.contract.bech32;
+  }
+}
