@@ -136,11 +136,7 @@ export class EncryptionUtils {
 
   /** Async {@link encryptSync} (secret.js signature). */
   encrypt(codeHash: string, msg: object): Promise<Uint8Array> {
-    try {
-      return Promise.resolve(this.encryptSync(codeHash, msg));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return new Promise((resolve) => resolve(this.encryptSync(codeHash, msg)));
   }
 
   /**
@@ -154,11 +150,7 @@ export class EncryptionUtils {
 
   /** Async {@link decryptSync} (secret.js signature). */
   decrypt(ciphertext: Uint8Array, nonce: Uint8Array): Promise<Uint8Array> {
-    try {
-      return Promise.resolve(this.decryptSync(ciphertext, nonce));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return new Promise((resolve) => resolve(this.decryptSync(ciphertext, nonce)));
   }
 
   /** The nonce of a message this client (or any client) encrypted, for decrypting the answer to it. */
