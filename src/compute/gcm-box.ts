@@ -77,6 +77,45 @@ function ivKeyFor(key: Uint8Array): Uint8Array {
   return k;
 }
 
+/** Plain AES-256-GCM (NIST SP 800-38D) with a 16-byte tag, on node:crypto. */
+export function aes256GcmEncrypt(
+  key: Uint8Array,
+  iv: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): { ciphertext: Uint8Array; tag: Uint8Array } {
+  checkKey(key);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(aad);
+  const ciphertext = c.update(plaintext);
+  c.final();
+  return { ciphertext, tag: c.getAuthTag() };
+}
+
+/** Plain AES-256-GCM decryption. @throws CryptoError `AUTH_FAILED`. */
+export function aes256GcmDecrypt(
+  key: Uint8Array,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
+  checkKey(key);
+  const d = createDecipheriv('aes-256-gcm', key, iv);
+  d.setAAD(aad);
+  d.setAuthTag(tag);
+  const pt = d.update(ciphertext);
+  try {
+    d.final();
+  } catch (cause) {
+    pt.fill(0);
+    throw new CryptoError('AUTH_FAILED', 'AES-256-GCM authentication failed (tampered data or wrong key)', {
+      cause,
+    });
+  }
+  return new Uint8Array(pt.buffer.slice(pt.byteOffset, pt.byteOffset + pt.length));
+}
+
 function aadFor(domain: CipherDomain): Uint8Array {
   return Uint8Array.of(SCHEME_MARKER_GCM_V1, DOMAIN_BYTE[domain]);
 }
@@ -97,15 +136,11 @@ export function gcmSealInto(
   out: Uint8Array,
   offset: number,
 ): void {
-  checkKey(key);
   const iv = syntheticIv(key, domain, plaintext);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  c.setAAD(aadFor(domain));
-  const ct = c.update(plaintext);
-  c.final();
+  const { ciphertext, tag } = aes256GcmEncrypt(key, iv, plaintext, aadFor(domain));
   out.set(iv, offset);
-  out.set(ct, offset + GCM_IV_LENGTH);
-  out.set(c.getAuthTag(), offset + GCM_IV_LENGTH + ct.length);
+  out.set(ciphertext, offset + GCM_IV_LENGTH);
+  out.set(tag, offset + GCM_IV_LENGTH + ciphertext.length);
 }
 
 /**
@@ -120,21 +155,13 @@ export function gcmOpenBody(key: Uint8Array, domain: CipherDomain, body: Uint8Ar
       `AES-256-GCM body must be at least ${GCM_IV_LENGTH + GCM_TAG_LENGTH} bytes, got ${body.length}`,
     );
   }
-  const iv = body.subarray(0, GCM_IV_LENGTH);
-  const tag = body.subarray(body.length - GCM_TAG_LENGTH);
-  const d = createDecipheriv('aes-256-gcm', key, iv);
-  d.setAAD(aadFor(domain));
-  d.setAuthTag(tag);
-  const pt = d.update(body.subarray(GCM_IV_LENGTH, body.length - GCM_TAG_LENGTH));
-  try {
-    d.final();
-  } catch (cause) {
-    pt.fill(0);
-    throw new CryptoError('AUTH_FAILED', 'AES-256-GCM authentication failed (tampered data or wrong key)', {
-      cause,
-    });
-  }
-  return new Uint8Array(pt.buffer.slice(pt.byteOffset, pt.byteOffset + pt.length));
+  return aes256GcmDecrypt(
+    key,
+    body.subarray(0, GCM_IV_LENGTH),
+    body.subarray(GCM_IV_LENGTH, body.length - GCM_TAG_LENGTH),
+    body.subarray(body.length - GCM_TAG_LENGTH),
+    aadFor(domain),
+  );
 }
 
 /** Output box: `marker ‖ domain ‖ iv ‖ ciphertext ‖ tag`. */

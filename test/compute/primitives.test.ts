@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { describe, it } from 'node:test';
+
+import { gcm } from '@noble/ciphers/aes.js';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { generateKeyPair } from 'curve25519-js';
+import fc from 'fast-check';
+
+import { aes256GcmDecrypt, aes256GcmEncrypt } from '../../src/compute/gcm-box.js';
+import { hmacSha256, sha256 } from '../../src/compute/hash.js';
+import { deriveFromKey, deriveFromSeed, hkdfSha256, KDF_SALT } from '../../src/compute/hkdf.js';
+import { X25519PrivateKey, x25519PublicKeyFromSeed } from '../../src/compute/x25519.js';
+
+const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const range = (from: number, to: number): Uint8Array =>
+  Uint8Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('HKDF-SHA256 (RFC 5869 appendix A)', () => {
+  it('test case 1 (basic)', () => {
+    const okm = hkdfSha256(new Uint8Array(22).fill(0x0b), range(0x00, 0x0c), range(0xf0, 0xf9), 42);
+    assert.equal(
+      toHex(okm),
+      '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865',
+    );
+  });
+  it('test case 2 (long inputs, multi-block output)', () => {
+    const okm = hkdfSha256(range(0x00, 0x4f), range(0x60, 0xaf), range(0xb0, 0xff), 82);
+    assert.equal(
+      toHex(okm),
+      'b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c' +
+        '59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71' +
+        'cc30c58179ec3e87c14c01d5c1f3434f1d87',
+    );
+  });
+  it('test case 3 (empty salt and info)', () => {
+    const okm = hkdfSha256(new Uint8Array(22).fill(0x0b), new Uint8Array(0), new Uint8Array(0), 42);
+    assert.equal(
+      toHex(okm),
+      '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8',
+    );
+  });
+  it('Secret flavours equal @noble/hashes hkdf with KDF_SALT', () => {
+    assert.equal(toHex(KDF_SALT), '000000000000000000024bead8df69990852c202db0e0097c1a12ea637d7e96d');
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 40 }),
+        (k, data) => {
+          const ikm = Uint8Array.from([...k, ...data]);
+          assert.equal(toHex(deriveFromSeed(k, data)), toHex(hkdf(nobleSha256, ikm, KDF_SALT, new TextEncoder().encode('seed'), 32)));
+          assert.equal(toHex(deriveFromKey(k, data)), toHex(hkdf(nobleSha256, ikm, KDF_SALT, new Uint8Array(0), 32)));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+  it('rejects impossible output lengths', () => {
+    assert.throws(() => hkdfSha256(new Uint8Array(1), new Uint8Array(0), new Uint8Array(0), 255 * 32 + 1), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
+  });
+});
+
+describe('SHA-256 / HMAC', () => {
+  it('FIPS 180-2 "abc" and RFC 4231 case 2', () => {
+    assert.equal(
+      toHex(sha256(new TextEncoder().encode('a'), new TextEncoder().encode('bc'))),
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+    assert.equal(
+      toHex(
+        hmacSha256(
+          new TextEncoder().encode('Jefe'),
+          new TextEncoder().encode('what do ya want for nothing?'),
+        ),
+      ),
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+  });
+});
+
+describe('X25519 (RFC 7748)', () => {
+  const scalarmult = (k: string, u: string): string => {
+    const key = X25519PrivateKey.fromSeed(hex(k));
+    return toHex(key.sharedSecret(hex(u)));
+  };
+  it('§5.2 test vector 1', () => {
+    assert.equal(
+      scalarmult(
+        'a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4',
+        'e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c',
+      ),
+      'c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552',
+    );
+  });
+  it('§5.2 test vector 2 (u with the top bit set is masked)', () => {
+    assert.equal(
+      scalarmult(
+        '4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d',
+        'e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493',
+      ),
+      '95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957',
+    );
+  });
+  it('§6.1 Diffie-Hellman', () => {
+    const alice = X25519PrivateKey.fromSeed(
+      hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'),
+    );
+    const bob = X25519PrivateKey.fromSeed(
+      hex('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb'),
+    );
+    assert.equal(toHex(alice.publicKey), '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
+    assert.equal(toHex(bob.publicKey), 'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
+    const shared = '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742';
+    assert.equal(toHex(alice.sharedSecret(bob.publicKey)), shared);
+    assert.equal(toHex(bob.sharedSecret(alice.publicKey)), shared);
+  });
+  it('same seed → same public key as secret.js (curve25519-js generateKeyPair) and @noble/curves', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (seed) => {
+        const pk = x25519PublicKeyFromSeed(seed);
+        assert.equal(toHex(pk), toHex(generateKeyPair(seed).public));
+        assert.equal(toHex(pk), toHex(x25519.getPublicKey(seed)));
+      }),
+      { numRuns: 30 },
+    );
+  });
+  it('rejects low-order and wrong-length public keys with BAD_PUBLIC_KEY', () => {
+    const k = X25519PrivateKey.generate();
+    assert.throws(() => k.sharedSecret(new Uint8Array(32)), { name: 'CryptoError', code: 'BAD_PUBLIC_KEY' });
+    assert.throws(() => k.sharedSecret(new Uint8Array(31)), { name: 'CryptoError', code: 'BAD_PUBLIC_KEY' });
+    assert.throws(() => X25519PrivateKey.fromSeed(new Uint8Array(16)), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
+  });
+  it('never prints the private scalar', () => {
+    const seed = hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+    const k = X25519PrivateKey.fromSeed(seed);
+    for (const s of [
+      inspect(k, { showHidden: true, depth: 5 }),
+      JSON.stringify(k),
+      String(k),
+      JSON.stringify({ ...k }),
+    ]) {
+      assert.ok(!s.includes(toHex(seed)), s);
+      assert.ok(!s.includes(Buffer.from(seed).toString('base64url')), s);
+    }
+  });
+});
+
+describe('AES-256-GCM (GCM spec test cases 13-16)', () => {
+  const K = 'feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308';
+  const P =
+    'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72' +
+    '1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255';
+  const C =
+    '522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa' +
+    '8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad';
+  const cases = [
+    {
+      n: 13,
+      k: '00'.repeat(32),
+      iv: '00'.repeat(12),
+      p: '',
+      a: '',
+      c: '',
+      t: '530f8afbc74536b9a963b4f1c4cb738b',
+    },
+    {
+      n: 14,
+      k: '00'.repeat(32),
+      iv: '00'.repeat(12),
+      p: '00'.repeat(16),
+      a: '',
+      c: 'cea7403d4d606b6e074ec5d3baf39d18',
+      t: 'd0d1c8a799996bf0265b98b5d48ab919',
+    },
+    { n: 15, k: K, iv: 'cafebabefacedbaddecaf888', p: P, a: '', c: C, t: 'b094dac5d93471bdec1a502270e3cc6c' },
+    {
+      n: 16,
+      k: K,
+      iv: 'cafebabefacedbaddecaf888',
+      p: P.slice(0, 120),
+      a: 'feedfacedeadbeeffeedfacedeadbeefabaddad2',
+      c: C.slice(0, 120),
+      t: '76fc6ece0f4e1768cddf8853bb2d551b',
+    },
+  ];
+  for (const tc of cases) {
+    it(`test case ${tc.n}`, () => {
+      const { ciphertext, tag } = aes256GcmEncrypt(hex(tc.k), hex(tc.iv), hex(tc.p), hex(tc.a));
+      assert.equal(toHex(ciphertext), tc.c);
+      assert.equal(toHex(tag), tc.t);
+      assert.equal(toHex(gcm(hex(tc.k), hex(tc.iv), hex(tc.a)).encrypt(hex(tc.p))), tc.c + tc.t);
+      assert.equal(toHex(aes256GcmDecrypt(hex(tc.k), hex(tc.iv), hex(tc.c), hex(tc.t), hex(tc.a))), tc.p);
+      const badTag = hex(tc.t);
+      badTag[0] = badTag[0]! ^ 1;
+      assert.throws(() => aes256GcmDecrypt(hex(tc.k), hex(tc.iv), hex(tc.c), badTag, hex(tc.a)), {
+        name: 'CryptoError',
+        code: 'AUTH_FAILED',
+      });
+    });
+  }
+});
