@@ -1,0 +1,91 @@
+/**
+ * The environment a contract sees, built from the Go→enclave shape (spec §3.4, SecretNetwork
+ * x/compute/internal/types/types.go `NewEnv`) and converted to the exact JSON each contract API expects
+ * (enclave `into_v010` / v1 conversion). JSON is written by hand so 64-bit heights stay exact.
+ */
+import { base64 } from '@scure/base';
+
+/** A coin as contracts see it: amount is a decimal string (Uint128). */
+export interface Coin {
+  readonly denom: string;
+  readonly amount: string;
+}
+
+/** Block/contract/transaction context of one call, as Go hands it to the enclave. */
+export interface CallEnv {
+  readonly block: {
+    /** u64 block height. */
+    readonly height: bigint | number;
+    /** Block time in Unix **nanoseconds** (v0.10 contracts receive seconds, v1 a nanosecond string). */
+    readonly timeNanos: bigint;
+    readonly chainId: string;
+    /** Per-contract block randomness (32 bytes); only shown to v1 contracts that export `requires_random`. */
+    readonly random?: Uint8Array | null | undefined;
+  };
+  readonly contract: { readonly address: string };
+  /** Absent / null outside a transaction (queries). `hash` is the UPPERCASE hex sha256 of the tx bytes. */
+  readonly transaction?: { readonly index: number; readonly hash: string } | null | undefined;
+  /** Query nesting depth this call runs at: top level = 1, each nested query +1. Defaults to 1. */
+  readonly queryDepth?: number | undefined;
+}
+
+/** Sender and funds of a call (`MessageInfo`). */
+export interface MessageInfo {
+  readonly sender: string;
+  readonly funds: readonly Coin[];
+}
+
+const NANOS_PER_SECOND = 1_000_000_000n;
+
+function height(h: bigint | number): string {
+  const v = BigInt(h);
+  if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError(`block height out of u64 range: ${v}`);
+  return v.toString();
+}
+
+function coinsJson(funds: readonly Coin[]): string {
+  return `[${funds.map((c) => `{"denom":${JSON.stringify(c.denom)},"amount":${JSON.stringify(c.amount)}}`).join(',')}]`;
+}
+
+/**
+ * v0.10 env (sole env argument of init/handle/migrate; v0.10 `query` gets none):
+ * `{"block":{"height":H,"time":SECONDS,"chain_id":C},"message":{"sender":S,"sent_funds":[…]},
+ *   "contract":{"address":A},"contract_key":null,"contract_code_hash":"<hex>","transaction":null}`.
+ */
+export function envJsonV010(env: CallEnv, info: MessageInfo, codeHashHex: string): string {
+  const b = env.block;
+  return (
+    `{"block":{"height":${height(b.height)},"time":${(b.timeNanos / NANOS_PER_SECOND).toString()},"chain_id":${JSON.stringify(b.chainId)}},` +
+    `"message":{"sender":${JSON.stringify(info.sender)},"sent_funds":${coinsJson(info.funds)}},` +
+    `"contract":{"address":${JSON.stringify(env.contract.address)}},"contract_key":null,` +
+    `"contract_code_hash":${JSON.stringify(codeHashHex)},"transaction":null}`
+  );
+}
+
+/**
+ * v1 env: `{"block":{"height":H,"time":"<nanos>","chain_id":C[,"random":"<b64>"]},
+ *   "contract":{"address":A,"code_hash":"<hex>"},"transaction":{"index":I,"hash":"…"}|null}`.
+ * `random` appears only when `withRandom` (the contract exports `requires_random`) and the env carries one.
+ */
+export function envJsonV1(env: CallEnv, codeHashHex: string, withRandom: boolean): string {
+  const b = env.block;
+  const random =
+    withRandom && b.random !== undefined && b.random !== null
+      ? `,"random":${JSON.stringify(base64.encode(b.random))}`
+      : '';
+  const tx = env.transaction;
+  const txJson =
+    tx === undefined || tx === null
+      ? 'null'
+      : `{"index":${tx.index >>> 0},"hash":${JSON.stringify(tx.hash)}}`;
+  return (
+    `{"block":{"height":${height(b.height)},"time":"${b.timeNanos.toString()}","chain_id":${JSON.stringify(b.chainId)}${random}},` +
+    `"contract":{"address":${JSON.stringify(env.contract.address)},"code_hash":${JSON.stringify(codeHashHex)}},` +
+    `"transaction":${txJson}}`
+  );
+}
+
+/** v1 `MessageInfo`: `{"sender":S,"funds":[{"denom","amount"}]}` (funds always an array). */
+export function infoJsonV1(info: MessageInfo): string {
+  return `{"sender":${JSON.stringify(info.sender)},"funds":${coinsJson(info.funds)}}`;
+}

@@ -1,0 +1,170 @@
+/**
+ * One live contract instance: the engine instance, its Environment (imports), the instrumentation globals, and
+ * the machinery to reset a used instance to its pristine state so it can serve another call.
+ */
+import type { ApiVersion } from './backend.js';
+import { Environment } from './environment.js';
+import { ENCLAVE_ERROR, VmError } from './errors.js';
+import type { GasConfig } from './gas.js';
+import { buildImports } from './imports/index.js';
+
+/** Export names of the globals the instrumentation adds (see src/runtime/wasm/ INSTRUMENT_GLOBALS). */
+export interface InstrumentationGlobals {
+  /** i64 wasm gas left; set before a call, read after. */
+  readonly gasRemaining: string;
+  /** i32: 0 no instrumentation trap, 1 out of gas, 2 stack limit. */
+  readonly trapReason: string;
+  /** i32 stack slots in use; 0 before every top-level export call. */
+  readonly stackUsed: string;
+  /**
+   * Prefix under which every other mutable global (e.g. Rust's `__stack_pointer`) is re-exported. Without it an
+   * instance cannot be proven reset, so reuse is disabled for the module.
+   */
+  readonly mutableGlobalPrefix?: string | undefined;
+}
+
+/** A compiled, cached contract module and what the runtime knows about it. */
+export interface CompiledContract {
+  readonly codeHashHex: string;
+  readonly module: WebAssembly.Module;
+  readonly apiVersion: ApiVersion;
+  readonly requiresRandom: boolean;
+  readonly hasFloats: boolean;
+  /** Instrumentation globals, or undefined when the module runs unmetered. */
+  readonly globals: InstrumentationGlobals | undefined;
+  /** Whether a used instance can be restored to pristine (all mutable globals reachable). */
+  readonly reusable: boolean;
+  /** Pristine state, captured from the first instance (reuse mode). */
+  snapshot?: InstanceSnapshot | undefined;
+}
+
+/** Memory bytes and mutable global values right after instantiation. */
+export interface InstanceSnapshot {
+  readonly memory: Uint8Array;
+  readonly globals: readonly (number | bigint)[];
+}
+
+type Fn = (...args: number[]) => unknown;
+
+/** A live instance bound to its own Environment. */
+export class ContractInstance {
+  readonly env: Environment;
+  readonly memory: WebAssembly.Memory;
+  private readonly exportsObj: WebAssembly.Exports;
+  private readonly gasGlobal: WebAssembly.Global | undefined;
+  private readonly trapGlobal: WebAssembly.Global | undefined;
+  private readonly stackGlobal: WebAssembly.Global | undefined;
+  private readonly stateGlobals: WebAssembly.Global[];
+  /** Set after a trap or any failed call: the instance must not serve another call. */
+  poisoned = false;
+
+  private constructor(
+    readonly compiled: CompiledContract,
+    instance: WebAssembly.Instance,
+    env: Environment,
+  ) {
+    this.env = env;
+    this.exportsObj = instance.exports;
+    const memory = this.exportsObj['memory'];
+    if (!(memory instanceof WebAssembly.Memory)) {
+      throw new VmError('Instantiation', ENCLAVE_ERROR.cannotInitializeWasmMemory, {
+        detail: "Could not get memory 'memory'",
+      });
+    }
+    this.memory = memory;
+    const g = compiled.globals;
+    const global = (name: string | undefined): WebAssembly.Global | undefined => {
+      const v = name === undefined ? undefined : this.exportsObj[name];
+      return v instanceof WebAssembly.Global ? v : undefined;
+    };
+    this.gasGlobal = global(g?.gasRemaining);
+    this.trapGlobal = global(g?.trapReason);
+    this.stackGlobal = global(g?.stackUsed);
+    const prefix = g?.mutableGlobalPrefix;
+    this.stateGlobals =
+      prefix === undefined
+        ? []
+        : Object.keys(this.exportsObj)
+            .filter((k) => k.startsWith(prefix))
+            .sort()
+            .map((k) => this.exportsObj[k])
+            .filter((v): v is WebAssembly.Global => v instanceof WebAssembly.Global);
+    const alloc = this.fn('allocate');
+    const dealloc = this.fn('deallocate');
+    env.bind({
+      memory,
+      allocate: (size) => Number(alloc?.(size) ?? missing('allocate')),
+      deallocate: (ptr) => {
+        (dealloc ?? missing('deallocate'))(ptr);
+      },
+      gasRemaining: this.gasGlobal,
+    });
+  }
+
+  /** Instantiates `compiled` with a fresh Environment and import table. */
+  static create(compiled: CompiledContract, gasConfig: GasConfig): ContractInstance {
+    const env = new Environment(compiled.apiVersion, gasConfig);
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(compiled.module, buildImports(compiled.apiVersion, env));
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      const display = /memory/i.test(msg)
+        ? ENCLAVE_ERROR.cannotInitializeWasmMemory
+        : ENCLAVE_ERROR.invalidWasm;
+      throw new VmError('Instantiation', display, {
+        cause: err,
+        detail: `Error instantiating module: ${msg}`,
+      });
+    }
+    return new ContractInstance(compiled, instance, env);
+  }
+
+  /** An exported function, or undefined. */
+  fn(name: string): Fn | undefined {
+    const f = this.exportsObj[name];
+    return typeof f === 'function' ? (f as Fn) : undefined;
+  }
+
+  /** Whether the instance is metered by instrumentation. */
+  get metered(): boolean {
+    return this.gasGlobal !== undefined;
+  }
+
+  /** Clears the instrumentation's per-call trap/stack state (before a top-level call). */
+  clearTrapState(): void {
+    if (this.trapGlobal !== undefined) this.trapGlobal.value = 0;
+    if (this.stackGlobal !== undefined) this.stackGlobal.value = 0;
+  }
+
+  /** 0 none, 1 out of gas, 2 stack limit. */
+  trapReason(): number {
+    return this.trapGlobal === undefined ? 0 : (this.trapGlobal.value as number);
+  }
+
+  /** Captures memory and mutable globals (call right after instantiation). */
+  snapshot(): InstanceSnapshot {
+    return {
+      memory: new Uint8Array(this.memory.buffer).slice(),
+      globals: this.stateGlobals.map((g) => g.value as number | bigint),
+    };
+  }
+
+  /**
+   * Restores a pristine snapshot. Returns false (and the caller must discard the instance) when the instance is
+   * poisoned or its memory grew beyond the snapshot: memory cannot shrink, so it could never look fresh again.
+   */
+  restore(snap: InstanceSnapshot): boolean {
+    if (this.poisoned || !this.compiled.reusable) return false;
+    const buffer = this.memory.buffer;
+    if (buffer.byteLength !== snap.memory.length) return false;
+    new Uint8Array(buffer).set(snap.memory);
+    for (let i = 0; i < this.stateGlobals.length; i++) this.stateGlobals[i]!.value = snap.globals[i]!;
+    this.clearTrapState();
+    return true;
+  }
+}
+
+function missing(name: string): never {
+  throw new VmError('MissingExport', ENCLAVE_ERROR.failedFunctionCall, { detail: `Missing export ${name}` });
+}

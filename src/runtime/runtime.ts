@@ -1,0 +1,254 @@
+/**
+ * `ContractRuntime`: the one object an embedder (the enclave) needs. It validates code, compiles and caches
+ * instrumented modules, runs entry points with gas, and turns every failure into a typed VmError.
+ */
+import { bytesToHex } from '@noble/hashes/utils.js';
+
+import type { ApiVersion, Backend } from './backend.js';
+import type { ContractResult, EntryPoint } from './calls.js';
+import { callEntry } from './calls.js';
+import type { CallEnv, MessageInfo } from './env.js';
+import { ENCLAVE_ERROR, OutOfGasError, toVmError, VmError } from './errors.js';
+import type { GasConfig } from './gas.js';
+import { SECRET_GAS_CONFIG } from './gas.js';
+import type { CompiledContract, InstrumentationGlobals } from './instance.js';
+import { ContractInstance } from './instance.js';
+import { DEFAULT_MODULE_CACHE_SIZE, MAX_WASM_GAS } from './limits.js';
+import type { CacheEntry } from './module-cache.js';
+import { ModuleCache } from './module-cache.js';
+import { SECRET_TOOLCHAIN } from './toolchain.js';
+
+/** What static checking tells the runtime about a module. */
+export interface CodeInfo {
+  readonly apiVersion: ApiVersion;
+  readonly requiresRandom: boolean;
+  readonly hasFloats: boolean;
+  readonly requiredFeatures: readonly string[];
+}
+
+/** When a check runs: at StoreCode, before instantiate (floats rejected), or before any other call. */
+export type CheckPhase = 'store' | 'instantiate' | 'execute';
+
+/** The wasm-level tools the runtime builds on (src/runtime/wasm/ provides the default). */
+export interface WasmToolchain {
+  /** Static validation; throws VmError('StaticValidation'). */
+  checkWasm(bytes: Uint8Array, phase: CheckPhase): CodeInfo;
+  /** Gas/stack instrumentation; undefined = metering unavailable. */
+  instrument?:
+    | ((bytes: Uint8Array, gasConfig: GasConfig) => { bytes: Uint8Array; globals: InstrumentationGlobals })
+    | undefined;
+}
+
+/** How instances serve calls. */
+export type InstanceMode = 'fresh' | 'reuse';
+
+/** Options of {@link ContractRuntime}. */
+export interface ContractRuntimeOptions {
+  readonly gasConfig?: GasConfig;
+  /** Compiled modules kept (LRU). Default {@link DEFAULT_MODULE_CACHE_SIZE}. */
+  readonly cacheSize?: number;
+  /** Default {@link DEFAULT_INSTANCE_MODE}. */
+  readonly instanceMode?: InstanceMode;
+  /** Inject gas metering (default true). Off only for benchmarks and trusted tooling: nothing bounds a loop then. */
+  readonly metering?: boolean;
+  readonly toolchain?: WasmToolchain;
+}
+
+/** One contract call. */
+export interface CallRequest {
+  /** sha256 of `wasm` (the cache key; trusted, not recomputed per call). */
+  readonly codeHash: Uint8Array;
+  /** The contract's original (un-instrumented) wasm; only compiled on a cache miss. */
+  readonly wasm: Uint8Array;
+  readonly entry: EntryPoint;
+  readonly env: CallEnv;
+  /** Sender and funds; required for instantiate/execute. */
+  readonly info?: MessageInfo | undefined;
+  /** Decrypted message JSON (for reply: the Reply JSON). */
+  readonly msg: Uint8Array;
+  readonly backend: Backend;
+  /** Wasm gas limit (SDK gas × 1000); capped at 10^10. */
+  readonly gasLimit: bigint;
+  /** `true` collects debug output into `debugLogs`; a function receives each message. */
+  readonly debug?: boolean | ((message: string) => void) | undefined;
+}
+
+/** What a successful call (contract Ok *or* contract Err) returns. */
+export interface CallOutcome {
+  readonly result: ContractResult;
+  /** The raw result envelope bytes as the contract returned them. */
+  readonly resultBytes: Uint8Array;
+  /**
+   * Wasm gas consumed from the budget, including `gasUsedExternally`; for `execute` the db_write pseudo-gas is
+   * already refunded (Secret refunds it after handle, not after init/migrate).
+   */
+  readonly gasUsed: bigint;
+  /** Part of `gasUsed` the backends reported as already charged on the SDK meter. */
+  readonly gasUsedExternally: bigint;
+  /** db_write pseudo-gas charged during the call. */
+  readonly writePseudoGas: bigint;
+  readonly apiVersion: ApiVersion;
+  readonly debugLogs: readonly string[];
+}
+
+/**
+ * Default instance mode. Both modes are observably identical (same results and gas, tested); `reuse` restores a
+ * pristine memory snapshot and every mutable global instead of instantiating, and discards an instance after a
+ * trap or when memory grew beyond the snapshot. See bench/runtime.ts for the measured difference.
+ */
+export const DEFAULT_INSTANCE_MODE: InstanceMode = 'reuse';
+
+/** Validates, compiles, caches and runs contracts. */
+export class ContractRuntime {
+  readonly gasConfig: GasConfig;
+  readonly instanceMode: InstanceMode;
+  readonly metering: boolean;
+  private readonly cache: ModuleCache;
+  private readonly toolchain: WasmToolchain;
+
+  constructor(options: ContractRuntimeOptions = {}) {
+    this.gasConfig = options.gasConfig ?? SECRET_GAS_CONFIG;
+    this.instanceMode = options.instanceMode ?? DEFAULT_INSTANCE_MODE;
+    this.toolchain = options.toolchain ?? SECRET_TOOLCHAIN;
+    this.metering = options.metering ?? true;
+    if (this.metering && this.toolchain.instrument === undefined) {
+      throw new VmError('Compile', ENCLAVE_ERROR.gasInjection, {
+        detail: 'toolchain has no instrumentation',
+      });
+    }
+    this.cache = new ModuleCache(options.cacheSize ?? DEFAULT_MODULE_CACHE_SIZE);
+  }
+
+  /** Static checks for a phase; throws VmError('StaticValidation') with Secret's message. */
+  checkCode(wasm: Uint8Array, phase: CheckPhase): CodeInfo {
+    return this.toolchain.checkWasm(wasm, phase);
+  }
+
+  /** Cache statistics (for embedders' metrics). */
+  cacheStats(): { size: number; capacity: number; hits: number; misses: number } {
+    const c = this.cache;
+    return { size: c.size, capacity: c.capacity, hits: c.hits, misses: c.misses };
+  }
+
+  /** Compiles (or fetches from cache) the module for `codeHash`. */
+  private entryFor(codeHash: Uint8Array, wasm: Uint8Array): CacheEntry {
+    const hex = bytesToHex(codeHash);
+    const key = `${hex}:${this.gasConfig.name}:${this.metering ? 'm' : 'u'}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const info = this.toolchain.checkWasm(wasm, 'execute');
+    let bytes = wasm;
+    let globals: InstrumentationGlobals | undefined;
+    if (this.metering) {
+      const out = this.toolchain.instrument!(wasm, this.gasConfig);
+      bytes = out.bytes;
+      globals = out.globals;
+    }
+    let module: WebAssembly.Module;
+    try {
+      module = new WebAssembly.Module(bytes);
+    } catch (err) {
+      throw new VmError('Compile', ENCLAVE_ERROR.invalidWasm, { cause: err, detail: String(err) });
+    }
+    const compiled: CompiledContract = {
+      codeHashHex: hex,
+      module,
+      apiVersion: info.apiVersion,
+      requiresRandom: info.requiresRandom,
+      hasFloats: info.hasFloats,
+      globals,
+      reusable: globals?.mutableGlobalPrefix !== undefined || !hasMutableGlobalsHidden(module),
+    };
+    return this.cache.set(key, compiled);
+  }
+
+  private acquire(entry: CacheEntry): ContractInstance {
+    if (this.instanceMode === 'reuse' && entry.idle !== undefined) {
+      const inst = entry.idle;
+      entry.idle = undefined;
+      return inst;
+    }
+    const inst = ContractInstance.create(entry.compiled, this.gasConfig);
+    if (this.instanceMode === 'reuse' && entry.compiled.reusable && entry.compiled.snapshot === undefined) {
+      entry.compiled.snapshot = inst.snapshot();
+    }
+    return inst;
+  }
+
+  private release(entry: CacheEntry, inst: ContractInstance): void {
+    const snap = entry.compiled.snapshot;
+    if (this.instanceMode !== 'reuse' || snap === undefined || entry.idle !== undefined) return;
+    if (inst.restore(snap)) entry.idle = inst;
+  }
+
+  /**
+   * Runs one entry point. Contract errors come back as `result.error`; traps, out-of-gas, invalid memory access,
+   * writes during queries and backend failures throw a {@link VmError} (OutOfGasError with `gasUsed` = limit).
+   */
+  call(req: CallRequest): CallOutcome {
+    const entry = this.entryFor(req.codeHash, req.wasm);
+    const compiled = entry.compiled;
+    if (req.entry === 'instantiate' && compiled.hasFloats) {
+      throw new VmError('StaticValidation', ENCLAVE_ERROR.wasmModuleWithFp);
+    }
+    const gasLimit = req.gasLimit > MAX_WASM_GAS ? MAX_WASM_GAS : req.gasLimit < 0n ? 0n : req.gasLimit;
+    const debugLogs: string[] = [];
+    const sink =
+      typeof req.debug === 'function'
+        ? req.debug
+        : req.debug === true
+          ? (m: string): void => {
+              debugLogs.push(m);
+            }
+          : undefined;
+    const inst = this.acquire(entry);
+    const env = inst.env;
+    env.startCall({
+      backend: req.backend,
+      readonly: req.entry === 'query',
+      queryDepth: req.env.queryDepth ?? 1,
+      gasLimit,
+      debug: sink,
+    });
+    try {
+      const { result, resultBytes } = callEntry(inst, req.entry, {
+        env: req.env,
+        info: req.info,
+        msg: req.msg,
+        codeHashHex: compiled.codeHashHex,
+      });
+      let gasUsed = env.gasUsed();
+      const pseudo = env.writePseudoGas;
+      if (req.entry === 'execute') gasUsed = gasUsed > pseudo ? gasUsed - pseudo : 0n;
+      const outcome: CallOutcome = {
+        result,
+        resultBytes,
+        gasUsed,
+        gasUsedExternally: env.externallyUsed,
+        writePseudoGas: pseudo,
+        apiVersion: compiled.apiVersion,
+        debugLogs,
+      };
+      env.endCall();
+      this.release(entry, inst);
+      return outcome;
+    } catch (err) {
+      inst.poisoned = true;
+      const reason = inst.trapReason();
+      env.endCall();
+      if (reason === 1 || env.hostOutOfGas || err instanceof OutOfGasError) {
+        throw new OutOfGasError(gasLimit, ENCLAVE_ERROR.outOfGas, { cause: err });
+      }
+      if (reason === 2) throw new VmError('StackOverflow', ENCLAVE_ERROR.stackOverflow, { cause: err });
+      throw toVmError(err);
+    }
+  }
+}
+
+/**
+ * A module whose mutable globals the instrumentation did not re-export may hide state (e.g. `__stack_pointer`)
+ * we cannot reset; such modules only run on fresh instances. Unmetered modules expose only what they export.
+ */
+function hasMutableGlobalsHidden(_module: WebAssembly.Module): boolean {
+  return true;
+}
