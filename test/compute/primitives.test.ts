@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
 
 import { gcm } from '@noble/ciphers/aes.js';
 import { x25519 } from '@noble/curves/ed25519.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
 
 import { X25519PrivateKey } from '../../src/compute/x25519.js';
 import { deriveSeedKey, ENCRYPTED_SEED_SIZE, KEY_ORDER, NetworkKeys } from '../../src/enclave/keys.js';
