@@ -1,0 +1,710 @@
+/**
+ * Bytecode instrumentation for deterministic execution on the JS engine's WebAssembly: gas metering per basic
+ * block, a memory.grow price and cap, and a deterministic call-stack limit. Function indices never change: the
+ * module gains only globals, exports, types and helper functions appended after the existing ones.
+ *
+ * Gas (spec secret-compute.md §3.6): the body of every function is cut into straight-line segments; code
+ * injected at the start of a segment subtracts the segment's whole cost from `gas_remaining` before it runs and,
+ * if that went negative, sets `gas_remaining = 0`, `trap_reason = 1` and traps. A segment starts at function entry
+ * and after `loop`, `if`, `else`, `br`, `br_if`, `br_table`, `return`, `unreachable`, and after the `end` of an
+ * `if` or of a `block` that some branch targets. Every executed instruction is charged exactly once, including
+ * `else`/`end` reached by a branch; the function's final `end` is charged once per call, at entry.
+ *
+ * Stack (cosmwasm-abi.md §8 "Deep recursion"): every function has a weight in 8-byte slots,
+ * `FRAME_OVERHEAD_SLOTS + params + locals + max operand stack height`. Entry adds it to `stack_used` after
+ * checking it fits in `maxStackSlots` (else `trap_reason = 2` and trap); every exit subtracts it: the original body
+ * is wrapped in a block so branches to the function label fall into the epilogue, and `return` gets the
+ * decrement in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
+ */
+import { VmError } from '../errors.js';
+import { FC_BASE, Op } from './code.js';
+import { CodeReader } from './code.js';
+import type { GasCostTable } from './costs.js';
+import { costLookup, FC_OPCODE_COUNT } from './costs.js';
+import { FRAME_OVERHEAD_SLOTS } from './limits.js';
+import type { ParsedModule, SectionRange } from './parse.js';
+import { parseModule, SectionId, toVmError } from './parse.js';
+import { Reader } from './reader.js';
+import { ENCLAVE_MEMORY_INIT } from './validate.js';
+import { Writer } from './writer.js';
+
+/** Export names of the globals added by {@link instrument}. */
+export const INSTRUMENT_GLOBALS = {
+  /** i64: wasm gas left. The host sets it before a call and reads it after; host imports subtract from it. */
+  gasRemaining: 'gas_remaining',
+  /** i32: why the last trap happened, see {@link TrapReason}. The host sets 0 before a call. */
+  trapReason: 'trap_reason',
+  /** i32: stack slots in use by the stack limiter. The host sets 0 before each export call. */
+  stackUsed: 'stack_used',
+  /**
+   * Every mutable global the module defines is also exported as `<prefix><global index>` (e.g. Rust's internal
+   * `__stack_pointer` as `__sc_global_0`), so a host reusing an instance can snapshot and restore them.
+   */
+  mutableGlobalPrefix: '__sc_global_',
+} as const;
+
+/** Values of the `trap_reason` global. */
+export const TrapReason = {
+  /** No instrumentation trap (an ordinary trap, or no trap). */
+  None: 0,
+  /** A gas check failed; `gas_remaining` was set to 0. */
+  OutOfGas: 1,
+  /** A call would have exceeded `maxStackSlots`. */
+  StackLimit: 2,
+} as const;
+
+/** Options of {@link instrument}. */
+export interface InstrumentOptions {
+  readonly costs: GasCostTable;
+  /** Stack budget per export call, in slots (see limits.ts DEFAULT_MAX_STACK_SLOTS). */
+  readonly maxStackSlots: number;
+  /** The memory's maximum becomes min(declared maximum, this); initial sizes above it are rejected. */
+  readonly maxMemoryPages: number;
+}
+
+/**
+ * Returns an instrumented copy of `bytes`. Throws `VmError('StaticValidation')` for malformed or unsupported
+ * modules, an imported memory, an initial memory above `maxMemoryPages` (`failed to initialize wasm memory`),
+ * or exports that collide with {@link INSTRUMENT_GLOBALS}.
+ */
+export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8Array {
+  const { maxStackSlots, maxMemoryPages } = options;
+  if (!Number.isSafeInteger(maxStackSlots) || maxStackSlots < 1 || maxStackSlots >= 2 ** 31) {
+    throw new TypeError(`maxStackSlots must be an integer in [1, 2^31), got ${maxStackSlots}`);
+  }
+  if (!Number.isSafeInteger(maxMemoryPages) || maxMemoryPages < 0 || maxMemoryPages > 65_536) {
+    throw new TypeError(`maxMemoryPages must be an integer in [0, 65536], got ${maxMemoryPages}`);
+  }
+  const perPage = options.costs.memoryGrowPerPage;
+  if (!Number.isSafeInteger(perPage) || perPage < 0 || perPage >= 2 ** 31) {
+    throw new TypeError(`memoryGrowPerPage must be an integer in [0, 2^31), got ${perPage}`);
+  }
+  const costs = costLookup(options.costs);
+  const m = parseModule(bytes, { decodeBodies: false });
+  try {
+    return new Instrumenter(m, costs, maxStackSlots, maxMemoryPages, perPage).run();
+  } catch (err) {
+    throw toVmError(err);
+  }
+}
+
+// Event kinds recorded while scanning a body, replayed while emitting it.
+const EV_GAS = 0;
+const EV_RETURN = 1;
+const EV_GROW = 2;
+
+// Control frame kinds.
+const K_BLOCK = 0;
+const K_LOOP = 1;
+const K_IF = 2;
+
+/** Operand stack effect of instructions with a fixed arity: pops and pushes, indexed like the cost lookup. */
+const POPS = new Uint8Array(256 + FC_OPCODE_COUNT);
+const PUSHES = new Uint8Array(256 + FC_OPCODE_COUNT);
+function arity(from: number, to: number, pops: number, pushes: number): void {
+  for (let op = from; op <= to; op++) {
+    POPS[op] = pops;
+    PUSHES[op] = pushes;
+  }
+}
+arity(Op.drop, Op.drop, 1, 0);
+arity(Op.select, Op.select, 3, 1);
+arity(Op.localGet, Op.localGet, 0, 1);
+arity(Op.localSet, Op.localSet, 1, 0);
+arity(Op.localTee, Op.localTee, 1, 1);
+arity(Op.globalGet, Op.globalGet, 0, 1);
+arity(Op.globalSet, Op.globalSet, 1, 0);
+arity(0x28, 0x35, 1, 1); // loads
+arity(0x36, 0x3e, 2, 0); // stores
+arity(Op.memorySize, Op.memorySize, 0, 1);
+arity(Op.memoryGrow, Op.memoryGrow, 1, 1);
+arity(0x41, 0x44, 0, 1); // consts
+arity(0x45, 0x45, 1, 1); // i32.eqz
+arity(0x46, 0x4f, 2, 1); // i32 comparisons
+arity(0x50, 0x50, 1, 1); // i64.eqz
+arity(0x51, 0x66, 2, 1); // i64/f32/f64 comparisons
+arity(0x67, 0x69, 1, 1); // i32 clz ctz popcnt
+arity(0x6a, 0x78, 2, 1); // i32 binary
+arity(0x79, 0x7b, 1, 1); // i64 clz ctz popcnt
+arity(0x7c, 0x8a, 2, 1); // i64 binary
+arity(0x8b, 0x91, 1, 1); // f32 unary
+arity(0x92, 0x98, 2, 1); // f32 binary
+arity(0x99, 0x9f, 1, 1); // f64 unary
+arity(0xa0, 0xa6, 2, 1); // f64 binary
+arity(0xa7, 0xc4, 1, 1); // conversions, reinterpretations, sign extension
+arity(256, 256 + 7, 1, 1); // trunc_sat
+arity(256 + 8, 256 + 8, 3, 0); // memory.init
+arity(256 + 10, 256 + 12, 3, 0); // memory.copy, memory.fill, table.init
+arity(256 + 14, 256 + 14, 3, 0); // table.copy
+
+/** Position of a non-custom section id in the binary order (data count sits between element and code). */
+function sectionRank(id: number): number {
+  return id === SectionId.dataCount ? 9.5 : id;
+}
+
+class Instrumenter {
+  private readonly bytes: Uint8Array;
+  private readonly nParams: Int32Array;
+  private readonly nResults: Int32Array;
+  private readonly newTypes: Uint8Array[] = [];
+  private readonly wrapperTypeIndex = new Map<number, number>();
+  private readonly gGas: number;
+  private readonly gTrap: number;
+  private readonly gStack: number;
+  private readonly fOog: number;
+  private readonly fStackOverflow: number;
+  private readonly fGrow: number;
+  private readonly tVoid: number;
+  private readonly tGrow: number;
+  // Pre-encoded fragments of the injected code.
+  private readonly gasPrefix: Uint8Array;
+  private readonly gasSuffix: Uint8Array;
+  // Scratch state reused across function bodies.
+  private evPos = new Int32Array(1024);
+  private evKind = new Uint8Array(1024);
+  private evVal = new Float64Array(1024);
+  private evCount = 0;
+  private ctrlKind = new Uint8Array(64);
+  private ctrlBase = new Int32Array(64);
+  private ctrlResults = new Int32Array(64);
+  private ctrlTargeted = new Uint8Array(64);
+  private ctrlParams = new Int32Array(64);
+
+  constructor(
+    private readonly m: ParsedModule,
+    private readonly costs: Uint32Array,
+    private readonly maxStackSlots: number,
+    private readonly maxMemoryPages: number,
+    private readonly growPerPage: number,
+  ) {
+    this.bytes = m.bytes;
+    const nTypes = m.types.length;
+    this.nParams = new Int32Array(nTypes);
+    this.nResults = new Int32Array(nTypes);
+    m.types.forEach((t, i) => {
+      this.nParams[i] = t.params.length;
+      this.nResults[i] = t.results.length;
+    });
+    this.gGas = m.globalCount;
+    this.gTrap = m.globalCount + 1;
+    this.gStack = m.globalCount + 2;
+    const nFuncs = m.funcTypes.length;
+    this.fOog = nFuncs;
+    this.fStackOverflow = nFuncs + 1;
+    this.fGrow = nFuncs + 2;
+    this.tVoid = this.addType(new Uint8Array([0x60, 0, 0]));
+    this.tGrow = this.addType(new Uint8Array([0x60, 1, 0x7f, 1, 0x7f]));
+    const w = new Writer(32);
+    w.u8(Op.globalGet);
+    w.u32(this.gGas);
+    w.u8(Op.i64Const);
+    this.gasPrefix = w.result().slice();
+    const s = new Writer(32);
+    s.u8(Op.i64Sub);
+    s.u8(Op.globalSet);
+    s.u32(this.gGas);
+    s.u8(Op.globalGet);
+    s.u32(this.gGas);
+    s.u8(Op.i64Const);
+    s.u8(0);
+    s.u8(0x53); // i64.lt_s
+    s.u8(Op.if);
+    s.u8(0x40);
+    s.u8(Op.call);
+    s.u32(this.fOog);
+    s.u8(Op.end);
+    this.gasSuffix = s.result().slice();
+  }
+
+  private addType(encoded: Uint8Array): number {
+    this.newTypes.push(encoded);
+    return this.m.types.length + this.newTypes.length - 1;
+  }
+
+  run(): Uint8Array {
+    const m = this.m;
+    const r = new Reader(this.bytes);
+    if (m.importedMemoryCount > 0) r.fail('instrumentation requires the module to define its own memory', 0);
+    const memory = m.memories[0];
+    if (memory !== undefined && memory.min > this.maxMemoryPages) {
+      throw new VmError('StaticValidation', ENCLAVE_MEMORY_INIT, {
+        cause: new Error(`initial memory ${memory.min} pages exceeds ${this.maxMemoryPages}`),
+      });
+    }
+    for (const e of m.exports) {
+      const reserved =
+        e.name === INSTRUMENT_GLOBALS.gasRemaining ||
+        e.name === INSTRUMENT_GLOBALS.trapReason ||
+        e.name === INSTRUMENT_GLOBALS.stackUsed ||
+        e.name.startsWith(INSTRUMENT_GLOBALS.mutableGlobalPrefix);
+      if (reserved) r.fail(`contract export "${e.name}" collides with instrumentation`, 0);
+    }
+    // Code first: bodies may need extra types (multi-value wrapper blocks) that the type section must list.
+    const code = this.codeSection();
+    const out = new Writer(this.bytes.length + (this.bytes.length >> 1) + 1024);
+    out.copy(this.bytes, 0, 8);
+    const present = new Set(m.sections.map((s) => s.id));
+    // Sections this pass must emit even when the input lacks them, listed in binary order.
+    const missing = [
+      SectionId.type,
+      SectionId.function,
+      SectionId.global,
+      SectionId.export,
+      SectionId.code,
+    ].filter((id) => !present.has(id));
+    const emitMissingBefore = (rank: number): void => {
+      while (missing.length > 0 && sectionRank(missing[0] as number) < rank) {
+        this.emitSection(out, missing.shift() as number, undefined, code);
+      }
+    };
+    for (const s of m.sections) {
+      if (s.id !== SectionId.custom) emitMissingBefore(sectionRank(s.id));
+      this.emitSection(out, s.id, s, code);
+    }
+    emitMissingBefore(Infinity);
+    return out.result().slice();
+  }
+
+  /** Emits one section: rewritten if instrumentation touches it, else copied verbatim. */
+  private emitSection(out: Writer, id: number, s: SectionRange | undefined, code: Uint8Array): void {
+    const bytes = this.bytes;
+    const appendVec = (extra: number, writeExtra: (w: Writer) => void): void => {
+      out.u8(id);
+      const sizeAt = out.reserveU32();
+      const start = out.pos;
+      let count = 0;
+      let rest = 0;
+      let end = 0;
+      if (s !== undefined) {
+        const r = new Reader(bytes, s.start, s.end);
+        count = r.u32();
+        rest = r.pos;
+        end = s.end;
+      }
+      out.u32(count + extra);
+      if (s !== undefined) out.copy(bytes, rest, end);
+      writeExtra(out);
+      out.patchU32(sizeAt, out.pos - start);
+    };
+    switch (id) {
+      case SectionId.type:
+        appendVec(this.newTypes.length, (w) => {
+          for (const t of this.newTypes) w.bytes(t);
+        });
+        return;
+      case SectionId.function:
+        appendVec(3, (w) => {
+          w.u32(this.tVoid);
+          w.u32(this.tVoid);
+          w.u32(this.tGrow);
+        });
+        return;
+      case SectionId.global:
+        appendVec(3, (w) => {
+          w.bytes(new Uint8Array([0x7e, 0x01, Op.i64Const, 0x00, Op.end]));
+          w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
+          w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
+        });
+        return;
+      case SectionId.export: {
+        const entries: [string, number][] = [
+          [INSTRUMENT_GLOBALS.gasRemaining, this.gGas],
+          [INSTRUMENT_GLOBALS.trapReason, this.gTrap],
+          [INSTRUMENT_GLOBALS.stackUsed, this.gStack],
+        ];
+        this.m.definedGlobalMutable.forEach((mutable, i) => {
+          const index = this.m.importedGlobalCount + i;
+          if (mutable) entries.push([INSTRUMENT_GLOBALS.mutableGlobalPrefix + String(index), index]);
+        });
+        appendVec(entries.length, (w) => {
+          for (const [name, index] of entries) {
+            const encoded = new TextEncoder().encode(name);
+            w.u32(encoded.length);
+            w.bytes(encoded);
+            w.u8(3); // global
+            w.u32(index);
+          }
+        });
+        return;
+      }
+      case SectionId.memory: {
+        out.u8(id);
+        const sizeAt = out.reserveU32();
+        const start = out.pos;
+        out.u32(this.m.memories.length);
+        for (const mem of this.m.memories) {
+          out.u8(1);
+          out.u32(mem.min);
+          out.u32(Math.min(mem.max ?? this.maxMemoryPages, this.maxMemoryPages));
+        }
+        out.patchU32(sizeAt, out.pos - start);
+        return;
+      }
+      case SectionId.code:
+        out.u8(id);
+        out.u32(code.length);
+        out.bytes(code);
+        return;
+      default:
+        if (s !== undefined) out.copy(bytes, s.headerStart, s.end);
+    }
+  }
+
+  /** The payload of the new code section: rewritten bodies followed by the helper functions. */
+  private codeSection(): Uint8Array {
+    const m = this.m;
+    const out = new Writer(this.bytes.length + (this.bytes.length >> 1) + 256);
+    out.u32(m.bodies.length + 3);
+    const reader = new CodeReader(this.bytes, 0, 0, m.types.length);
+    for (let i = 0; i < m.bodies.length; i++) {
+      this.body(reader, i, out);
+    }
+    this.helpers(out);
+    return out.result();
+  }
+
+  private helpers(out: Writer): void {
+    const body = (emit: (w: Writer) => void): void => {
+      const w = new Writer(64);
+      emit(w);
+      out.u32(w.pos);
+      out.bytes(w.result());
+    };
+    // out_of_gas: gas_remaining = 0; trap_reason = 1; unreachable
+    body((w) => {
+      w.u8(0); // no locals
+      w.u8(Op.i64Const);
+      w.u8(0);
+      w.u8(Op.globalSet);
+      w.u32(this.gGas);
+      w.u8(Op.i32Const);
+      w.u8(1);
+      w.u8(Op.globalSet);
+      w.u32(this.gTrap);
+      w.u8(Op.unreachable);
+      w.u8(Op.end);
+    });
+    // stack_overflow: trap_reason = 2; unreachable
+    body((w) => {
+      w.u8(0);
+      w.u8(Op.i32Const);
+      w.u8(2);
+      w.u8(Op.globalSet);
+      w.u32(this.gTrap);
+      w.u8(Op.unreachable);
+      w.u8(Op.end);
+    });
+    // grow(pages): charge pages * perPage first, then memory.grow
+    body((w) => {
+      w.u8(0);
+      if (this.growPerPage > 0) {
+        w.u8(Op.globalGet);
+        w.u32(this.gGas);
+        w.u8(Op.localGet);
+        w.u8(0);
+        w.u8(Op.i64ExtendI32U);
+        w.u8(Op.i64Const);
+        w.sleb(this.growPerPage);
+        w.u8(Op.i64Mul);
+        w.bytes(this.gasSuffix);
+      }
+      w.u8(Op.localGet);
+      w.u8(0);
+      w.u8(Op.memoryGrow);
+      w.u8(0);
+      w.u8(Op.end);
+    });
+  }
+
+  private pushEvent(pos: number, kind: number, val: number): number {
+    const i = this.evCount;
+    if (i === this.evPos.length) {
+      const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.evPos = grow(this.evPos, (n) => new Int32Array(n));
+      this.evKind = grow(this.evKind, (n) => new Uint8Array(n));
+      this.evVal = grow(this.evVal, (n) => new Float64Array(n));
+    }
+    this.evPos[i] = pos;
+    this.evKind[i] = kind;
+    this.evVal[i] = val;
+    this.evCount = i + 1;
+    return i;
+  }
+
+  private growCtrl(): void {
+    const n = this.ctrlKind.length * 2;
+    const k = new Uint8Array(n);
+    k.set(this.ctrlKind);
+    this.ctrlKind = k;
+    const b = new Int32Array(n);
+    b.set(this.ctrlBase);
+    this.ctrlBase = b;
+    const res = new Int32Array(n);
+    res.set(this.ctrlResults);
+    this.ctrlResults = res;
+    const t = new Uint8Array(n);
+    t.set(this.ctrlTargeted);
+    this.ctrlTargeted = t;
+    const p = new Int32Array(n);
+    p.set(this.ctrlParams);
+    this.ctrlParams = p;
+  }
+
+  /** Scans one body (recording injection points and its stack weight), then emits the rewritten body. */
+  private body(c: CodeReader, index: number, out: Writer): void {
+    const m = this.m;
+    const fb = m.bodies[index];
+    if (fb === undefined) return;
+    const funcType = m.funcTypes[m.importedFuncCount + index] as number;
+    const costs = this.costs;
+    const nParams = this.nParams;
+    const nResults = this.nResults;
+    const funcTypes = m.funcTypes;
+    const typeCount = m.types.length;
+
+    c.pos = fb.codeStart;
+    c.end = fb.end;
+    this.evCount = 0;
+    let curEv = this.pushEvent(fb.codeStart, EV_GAS, 0);
+    let segCost = costs[Op.end] as number; // the final `end`, charged once per call at entry
+    let depth = 0; // index of the innermost control frame; frame 0 is the function itself
+    this.ctrlKind[0] = K_BLOCK;
+    this.ctrlBase[0] = 0;
+    this.ctrlResults[0] = nResults[funcType] as number;
+    let base = 0;
+    let height = 0;
+    let maxHeight = 0;
+    let done = false;
+
+    while (!done) {
+      const op = c.next();
+      const cost = (op < 256 ? costs[op] : costs[256 + op - FC_BASE]) as number;
+      switch (op) {
+        case Op.block:
+        case Op.loop:
+        case Op.if: {
+          segCost += cost;
+          if (op === Op.if) height = height - 1 < base ? base : height - 1;
+          const bt = c.blockType;
+          const np = bt >= 0 ? (nParams[bt] as number) : 0;
+          const nr = bt >= 0 ? (nResults[bt] as number) : bt === -64 ? 0 : 1;
+          height = height - np < base ? base : height - np;
+          if (++depth === this.ctrlKind.length) this.growCtrl();
+          this.ctrlKind[depth] = op === Op.block ? K_BLOCK : op === Op.loop ? K_LOOP : K_IF;
+          this.ctrlBase[depth] = height;
+          this.ctrlResults[depth] = nr;
+          this.ctrlTargeted[depth] = 0;
+          this.ctrlParams[depth] = np;
+          base = height;
+          height += np;
+          if (height > maxHeight) maxHeight = height;
+          if (op !== Op.block) {
+            // Loop starts are branch targets and if-arms are conditional: both begin a segment.
+            this.evVal[curEv] = segCost;
+            curEv = this.pushEvent(c.pos, EV_GAS, 0);
+            segCost = 0;
+          }
+          break;
+        }
+        case Op.else: {
+          height = base + (this.ctrlParams[depth] as number);
+          this.evVal[curEv] = segCost;
+          curEv = this.pushEvent(c.pos, EV_GAS, 0);
+          segCost = cost;
+          break;
+        }
+        case Op.end: {
+          if (depth === 0) {
+            if (c.pos !== fb.end) c.fail('operators remaining after the end of the function');
+            this.evVal[curEv] = segCost;
+            done = true;
+            break;
+          }
+          const kind = this.ctrlKind[depth];
+          const targeted = this.ctrlTargeted[depth];
+          height = base + (this.ctrlResults[depth] as number);
+          depth--;
+          base = this.ctrlBase[depth] as number;
+          if (kind === K_IF || targeted === 1) {
+            this.evVal[curEv] = segCost;
+            curEv = this.pushEvent(c.pos, EV_GAS, 0);
+            segCost = cost;
+          } else {
+            segCost += cost;
+          }
+          if (height > maxHeight) maxHeight = height;
+          break;
+        }
+        case Op.br:
+        case Op.brIf:
+        case Op.brTable:
+        case Op.return:
+        case Op.unreachable: {
+          segCost += cost;
+          if (op === Op.br || op === Op.brIf) {
+            this.markTarget(c, depth, c.imm);
+          } else if (op === Op.brTable) {
+            const targets = c.brTable;
+            for (let i = 0; i < c.brTableCount; i++) this.markTarget(c, depth, targets[i] as number);
+          } else if (op === Op.return) {
+            this.pushEvent(c.opStart, EV_RETURN, 0);
+          }
+          if (op === Op.brIf) {
+            height = height - 1 < base ? base : height - 1;
+          } else {
+            height = base; // the rest of the frame is unreachable: the stack is polymorphic
+          }
+          this.evVal[curEv] = segCost;
+          curEv = this.pushEvent(c.pos, EV_GAS, 0);
+          segCost = 0;
+          break;
+        }
+        case Op.call:
+        case Op.callIndirect: {
+          segCost += cost;
+          let t: number;
+          if (op === Op.call) {
+            if (c.imm >= funcTypes.length) c.fail(`call to unknown function ${c.imm}`, c.opStart);
+            t = funcTypes[c.imm] as number;
+          } else {
+            if (c.imm >= typeCount) c.fail(`call_indirect with unknown type ${c.imm}`, c.opStart);
+            t = c.imm;
+            height = height - 1 < base ? base : height - 1;
+          }
+          const np = nParams[t] as number;
+          height = height - np < base ? base : height - np;
+          height += nResults[t] as number;
+          if (height > maxHeight) maxHeight = height;
+          break;
+        }
+        case Op.memoryGrow:
+          segCost += cost;
+          this.pushEvent(c.opStart, EV_GROW, c.pos - c.opStart);
+          break;
+        default: {
+          segCost += cost;
+          const idx = op < 256 ? op : 256 + op - FC_BASE;
+          const pops = POPS[idx] as number;
+          height = height - pops < base ? base : height - pops;
+          height += PUSHES[idx] as number;
+          if (height > maxHeight) maxHeight = height;
+        }
+      }
+    }
+
+    const weight = FRAME_OVERHEAD_SLOTS + (nParams[funcType] as number) + fb.localCount + maxHeight;
+    this.emitBody(out, fb.start, fb.codeStart, fb.end, funcType, weight);
+  }
+
+  private markTarget(c: CodeReader, depth: number, label: number): void {
+    if (label > depth) c.fail(`branch depth ${label} out of range`, c.opStart);
+    const frame = depth - label;
+    if (frame > 0 && this.ctrlKind[frame] !== K_LOOP) this.ctrlTargeted[frame] = 1;
+  }
+
+  private emitBody(
+    out: Writer,
+    start: number,
+    codeStart: number,
+    end: number,
+    funcType: number,
+    weight: number,
+  ): void {
+    const bytes = this.bytes;
+    const sizeAt = out.reserveU32();
+    const bodyStart = out.pos;
+    out.copy(bytes, start, codeStart); // locals, verbatim
+
+    // Prologue: stack check and increment.
+    const gStack = this.gStack;
+    if (weight > this.maxStackSlots) {
+      out.u8(Op.call);
+      out.u32(this.fStackOverflow);
+    } else {
+      out.u8(Op.globalGet);
+      out.u32(gStack);
+      out.u8(Op.i32Const);
+      out.sleb(this.maxStackSlots - weight);
+      out.u8(Op.i32GtU);
+      out.u8(Op.if);
+      out.u8(0x40);
+      out.u8(Op.call);
+      out.u32(this.fStackOverflow);
+      out.u8(Op.end);
+    }
+    out.u8(Op.globalGet);
+    out.u32(gStack);
+    out.u8(Op.i32Const);
+    out.sleb(weight);
+    out.u8(Op.i32Add);
+    out.u8(Op.globalSet);
+    out.u32(gStack);
+
+    // The original body runs inside a block with the function's results, so branches to the function label
+    // land on the epilogue below. The original final `end` closes this block.
+    const nr = this.nResults[funcType] as number;
+    out.u8(Op.block);
+    if (nr === 0) out.u8(0x40);
+    else if (nr === 1) out.u8((this.m.types[funcType] as { results: Uint8Array }).results[0] as number);
+    else out.sleb(this.resultsOnlyType(funcType));
+
+    let from = codeStart;
+    const n = this.evCount;
+    const evPos = this.evPos;
+    const evKind = this.evKind;
+    const evVal = this.evVal;
+    for (let i = 0; i < n; i++) {
+      const pos = evPos[i] as number;
+      const kind = evKind[i];
+      const val = evVal[i] as number;
+      if (kind === EV_GAS && val === 0) continue;
+      out.copy(bytes, from, pos);
+      from = pos;
+      if (kind === EV_GAS) {
+        out.bytes(this.gasPrefix);
+        out.sleb(val);
+        out.bytes(this.gasSuffix);
+      } else if (kind === EV_RETURN) {
+        this.stackDecrement(out, weight);
+      } else {
+        out.u8(Op.call);
+        out.u32(this.fGrow);
+        from = pos + val;
+      }
+    }
+    out.copy(bytes, from, end);
+    this.stackDecrement(out, weight);
+    out.u8(Op.end);
+    out.patchU32(sizeAt, out.pos - bodyStart);
+  }
+
+  private stackDecrement(out: Writer, weight: number): void {
+    out.u8(Op.globalGet);
+    out.u32(this.gStack);
+    out.u8(Op.i32Const);
+    out.sleb(weight);
+    out.u8(Op.i32Sub);
+    out.u8(Op.globalSet);
+    out.u32(this.gStack);
+  }
+
+  /** Type index of `() -> results(funcType)`, appended once per distinct function type. */
+  private resultsOnlyType(funcType: number): number {
+    let idx = this.wrapperTypeIndex.get(funcType);
+    if (idx === undefined) {
+      const results = (this.m.types[funcType] as { results: Uint8Array }).results;
+      const w = new Writer(8 + results.length);
+      w.u8(0x60);
+      w.u32(0);
+      w.u32(results.length);
+      w.bytes(results);
+      idx = this.addType(w.result().slice());
+      this.wrapperTypeIndex.set(funcType, idx);
+    }
+    return idx;
+  }
+}
