@@ -1,0 +1,16 @@
+/** Keeper limits, each with where its number comes from. */
+
+/** SecretNetwork x/compute/internal/types/validation.go `MaxWasmSize`: largest raw (possibly gzipped) upload. */
+export const MAX_WASM_UPLOAD_SIZE = 2 * 1024 * 1024;
+/** keeper.go `uncompress`: gunzip output is read through a 2 MiB `io.LimitReader` (silently truncated). */
+export const MAX_GUNZIP_SIZE = 2 * 1024 * 1024;
+/** types/validation.go `MaxLabelSize`. */
+export const MAX_LABEL_SIZE = 512;
+/** types/validation.go `MaxBuildTagSize`: longest `builder` string. */
+export const MAX_BUILDER_SIZE = 128;
+/** wasmd `DefaultMaxCallDepth` (Secret keeps 100): nested message dispatch levels. */
+export const MAX_CALL_DEPTH = 100;
+/** Enclave `RECURSION_LIMIT` (contract-engine query_chain.rs): deepest `query_depth` allowed. */
+export const MAX_QUERY_DEPTH = 10;
+/** types/events.go `eventTypeMinLength`: custom event types must be longer than this after trimming. */
+export const EVENT_TYPE_MIN_LENGTH = 2;

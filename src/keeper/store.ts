@@ -1,0 +1,178 @@
+/**
+ * Typed accessors over the module store (layout in keys.ts). Records are the generated protobuf types, encoded
+ * exactly as Secret stores them, so raw state can be compared with a Go node's.
+ */
+import { Params as ParamsProto } from '../proto/secret/compute/v1beta1/params.js';
+import {
+  CodeInfo,
+  ContractCodeHistoryEntry,
+  ContractInfo,
+  ContractKey,
+} from '../proto/secret/compute/v1beta1/types.js';
+import type { KVStore } from '../state/index.js';
+import {
+  adminUpdateAuthKey,
+  be64,
+  codeKey,
+  contractByCodeIdKey,
+  contractEnclaveKey,
+  contractHistoryKey,
+  contractHistoryPrefix,
+  contractKey,
+  contractLabelKey,
+  KEY_LAST_CODE_ID,
+  KEY_LAST_INSTANCE_ID,
+  migrationAuthKey,
+  PARAMS_KEY,
+  prefixEnd,
+  randomKey,
+  readBe64,
+  wasmCodeKey,
+} from './keys.js';
+import { atomicsToDec, type ComputeParams, decToAtomics } from './params.js';
+
+/** `autoIncrementID`: returns the stored next id (1 when unset) and stores id+1. */
+export function autoIncrementId(store: KVStore, key: Uint8Array): bigint {
+  const raw = store.get(key);
+  const id = raw === undefined ? 1n : readBe64(raw);
+  store.set(key, be64(id + 1n));
+  return id;
+}
+
+/** `PeekAutoIncrementID`: the id the next `autoIncrementId` would return. */
+export function peekAutoIncrementId(store: KVStore, key: Uint8Array): bigint {
+  const raw = store.get(key);
+  return raw === undefined ? 1n : readBe64(raw);
+}
+
+export function nextCodeId(store: KVStore): bigint {
+  return autoIncrementId(store, KEY_LAST_CODE_ID);
+}
+
+export function nextInstanceId(store: KVStore): bigint {
+  return autoIncrementId(store, KEY_LAST_INSTANCE_ID);
+}
+
+export function getCodeInfo(store: KVStore, codeId: bigint): CodeInfo | undefined {
+  const raw = store.get(codeKey(codeId));
+  return raw === undefined ? undefined : CodeInfo.decode(raw);
+}
+
+export function setCodeInfo(store: KVStore, codeId: bigint, info: CodeInfo): void {
+  store.set(codeKey(codeId), CodeInfo.encode(info).finish());
+}
+
+export function getWasm(store: KVStore, codeHash: Uint8Array): Uint8Array | undefined {
+  return store.get(wasmCodeKey(codeHash));
+}
+
+export function setWasm(store: KVStore, codeHash: Uint8Array, wasm: Uint8Array): void {
+  store.set(wasmCodeKey(codeHash), wasm);
+}
+
+export function getContractInfo(store: KVStore, addr: Uint8Array): ContractInfo | undefined {
+  const raw = store.get(contractKey(addr));
+  return raw === undefined ? undefined : ContractInfo.decode(raw);
+}
+
+export function setContractInfo(store: KVStore, addr: Uint8Array, info: ContractInfo): void {
+  store.set(contractKey(addr), ContractInfo.encode(info).finish());
+}
+
+/** The stored enclave key record of a contract. */
+export type StoredContractKey = ContractKey;
+
+export function getContractKey(store: KVStore, addr: Uint8Array): ContractKey | undefined {
+  const raw = store.get(contractEnclaveKey(addr));
+  return raw === undefined ? undefined : ContractKey.decode(raw);
+}
+
+export function setContractKey(store: KVStore, addr: Uint8Array, key: ContractKey): void {
+  store.set(contractEnclaveKey(addr), ContractKey.encode(key).finish());
+}
+
+export function getContractAddressByLabel(store: KVStore, label: string): Uint8Array | undefined {
+  return store.get(contractLabelKey(label));
+}
+
+export function setContractLabel(store: KVStore, label: string, addr: Uint8Array): void {
+  store.set(contractLabelKey(label), addr);
+}
+
+/** Appends a history entry at the next position (`0x09‖addr‖BE64(pos)`). */
+export function appendHistory(store: KVStore, addr: Uint8Array, entry: ContractCodeHistoryEntry): void {
+  const prefix = contractHistoryPrefix(addr);
+  let pos = 0n;
+  const it = store.iterator(prefix, prefixEnd(prefix), 'descending');
+  const last = it.next();
+  it.close();
+  if (last.done !== true) pos = readBe64(last.value[0].subarray(prefix.length)) + 1n;
+  store.set(contractHistoryKey(addr, pos), ContractCodeHistoryEntry.encode(entry).finish());
+}
+
+export function getHistory(store: KVStore, addr: Uint8Array): ContractCodeHistoryEntry[] {
+  const prefix = contractHistoryPrefix(addr);
+  const out: ContractCodeHistoryEntry[] = [];
+  for (const [, v] of store.iterator(prefix, prefixEnd(prefix))) out.push(ContractCodeHistoryEntry.decode(v));
+  return out;
+}
+
+/** Secondary index `0x0A‖code‖height‖txIndex‖addr` from the contract's `created` position. */
+export function secondaryIndexKey(codeId: bigint, info: ContractInfo, addr: Uint8Array): Uint8Array {
+  return contractByCodeIdKey(codeId, info.created?.blockHeight ?? 0n, info.created?.txIndex ?? 0n, addr);
+}
+
+/** The stored params, or `undefined` before any were set. */
+export function getStoredParams(store: KVStore): ComputeParams | undefined {
+  const raw = store.get(PARAMS_KEY);
+  if (raw === undefined) return undefined;
+  const p = ParamsProto.decode(raw);
+  return {
+    compileCost: atomicsToDec(BigInt(p.compileCost === '' ? '0' : p.compileCost)),
+    maxContractSize: p.maxContractSize,
+  };
+}
+
+export function setParams(store: KVStore, params: ComputeParams): void {
+  const proto: ParamsProto = {
+    compileCost: decToAtomics(params.compileCost).toString(),
+    maxContractSize: params.maxContractSize,
+  };
+  store.set(PARAMS_KEY, ParamsProto.encode(proto).finish());
+}
+
+export function getRandom(store: KVStore, height: bigint): Uint8Array | undefined {
+  return store.get(randomKey(height));
+}
+
+export function setRandom(store: KVStore, height: bigint, random: Uint8Array): void {
+  store.set(randomKey(height), random);
+}
+
+/** Governance-authorised migration target (`0x0C‖bech32` → BE64 code id). */
+export function getMigrationAuthorization(store: KVStore, contract: string): bigint | undefined {
+  const raw = store.get(migrationAuthKey(contract));
+  return raw === undefined ? undefined : readBe64(raw);
+}
+
+export function setMigrationAuthorization(store: KVStore, contract: string, codeId: bigint): void {
+  store.set(migrationAuthKey(contract), be64(codeId));
+}
+
+export function deleteMigrationAuthorization(store: KVStore, contract: string): void {
+  store.delete(migrationAuthKey(contract));
+}
+
+/** Governance-authorised new admin (`0x0D‖bech32` → UTF-8 bech32, `""` = clear). */
+export function getAdminUpdateAuthorization(store: KVStore, contract: string): string | undefined {
+  const raw = store.get(adminUpdateAuthKey(contract));
+  return raw === undefined ? undefined : new TextDecoder().decode(raw);
+}
+
+export function setAdminUpdateAuthorization(store: KVStore, contract: string, admin: string): void {
+  store.set(adminUpdateAuthKey(contract), new TextEncoder().encode(admin));
+}
+
+export function deleteAdminUpdateAuthorization(store: KVStore, contract: string): void {
+  store.delete(adminUpdateAuthKey(contract));
+}
