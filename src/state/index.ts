@@ -1,6 +1,13 @@
 // Public surface of the state layer ('secret-compute/state'), exported by name.
 export { BranchStore } from './cache-store.js';
 export {
+  type Change,
+  COMMITMENT_DOMAIN,
+  CommitmentBuilder,
+  computeCommitment,
+  GENESIS_COMMITMENT,
+} from './commitment.js';
+export {
   decodeEncryptedValue,
   encodeEncryptedKey,
   encodeEncryptedValue,
@@ -22,5 +29,14 @@ export {
   type KVStore,
   type Order,
 } from './kv-store.js';
+export {
+  CONSENSUS_SEED_VERSION,
+  DEFAULT_STATE_SEED_ID,
+  ENCRYPTED_KEY_MAGIC,
+  LMDB_MAX_KEY_SIZE,
+  STATE_ENCRYPTION_VERSION,
+  STATE_SALT_LENGTH,
+} from './limits.js';
+export { type CommitInfo, LMDB_FORMAT_VERSION, LmdbStore, type LmdbStoreOptions } from './lmdb-store.js';
 export { MemoryStore } from './memory-store.js';
 export { prefixEnd, PrefixStore } from './prefix-store.js';

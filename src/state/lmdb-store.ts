@@ -1,0 +1,315 @@
+import { type Database, open, type RootDatabase } from 'lmdb';
+
+import { BranchStore } from './cache-store.js';
+import { CommitmentBuilder, GENESIS_COMMITMENT } from './commitment.js';
+import { StateError } from './errors.js';
+import {
+  assertBytes,
+  BaseIterator,
+  type CacheStore,
+  checkRange,
+  compareBytes,
+  EmptyIterator,
+  isEmptyRange,
+  type KVEntry,
+  type KVIterator,
+  type KVStore,
+  type Order,
+} from './kv-store.js';
+import { LMDB_MAX_KEY_SIZE } from './limits.js';
+
+/** On-disk format version stored in the meta database; bumped on incompatible layout changes. */
+export const LMDB_FORMAT_VERSION = 1;
+
+const META_FORMAT = Buffer.from('format');
+const META_HEIGHT = Buffer.from('height');
+const META_HASH = Buffer.from('commitment');
+
+/** Options of {@link LmdbStore.open}. */
+export interface LmdbStoreOptions {
+  /**
+   * fsync on every commit (default true). `false` keeps atomicity and crash safety against process crashes, but
+   * an OS crash or power loss may lose the last commits (LMDB `MDB_NOSYNC`).
+   */
+  readonly durable?: boolean;
+}
+
+/** What {@link LmdbStore.commit} made durable. */
+export interface CommitInfo {
+  /** The committed block height. */
+  readonly height: bigint;
+  /** The state commitment after this block (see commitment.ts). */
+  readonly hash: Uint8Array;
+  /** Number of keys set or deleted by the block. */
+  readonly changes: number;
+}
+
+function backendError(what: string, cause: unknown): StateError {
+  return new StateError('BACKEND', `lmdb ${what} failed`, { cause });
+}
+
+/**
+ * lmdb-js returns a fresh Buffer per read; re-view it as a plain Uint8Array (zero-copy) so callers never get
+ * Buffer semantics (e.g. `slice()` returning a view) through an API typed Uint8Array.
+ */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+/** Read-only view of the committed data in LMDB; the base under the working branch. */
+class LmdbCommitted implements KVStore {
+  constructor(private readonly db: Database<Buffer, Buffer>) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    if (key.length === 0 || key.length > LMDB_MAX_KEY_SIZE) return undefined;
+    const value = this.db.get(key as Buffer);
+    return value === undefined ? undefined : plain(value);
+  }
+
+  has(key: Uint8Array): boolean {
+    if (key.length === 0 || key.length > LMDB_MAX_KEY_SIZE) return false;
+    return this.db.doesExist(key as Buffer);
+  }
+
+  set(): void {
+    throw new StateError('READ_ONLY', 'committed lmdb data is only written by commit()');
+  }
+
+  delete(): void {
+    throw new StateError('READ_ONLY', 'committed lmdb data is only written by commit()');
+  }
+
+  iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {
+    checkRange(start, end, order);
+    // Nothing sorts below the empty key; and lmdb reads an empty bound as "no bound", so normalise both.
+    if (isEmptyRange(start, end) || end?.length === 0) return new EmptyIterator();
+    return new LmdbRangeIterator(this.db, start?.length === 0 ? undefined : start, end, order);
+  }
+
+  branch(): CacheStore {
+    return new BranchStore(this);
+  }
+}
+
+/**
+ * Adapts lmdb-js `getRange` to `[start, end)` in both orders. lmdb's reverse ranges include their start and
+ * exclude their end, the opposite of what we need, so descending walks start at `end` (skipping an exact match)
+ * and stop below `start` by comparison.
+ */
+class LmdbRangeIterator extends BaseIterator {
+  private readonly inner: Iterator<{ key: Buffer; value: Buffer }>;
+
+  constructor(
+    db: Database<Buffer, Buffer>,
+    start: Uint8Array | undefined,
+    private readonly end: Uint8Array | undefined,
+    private readonly order: Order,
+  ) {
+    super();
+    this.lower = start;
+    const range =
+      order === 'ascending'
+        ? db.getRange({ start: start as Buffer | undefined, end: end as Buffer | undefined })
+        : db.getRange({ start: end as Buffer | undefined, reverse: true });
+    this.inner = range[Symbol.iterator]();
+  }
+
+  private readonly lower: Uint8Array | undefined;
+
+  protected fetch(): KVEntry | undefined {
+    for (;;) {
+      const r = this.inner.next();
+      if (r.done === true) return undefined;
+      const { key, value } = r.value;
+      if (this.order === 'descending') {
+        if (this.end !== undefined && compareBytes(key, this.end) >= 0) continue;
+        if (this.lower !== undefined && compareBytes(key, this.lower) < 0) return undefined;
+      }
+      return [plain(key), plain(value)];
+    }
+  }
+
+  override close(): void {
+    super.close();
+    this.inner.return?.();
+  }
+}
+
+/**
+ * Persistent state on LMDB (memory-mapped B+ tree; synchronous reads, ordered ranges, ACID transactions).
+ *
+ * The working state is a {@link BranchStore} over the committed data: reads are synchronous and see uncommitted
+ * writes; nothing touches the disk until {@link commit}, which writes the block's net changes together with
+ * the height and the state commitment in ONE LMDB write transaction. LMDB commits by switching a meta page
+ * after the data pages are written, so after a crash at any point reopening yields exactly the last committed
+ * block, never part of one (crash-tested by SIGKILL in test/state/lmdb-crash.test.ts).
+ *
+ * Limits: keys must be 1..1978 bytes (LMDB's compiled maximum), enforced at `set` with typed errors so a commit
+ * never fails half-way on a bad key.
+ */
+export class LmdbStore implements KVStore {
+  private readonly root: RootDatabase;
+  private readonly data: Database<Buffer, Buffer>;
+  private readonly meta: Database<Buffer, Buffer>;
+  private readonly committed: LmdbCommitted;
+  private working: BranchStore;
+  private closed = false;
+  private lastHeight: bigint;
+  private lastHash: Uint8Array;
+
+  private constructor(root: RootDatabase, data: Database<Buffer, Buffer>, meta: Database<Buffer, Buffer>) {
+    this.root = root;
+    this.data = data;
+    this.meta = meta;
+    this.committed = new LmdbCommitted(data);
+    this.working = new BranchStore(this.committed);
+    const format = meta.get(META_FORMAT);
+    const height = meta.get(META_HEIGHT);
+    const hash = meta.get(META_HASH);
+    if (format === undefined) {
+      this.lastHeight = 0n;
+      this.lastHash = GENESIS_COMMITMENT;
+    } else {
+      if (format.length !== 4 || format.readUInt32LE(0) !== LMDB_FORMAT_VERSION) {
+        throw new StateError('CORRUPT', `unsupported lmdb state format ${format.toString('hex')}`);
+      }
+      if (height?.length !== 8 || hash?.length !== 32)
+        throw new StateError('CORRUPT', 'lmdb state meta is incomplete');
+      this.lastHeight = height.readBigUInt64LE(0);
+      this.lastHash = new Uint8Array(hash);
+    }
+  }
+
+  /**
+   * Opens (creating if needed) the store in directory `dir` and recovers the last committed block. Only one
+   * `LmdbStore` per directory per process may be open at a time.
+   */
+  static open(dir: string, options: LmdbStoreOptions = {}): LmdbStore {
+    let root: RootDatabase | undefined;
+    try {
+      root = open({ path: dir, maxDbs: 4, noSync: options.durable === false, compression: false });
+      const dbOptions = { keyEncoding: 'binary', encoding: 'binary', compression: false } as const;
+      const data = root.openDB<Buffer, Buffer>({ name: 'state', ...dbOptions });
+      const meta = root.openDB<Buffer, Buffer>({ name: 'meta', ...dbOptions });
+      return new LmdbStore(root, data, meta);
+    } catch (cause) {
+      void root?.close();
+      if (cause instanceof StateError) throw cause;
+      throw backendError('open', cause);
+    }
+  }
+
+  /** Height of the last committed block (0n for a fresh store). */
+  get height(): bigint {
+    return this.lastHeight;
+  }
+
+  /** State commitment of the last committed block (32 zero bytes for a fresh store). */
+  get commitHash(): Uint8Array {
+    return this.lastHash.slice();
+  }
+
+  /** Number of uncommitted sets/deletes. */
+  get pendingWrites(): number {
+    return this.working.pendingWrites;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.assertOpen();
+    return this.working.get(key);
+  }
+
+  has(key: Uint8Array): boolean {
+    this.assertOpen();
+    return this.working.has(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.assertOpen();
+    assertBytes(key, 'key');
+    if (key.length === 0) throw new StateError('INVALID_ARGUMENT', 'key must not be empty');
+    if (key.length > LMDB_MAX_KEY_SIZE) {
+      throw new StateError(
+        'KEY_TOO_LARGE',
+        `key of ${key.length} bytes exceeds the lmdb maximum of ${LMDB_MAX_KEY_SIZE}`,
+      );
+    }
+    this.working.set(key, value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.assertOpen();
+    this.working.delete(key);
+  }
+
+  iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {
+    this.assertOpen();
+    return this.working.iterator(start, end, order);
+  }
+
+  branch(): CacheStore {
+    this.assertOpen();
+    return new BranchStore(this);
+  }
+
+  /** Drops every uncommitted write (e.g. a block that failed to finalize). */
+  discardUncommitted(): void {
+    this.assertOpen();
+    this.working.discard();
+  }
+
+  /**
+   * Makes the working state durable as block `height` (must be above the last committed height): one LMDB
+   * transaction writes the net changes, the height and the new commitment. On failure nothing is committed and
+   * the working state is kept, so the call can be retried.
+   */
+  commit(height: bigint | number): CommitInfo {
+    this.assertOpen();
+    const h = typeof height === 'bigint' ? height : BigInt(height);
+    if (h <= this.lastHeight || h >= 1n << 64n) {
+      throw new StateError(
+        'INVALID_ARGUMENT',
+        `commit height ${h} must be above the last committed height ${this.lastHeight}`,
+      );
+    }
+    const builder = new CommitmentBuilder(this.lastHash, h);
+    let changes = 0;
+    const heightBytes = Buffer.allocUnsafe(8);
+    heightBytes.writeBigUInt64LE(h, 0);
+    const formatBytes = Buffer.allocUnsafe(4);
+    formatBytes.writeUInt32LE(LMDB_FORMAT_VERSION, 0);
+    let hash: Uint8Array = GENESIS_COMMITMENT;
+    try {
+      this.root.transactionSync(() => {
+        for (const [key, value] of this.working.pending()) {
+          builder.add(key, value);
+          if (value === undefined) this.data.removeSync(key as Buffer);
+          else this.data.putSync(key as Buffer, value as Buffer);
+          changes++;
+        }
+        hash = builder.digest();
+        this.meta.putSync(META_FORMAT, formatBytes);
+        this.meta.putSync(META_HEIGHT, heightBytes);
+        this.meta.putSync(META_HASH, hash as Buffer);
+      });
+    } catch (cause) {
+      throw backendError('commit', cause);
+    }
+    this.working.discard();
+    this.lastHeight = h;
+    this.lastHash = hash;
+    return { height: h, hash: hash.slice(), changes };
+  }
+
+  /** Closes the database; uncommitted writes are lost. Further calls throw `StateError('CLOSED')`. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.working.discard();
+    void this.root.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StateError('CLOSED', 'the lmdb store is closed');
+  }
+}
