@@ -92,9 +92,9 @@ class LmdbCommitted implements KVStore {
 }
 
 /**
- * Adapts lmdb-js `getRange` to `[start, end)` in both orders. lmdb's reverse ranges include their start and
- * exclude their end, the opposite of what we need, so descending walks start at `end` (skipping an exact match)
- * and stop below `start` by comparison.
+ * Adapts lmdb-js `getRange` to `[start, end)` in both orders. lmdb's reverse ranges run from their `start`
+ * (inclusive) down to their `end` (exclusive; without one, down to its "beginning key" 0x00, exclusive), the
+ * opposite of what we need, so descending walks flip both with `exclusiveStart`/`inclusiveEnd`.
  */
 class LmdbRangeIterator extends BaseIterator {
   private readonly inner: Iterator<{ key: Buffer; value: Buffer }>;
@@ -102,31 +102,26 @@ class LmdbRangeIterator extends BaseIterator {
   constructor(
     db: Database<Buffer, Buffer>,
     start: Uint8Array | undefined,
-    private readonly end: Uint8Array | undefined,
-    private readonly order: Order,
+    end: Uint8Array | undefined,
+    order: Order,
   ) {
     super();
-    this.lower = start;
     const range =
       order === 'ascending'
         ? db.getRange({ start: start as Buffer | undefined, end: end as Buffer | undefined })
-        : db.getRange({ start: end as Buffer | undefined, reverse: true });
+        : db.getRange({
+            reverse: true,
+            ...(end === undefined ? {} : { start: end as Buffer, exclusiveStart: true }),
+            ...(start === undefined ? {} : { end: start as Buffer }),
+            inclusiveEnd: true,
+          });
     this.inner = range[Symbol.iterator]();
   }
 
-  private readonly lower: Uint8Array | undefined;
-
   protected fetch(): KVEntry | undefined {
-    for (;;) {
-      const r = this.inner.next();
-      if (r.done === true) return undefined;
-      const { key, value } = r.value;
-      if (this.order === 'descending') {
-        if (this.end !== undefined && compareBytes(key, this.end) >= 0) continue;
-        if (this.lower !== undefined && compareBytes(key, this.lower) < 0) return undefined;
-      }
-      return [plain(key), plain(value)];
-    }
+    const r = this.inner.next();
+    if (r.done === true) return undefined;
+    return [plain(r.value.key), plain(r.value.value)];
   }
 
   override close(): void {
