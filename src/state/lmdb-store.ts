@@ -8,7 +8,6 @@ import {
   BaseIterator,
   type CacheStore,
   checkRange,
-  compareBytes,
   EmptyIterator,
   isEmptyRange,
   type KVEntry,
