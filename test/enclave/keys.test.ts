@@ -94,7 +94,9 @@ describe('NetworkKeys', () => {
       JSON.stringify(keys),
       inspect(keys, { showHidden: true, depth: 10 }),
       String(keys),
-      JSON.stringify(Object.entries(keys).map(([k, v]) => [k, v instanceof Uint8Array ? toHex(v) : String(v)])),
+      JSON.stringify(
+        Object.entries(keys).map(([k, v]) => [k, v instanceof Uint8Array ? toHex(v) : String(v)]),
+      ),
     ];
     for (const r of renderings) for (const s of secrets) assert.ok(!r.includes(s), r);
     assert.ok(JSON.stringify(keys).includes(toHex(keys.ioPublicKey)));
