@@ -56,7 +56,7 @@ export const ENCLAVE_ERROR_DISPLAY: Readonly<Record<EnclaveErrorKind, string>> =
   ContractPanicUnreachable: 'the contract panicked',
   ContractPanicMemoryAccessOutOfBounds: 'the contract tried to access memory out of bounds',
   ContractPanicDivisionByZero: 'the contract tried to divide by zero',
-  ContractPanicInvalidConversionToInt: 'the contract tried to make an invalid conversion to an integer',
+  ContractPanicInvalidConversionToInt: 'the contract tried to do an invalid conversion to an integer',
   ContractPanicStackOverflow: 'the contract has run out of space on the stack',
   ContractPanicSignatureMismatch:
     'the contract tried to call a function but expected an incorrect function signature',

@@ -1,0 +1,191 @@
+/**
+ * A contract's state during one call (spec §2.9; SecretNetwork contract-engine/src/wasm3/mod.rs `KvCache`,
+ * `flush_cache`, db.rs). Writes stay in a plaintext cache (reads see them first); at the end of a successful call
+ * the batch is encrypted into the keeper's store in one go, shuffled first when the call had block randomness so
+ * the write order does not reveal the contract's key order. Nothing reaches the backing store on failure.
+ */
+import { EncryptedStore, stateSalt } from '../state/encrypted-store.js';
+import { StateError } from '../state/errors.js';
+import type { CacheStore, KVIterator, KVStore } from '../state/kv-store.js';
+import { concat, hkdfKey, sha256, toHex } from './bytes.js';
+import { EnclaveError } from './errors.js';
+import type { EnclaveSecrets } from './secrets.js';
+import type { ContractStore } from './types.js';
+
+/** Value keys with Secret's seed bookkeeping: K_key from seed #2 (index 1), K_val from the last seed. */
+export interface StateKeys {
+  readonly keyKey: Uint8Array;
+  readonly valueKey: Uint8Array;
+  /** Seed id stored with written values (Secret writes the number of seeds; 2 is the implicit default). */
+  readonly writeSeedId: number;
+  readonly valueKeyForSeed: (seedId: number) => Uint8Array | undefined;
+}
+
+/**
+ * `K_key = HKDF(state_ikm[1] ‖ og)`, `K_val = HKDF(state_ikm[last] ‖ og)` (spec §2.9). A network with a
+ * single seed uses it for both (Secret always has two after its phase-1 rotation).
+ */
+export function deriveStateKeys(secrets: EnclaveSecrets, ogKey: Uint8Array): StateKeys {
+  const ikm = secrets.stateIkm;
+  const n = ikm.length;
+  const valueKeyFor = (index: number): Uint8Array => hkdfKey([ikm[index]!, ogKey]);
+  return {
+    keyKey: hkdfKey([ikm[Math.min(1, n - 1)]!, ogKey]),
+    valueKey: valueKeyFor(n - 1),
+    writeSeedId: Math.max(2, n),
+    valueKeyForSeed: (seedId) => (seedId >= 1 && seedId <= n ? valueKeyFor(seedId - 1) : undefined),
+  };
+}
+
+/** Adapts the keeper's `{get,set,delete}` store to the state layer's KVStore (no iteration, no branching). */
+class BackingStore implements KVStore {
+  constructor(private readonly inner: ContractStore) {}
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.inner.get(key);
+  }
+  has(key: Uint8Array): boolean {
+    return this.inner.get(key) !== undefined;
+  }
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.inner.set(key, value);
+  }
+  delete(key: Uint8Array): void {
+    this.inner.delete(key);
+  }
+  iterator(): KVIterator {
+    throw new StateError('UNSUPPORTED', 'contract state is not iterable');
+  }
+  branch(): CacheStore {
+    throw new StateError('UNSUPPORTED', 'contract state backing store is not branchable');
+  }
+}
+
+/** Per-call salt inputs (spec §2.9). */
+export interface SaltInputs {
+  readonly timeNanos: bigint;
+  readonly counterHeight: bigint;
+  readonly counter: bigint;
+}
+
+type Pending = { readonly key: Uint8Array; readonly value: Uint8Array | null };
+
+/** Plaintext KV cache over the encrypted contract store, flushed once. */
+export class ContractState {
+  readonly #enc: EncryptedStore;
+  readonly #writes = new Map<string, Pending>();
+  readonly #reads = new Map<string, Uint8Array | null>();
+  readonly #readOnly: boolean;
+
+  constructor(store: ContractStore, keys: StateKeys, options: { readOnly: boolean; salt?: SaltInputs }) {
+    this.#readOnly = options.readOnly;
+    const salt = options.salt;
+    const saltBytes =
+      salt === undefined
+        ? undefined
+        : stateSalt({ timeNanos: salt.timeNanos, height: salt.counterHeight, counter: salt.counter });
+    this.#enc = new EncryptedStore(new BackingStore(store), {
+      keyKey: keys.keyKey,
+      valueKey: keys.valueKey,
+      readOnly: options.readOnly,
+      writeSeedId: keys.writeSeedId,
+      valueKeyForSeed: keys.valueKeyForSeed,
+      ...(saltBytes === undefined ? {} : { salt: () => saltBytes }),
+    });
+  }
+
+  /** Read through the write cache, then the read cache, then the encrypted store. */
+  get(key: Uint8Array): Uint8Array | undefined {
+    const id = toHex(key);
+    const pending = this.#writes.get(id);
+    if (pending !== undefined) return pending.value ?? undefined;
+    const cached = this.#reads.get(id);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = guardBackend(() => this.#enc.get(key));
+    this.#reads.set(id, value ?? null);
+    return value;
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    if (this.#readOnly) throw new EnclaveError('UnauthorizedWrite');
+    this.#writes.set(toHex(key), { key: key.slice(), value: value.slice() });
+  }
+
+  remove(key: Uint8Array): void {
+    if (this.#readOnly) throw new EnclaveError('UnauthorizedWrite');
+    this.#writes.set(toHex(key), { key: key.slice(), value: null });
+  }
+
+  /** Number of pending writes/removes. */
+  get pendingWrites(): number {
+    return this.#writes.size;
+  }
+
+  /**
+   * Encrypt and write the batch: entries in plaintext-key order, shuffled with a PRNG seeded by SHA256(random)
+   * when `random` is given (Secret shuffles with ChaCha seeded the same way; the permutation here is this
+   * project's own but equally deterministic).
+   */
+  flush(random?: Uint8Array): void {
+    if (this.#writes.size === 0) return;
+    const ids = [...this.#writes.keys()].sort();
+    const batch = ids.map((id) => this.#writes.get(id)!);
+    if (random !== undefined) shuffle(batch, sha256(random));
+    guardBackend(() => {
+      for (const { key, value } of batch) {
+        if (value === null) this.#enc.delete(key);
+        else this.#enc.set(key, value);
+      }
+    });
+    this.#writes.clear();
+  }
+}
+
+/** Deterministic Fisher–Yates driven by SHA256(seed ‖ BE32(block)) output words. */
+function shuffle<T>(items: T[], seed: Uint8Array): void {
+  let block = 0;
+  let pool: Uint8Array = new Uint8Array(0);
+  let pos = 0;
+  const nextU32 = (): number => {
+    if (pos + 4 > pool.length) {
+      const ctr = new Uint8Array(4);
+      new DataView(ctr.buffer).setUint32(0, block++, false);
+      pool = sha256(concat(seed, ctr));
+      pos = 0;
+    }
+    const v = new DataView(pool.buffer, pool.byteOffset + pos, 4).getUint32(0, false);
+    pos += 4;
+    return v;
+  };
+  for (let i = items.length - 1; i > 0; i--) {
+    // Rejection sampling keeps the permutation unbiased.
+    const bound = i + 1;
+    const limit = Math.floor(0x1_0000_0000 / bound) * bound;
+    let r = nextU32();
+    while (r >= limit) r = nextU32();
+    const j = r % bound;
+    const tmp = items[i]!;
+    items[i] = items[j]!;
+    items[j] = tmp;
+  }
+}
+
+/**
+ * Errors from the keeper's store: a tampered value is an authentication failure of the contract's state; an
+ * SDK out-of-gas surfaces as `OutOfGas`; anything else is a failed ocall. Enclave errors pass through.
+ */
+function guardBackend<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof EnclaveError) throw e;
+    if (e instanceof StateError && e.code === 'TAMPERED')
+      throw new EnclaveError('DecryptionError', { cause: e });
+    if (
+      e instanceof Error &&
+      (e.name === 'OutOfGasError' || (e as { code?: unknown }).code === 'OUT_OF_GAS')
+    ) {
+      throw new EnclaveError('OutOfGas', { cause: e });
+    }
+    throw new EnclaveError('FailedOcall', { cause: e });
+  }
+}

@@ -1,0 +1,551 @@
+/**
+ * The trusted component: Secret's ecalls `init`, `handle`, `query`, `migrate`, `update_admin`
+ * (SecretNetwork cosmwasm/enclaves/shared/contract-engine/src/contract_operations.rs) over this project's
+ * runtime (src/runtime), state encryption (src/state) and crypto (src/compute, keys.ts).
+ *
+ * Per call, in Secret's order: check the code hash → parse/decrypt the input (plaintext fallback for init and
+ * handle only) → `validate_basic_msg` → verify the signature or callback signature → generate or authenticate
+ * the contract key → derive state keys and per-contract randomness → run the contract → post-process the
+ * output (encrypt, sign callbacks, reply info) → flush the encrypted state. Any failure is returned as a value
+ * with the gas used; no private material is ever part of a result or an error message.
+ */
+import { hkdfSync } from 'node:crypto';
+
+import { CryptoError } from '../compute/errors.js';
+import type { EncryptionScheme } from '../compute/scheme.js';
+import { DEFAULT_ENCRYPTION_SCHEME, parseEncryptionScheme, wireHeaderLength } from '../compute/scheme.js';
+import { Bech32Api, decodeBech32 } from '../runtime/api.js';
+import { type GasInfo, NO_GAS, type Storage } from '../runtime/backend.js';
+import type { ContractResult, EntryPoint } from '../runtime/calls.js';
+import type { CallEnv, MessageInfo } from '../runtime/env.js';
+import { OutOfGasError } from '../runtime/errors.js';
+import { type CallOutcome, type CodeInfo, ContractRuntime } from '../runtime/runtime.js';
+import { be64, bytesEqual, concat, fromUtf8, KDF_SALT, sha256, toHex } from './bytes.js';
+import {
+  generateAdminProof,
+  generateContractKey,
+  signContractKey,
+  validateAdminProof,
+  validateContractKey,
+} from './contract-key.js';
+import { ContractState, deriveStateKeys } from './contract-state.js';
+import { toEnclaveError } from './error-mapping.js';
+import { EnclaveError } from './errors.js';
+import { IoChannel } from './io-channel.js';
+import type { NetworkKeys } from './keys.js';
+import { CODE_ANALYSIS_CACHE_SIZE, DEFAULT_BECH32_PREFIX, HEX_ENCODED_HASH_SIZE } from './limits.js';
+import { type OutputContext, processContractError, processQueryResult, processResponse } from './output.js';
+import { enclaveQuerier } from './query-chain.js';
+import { parseReplyMessage } from './reply.js';
+import type { ReplyParams } from './reply-params.js';
+import { parseReplyHeaders } from './reply-params.js';
+import { type EnclaveSecrets, secretsFromKeys } from './secrets.js';
+import { type Address, type ExpectedSignedMsg, verifyParams } from './tx-verification.js';
+import type {
+  AdminCall,
+  ContractApiVersion,
+  Enclave,
+  EnclaveCall,
+  EnclaveEnv,
+  EnclaveFailure,
+  EnclaveResult,
+  HandleType,
+  InitOutput,
+  MigrateOutput,
+  QueryOutput,
+  UpdateAdminOutput,
+  WasmOutput,
+} from './types.js';
+
+/** Options of {@link createEnclave}. */
+export interface EnclaveOptions {
+  /** The network key hierarchy (seeds never leave it). */
+  readonly keys: NetworkKeys;
+  /** User I/O scheme of the chain: `'aes-256-gcm'` (this project's default) or `'aes-siv'` (Secret mainnet). */
+  readonly ioScheme?: EncryptionScheme;
+  /** Account bech32 prefix (default `secret`). */
+  readonly bech32Prefix?: string;
+  /** Runtime to run contracts on (default: a new {@link ContractRuntime} with Secret's gas config). */
+  readonly runtime?: ContractRuntime;
+}
+
+/** Create the trusted component. */
+export function createEnclave(options: EnclaveOptions): SecretEnclave {
+  return new SecretEnclave(options);
+}
+
+/** A decoded input, ready for the contract. */
+interface ParsedInput {
+  readonly channel: IoChannel;
+  /** JSON handed to the contract. */
+  readonly contractMsg: Uint8Array;
+  readonly replyParams: readonly ReplyParams[];
+  /** What a callback signature covers: the ciphertext after the header, or the plaintext input. */
+  readonly callbackMsg: Uint8Array;
+}
+
+/** Thrown inside a call to return a failure with a known gas figure. */
+class CallFailure extends Error {
+  constructor(
+    readonly failure: EnclaveFailure,
+    readonly gasUsed: bigint,
+  ) {
+    super('call failed');
+  }
+}
+
+/** The enclave. Deterministic: two instances built from the same seeds give byte-identical results. */
+export class SecretEnclave implements Enclave {
+  readonly ioPubkey: Uint8Array;
+  readonly ioScheme: EncryptionScheme;
+  readonly bech32Prefix: string;
+  readonly #keys: NetworkKeys;
+  readonly #secrets: EnclaveSecrets;
+  readonly #runtime: ContractRuntime;
+  readonly #api: Bech32Api;
+  /** Code analysis by code hash hex (API version, randomness), bounded. */
+  readonly #analysis = new Map<string, CodeInfo>();
+  /** wasm buffers whose sha256 was checked, with the hash they matched. */
+  readonly #verifiedCode = new WeakMap<Uint8Array, Uint8Array>();
+  /** Secret's enclave-global `MSG_COUNTER`: reset on a new height, +1 per init/handle/migrate. */
+  #counter = { height: -1n, counter: 0n };
+
+  constructor(options: EnclaveOptions) {
+    this.#keys = options.keys;
+    this.#secrets = secretsFromKeys(options.keys);
+    this.ioScheme = parseEncryptionScheme(options.ioScheme ?? DEFAULT_ENCRYPTION_SCHEME);
+    this.bech32Prefix = options.bech32Prefix ?? DEFAULT_BECH32_PREFIX;
+    this.#runtime = options.runtime ?? new ContractRuntime();
+    this.#api = new Bech32Api(this.bech32Prefix);
+    this.ioPubkey = options.keys.ioPublicKey.slice();
+  }
+
+  /** Bytes of `[marker ‖] nonce ‖ pubkey` that prefix reply inputs (`header ‖ json(Reply)`) on this chain. */
+  get ioHeaderLength(): number {
+    return wireHeaderLength(this.ioScheme);
+  }
+
+  // ---------------------------------------------------------------------------------------------- ecalls
+
+  init(call: EnclaveCall, msg: Uint8Array, admin: string): EnclaveResult<InitOutput> {
+    return this.#guard(() => {
+      const code = this.#checkCode(call);
+      const info = this.#analyse(call, 'instantiate');
+      const counter = this.#bumpCounter(call.env);
+      const sender = this.#address(call.env.message.sender);
+      const contract = this.#address(call.env.contract.address);
+      const input = this.#parseInput(msg, code.hex, true);
+      const adminCanonical = admin === '' ? new Uint8Array(0) : this.#address(admin).canonical;
+      verifyParams(
+        call.sigInfo,
+        sender,
+        { type: 'instantiate', msg, funds: call.env.message.sentFunds, admin },
+        this.#secrets.callbackSecret,
+        input.callbackMsg,
+      );
+      const contractKey = generateContractKey(
+        this.#secrets,
+        sender.canonical,
+        call.env.block.height,
+        code.hash,
+        contract.canonical,
+      );
+      const random = this.#contractRandom(call.env, info, contractKey, counter);
+      const state = this.#state(call, contractKey, counter, false);
+      const out = this.#execute(call, 'instantiate', info, input, state, random, call.env.message.sender);
+      return {
+        output: {
+          ...out.output,
+          contractKey,
+          adminProof: generateAdminProof(this.#secrets, adminCanonical, contractKey),
+        },
+        gasUsed: out.gasUsed,
+      };
+    });
+  }
+
+  handle(call: EnclaveCall, msg: Uint8Array, handleType: HandleType): EnclaveResult<WasmOutput> {
+    return this.#guard(() => {
+      const code = this.#checkCode(call);
+      const info = this.#analyse(call, 'execute');
+      const counter = this.#bumpCounter(call.env);
+      const contract = this.#address(call.env.contract.address);
+      const keys = validateContractKey(this.#secrets, call.env.contractKey, contract.canonical, code.hash);
+      let input: ParsedInput;
+      let entry: EntryPoint;
+      let sender = call.env.message.sender;
+      switch (handleType) {
+        case 'execute': {
+          entry = 'execute';
+          input = this.#parseInput(msg, code.hex, true);
+          verifyParams(
+            call.sigInfo,
+            this.#address(sender),
+            { type: 'execute', contract, msg, funds: call.env.message.sentFunds },
+            this.#secrets.callbackSecret,
+            input.callbackMsg,
+          );
+          break;
+        }
+        case 'reply': {
+          if (info.apiVersion !== 'v1') throw new EnclaveError('FailedFunctionCall');
+          entry = 'reply';
+          input = this.#parseReply(call, msg, code.hex);
+          sender = '';
+          break;
+        }
+        case 'ibc_wasm_hooks_incoming_transfer':
+        case 'ibc_wasm_hooks_outgoing_transfer_ack':
+        case 'ibc_wasm_hooks_outgoing_transfer_timeout': {
+          // IBC hook messages come from the IBC module in plaintext and are not user-signed (Secret
+          // `parse_message`: should_validate_sig_info = false); the sender is blanked.
+          entry = handleType === 'ibc_wasm_hooks_incoming_transfer' ? 'execute' : 'sudo';
+          input = this.#plaintextInput(msg);
+          sender = '';
+          break;
+        }
+        default:
+          // Raw IBC channel/packet entry points need an IBC-capable runtime; not supported here.
+          throw new EnclaveError('NotImplemented');
+      }
+      const random = this.#contractRandom(call.env, info, keys.latest, counter);
+      const state = this.#state(call, keys.og, counter, false);
+      return this.#execute(call, entry, info, input, state, random, sender);
+    });
+  }
+
+  query(call: EnclaveCall, msg: Uint8Array): EnclaveResult<QueryOutput> {
+    return this.#guard(() => {
+      const code = this.#checkCode(call);
+      const info = this.#analyse(call, 'execute');
+      const contract = this.#address(call.env.contract.address);
+      const keys = validateContractKey(this.#secrets, call.env.contractKey, contract.canonical, code.hash);
+      const input = this.#parseInput(msg, code.hex, false);
+      const state = this.#state(call, keys.og, 0n, true);
+      const ctx = this.#outputContext(info.apiVersion, input, code.hex);
+      const outcome = this.#runContract(call, 'query', input, state, call.env.block.random, '');
+      const result = outcome.result;
+      if ('error' in result) throw new CallFailure(processContractError(ctx, result.error), outcome.gasUsed);
+      return { output: processQueryResult(ctx, result.ok), gasUsed: outcome.gasUsed };
+    });
+  }
+
+  migrate(call: EnclaveCall, msg: Uint8Array, adminProof: Uint8Array): EnclaveResult<MigrateOutput> {
+    return this.#guard(() => {
+      const code = this.#checkCode(call);
+      const info = this.#analyse(call, 'execute');
+      const counter = this.#bumpCounter(call.env);
+      const sender = this.#address(call.env.message.sender);
+      const contract = this.#address(call.env.contract.address);
+      const og = call.env.contractKey?.og;
+      if (og === undefined || og.length !== 64) throw new EnclaveError('FailedContractAuthentication');
+      // The admin proof binds the sender (as admin) to this og key, which authenticates both.
+      validateAdminProof(this.#secrets, sender.canonical, og, adminProof);
+      const input = this.#parseInput(msg, code.hex, false);
+      verifyParams(
+        call.sigInfo,
+        sender,
+        { type: 'migrate', contract, msg },
+        this.#secrets.callbackSecret,
+        input.callbackMsg,
+      );
+      const newKey = generateContractKey(
+        this.#secrets,
+        sender.canonical,
+        call.env.block.height,
+        code.hash,
+        contract.canonical,
+        og,
+      );
+      const proof = signContractKey(this.#secrets, contract.canonical, code.hash, og, newKey);
+      const random = this.#contractRandom(call.env, info, newKey, counter);
+      const state = this.#state(call, og, counter, false);
+      const out = this.#execute(call, 'migrate', info, input, state, random, call.env.message.sender);
+      return {
+        output: { ...out.output, newContractKey: newKey, newContractKeyProof: proof },
+        gasUsed: out.gasUsed,
+      };
+    });
+  }
+
+  updateAdmin(
+    call: AdminCall,
+    newAdmin: string,
+    currentAdminProof: Uint8Array,
+  ): EnclaveResult<UpdateAdminOutput> {
+    return this.#guard(() => {
+      const sender = this.#address(call.env.message.sender);
+      const contract = this.#address(call.env.contract.address);
+      const keys = validateContractKey(
+        this.#secrets,
+        call.env.contractKey,
+        contract.canonical,
+        call.codeHash,
+      );
+      validateAdminProof(this.#secrets, sender.canonical, keys.og, currentAdminProof);
+      const expected: ExpectedSignedMsg =
+        newAdmin === '' ? { type: 'clear_admin', contract } : { type: 'update_admin', contract, newAdmin };
+      verifyParams(call.sigInfo, sender, expected, this.#secrets.callbackSecret, new Uint8Array(0));
+      const admin = newAdmin === '' ? new Uint8Array(0) : this.#address(newAdmin).canonical;
+      return { output: { adminProof: generateAdminProof(this.#secrets, admin, keys.og) }, gasUsed: 0n };
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------- internals
+
+  /** Runs `fn`, turning every failure into a `{ ok: false }` value. */
+  #guard<T>(fn: () => { output: T; gasUsed: bigint }): EnclaveResult<T> {
+    try {
+      const { output, gasUsed } = fn();
+      return { ok: true, output, gasUsed };
+    } catch (e) {
+      if (e instanceof CallFailure) return { ok: false, error: e.failure, gasUsed: e.gasUsed };
+      if (e instanceof TypeError && !(e.cause instanceof Error)) throw e;
+      return { ok: false, error: { kind: 'enclave', error: toEnclaveError(e) }, gasUsed: 0n };
+    }
+  }
+
+  /** sha256(wasm) must equal the code hash the keeper claims (checked once per wasm buffer). */
+  #checkCode(call: { code: EnclaveCall['code'] }): { hash: Uint8Array; hex: string } {
+    const { wasm, codeHash } = call.code;
+    if (!(wasm instanceof Uint8Array) || !(codeHash instanceof Uint8Array)) {
+      throw new TypeError('call.code.wasm and call.code.codeHash must be Uint8Array');
+    }
+    let verified = this.#verifiedCode.get(wasm);
+    if (verified === undefined) {
+      verified = sha256(wasm);
+      this.#verifiedCode.set(wasm, verified);
+    }
+    if (!bytesEqual(verified, codeHash)) throw new EnclaveError('InvalidWasm');
+    return { hash: verified, hex: toHex(verified) };
+  }
+
+  /** API version and features of the code (cached by hash); floats are rejected on instantiate only. */
+  #analyse(call: EnclaveCall, phase: 'instantiate' | 'execute'): CodeInfo {
+    const hex = toHex(call.code.codeHash);
+    let info = this.#analysis.get(hex);
+    if (info === undefined) {
+      info = this.#runtime.checkCode(call.code.wasm, 'execute');
+      if (this.#analysis.size >= CODE_ANALYSIS_CACHE_SIZE) {
+        const oldest = this.#analysis.keys().next().value;
+        if (oldest !== undefined) this.#analysis.delete(oldest);
+      }
+      this.#analysis.set(hex, info);
+    }
+    if (phase === 'instantiate' && info.hasFloats) throw new EnclaveError('WasmModuleWithFP');
+    return info;
+  }
+
+  /** MSG_COUNTER: value before this call's increment (reset to 0 on a new height). */
+  #bumpCounter(env: EnclaveEnv): bigint {
+    if (this.#counter.height !== env.block.height) this.#counter = { height: env.block.height, counter: 0n };
+    const before = this.#counter.counter;
+    this.#counter = { height: env.block.height, counter: before + 1n };
+    return before;
+  }
+
+  #address(bech32: string): Address {
+    const decoded = decodeBech32(bech32);
+    if ('error' in decoded || decoded.prefix !== this.bech32Prefix)
+      throw new EnclaveError('FailedToDeserialize');
+    return { canonical: decoded.data, bech32 };
+  }
+
+  /**
+   * Decrypt + `validate_basic_msg`. Init/handle fall back to plaintext when the bytes do not decrypt (Secret
+   * `try_get_decrypted_secret_msg`); queries and migrations must be encrypted ("failed to decrypt data").
+   */
+  #parseInput(wire: Uint8Array, codeHashHex: string, allowPlaintext: boolean): ParsedInput {
+    let opened: ReturnType<typeof IoChannel.open>;
+    try {
+      opened = IoChannel.open(this.#keys, this.ioScheme, wire);
+    } catch (e) {
+      if (!(e instanceof CryptoError)) throw e;
+      if (allowPlaintext) return this.#plaintextInput(wire);
+      throw new EnclaveError('DecryptionError', { cause: e });
+    }
+    const { plaintext } = opened;
+    if (plaintext.length < HEX_ENCODED_HASH_SIZE) throw new EnclaveError('ValidationFailure');
+    const hashText = fromUtf8(plaintext.subarray(0, HEX_ENCODED_HASH_SIZE));
+    // Hex is compared case-insensitively after decoding (contract_validation.rs).
+    if (
+      hashText === undefined ||
+      !/^[0-9a-fA-F]{64}$/.test(hashText) ||
+      hashText.toLowerCase() !== codeHashHex
+    ) {
+      throw new EnclaveError('ValidationFailure');
+    }
+    const { params, rest } = parseReplyHeaders(plaintext.subarray(HEX_ENCODED_HASH_SIZE));
+    return {
+      channel: opened.channel,
+      contractMsg: rest,
+      replyParams: params,
+      callbackMsg: opened.ciphertext,
+    };
+  }
+
+  #plaintextInput(msg: Uint8Array): ParsedInput {
+    return {
+      channel: IoChannel.plaintext(this.ioScheme),
+      contractMsg: msg,
+      replyParams: [],
+      callbackMsg: msg,
+    };
+  }
+
+  /** Reply input: `header ‖ json(Reply)`, authenticated by the callee's reply signature. */
+  #parseReply(call: EnclaveCall, msg: Uint8Array, codeHashHex: string): ParsedInput {
+    const headerLength = this.ioHeaderLength;
+    if (msg.length < headerLength) throw new EnclaveError('FailedToDeserialize');
+    let channel: IoChannel;
+    try {
+      channel = IoChannel.fromHeader(this.#keys, this.ioScheme, msg.subarray(0, headerLength));
+    } catch (e) {
+      throw new EnclaveError('DecryptionError', { cause: e });
+    }
+    const parsed = parseReplyMessage(
+      msg.subarray(headerLength),
+      channel,
+      codeHashHex,
+      this.#secrets.callbackSecret,
+      call.sigInfo?.callbackSig,
+    );
+    return { channel, contractMsg: parsed.contractMsg, replyParams: parsed.replyParams, callbackMsg: msg };
+  }
+
+  /**
+   * `env.block.random` for contracts exporting `requires_random` (v1): HKDF(salt = KDF_SALT, ikm = block random,
+   * info = BE64(height) ‖ contract_key ‖ BE64(counter)) (spec §2.11); otherwise none.
+   */
+  #contractRandom(
+    env: EnclaveEnv,
+    info: CodeInfo,
+    contractKey: Uint8Array,
+    counter: bigint,
+  ): Uint8Array | undefined {
+    const random = env.block.random;
+    if (random === undefined || random.length === 0 || info.apiVersion !== 'v1' || !info.requiresRandom) {
+      return undefined;
+    }
+    const infoBytes = concat(be64(env.block.height), contractKey, be64(counter));
+    return new Uint8Array(hkdfSync('sha256', random, KDF_SALT, infoBytes, 32));
+  }
+
+  #state(call: EnclaveCall, og: Uint8Array, counter: bigint, readOnly: boolean): ContractState {
+    return new ContractState(call.store, deriveStateKeys(this.#secrets, og), {
+      readOnly,
+      ...(readOnly
+        ? {}
+        : { salt: { timeNanos: call.env.block.timeNanos, counterHeight: call.env.block.height, counter } }),
+    });
+  }
+
+  #outputContext(apiVersion: ContractApiVersion, input: ParsedInput, codeHashHex: string): OutputContext {
+    return {
+      apiVersion,
+      channel: input.channel,
+      ownCodeHashHex: codeHashHex,
+      replyParams: input.replyParams,
+      callbackSecret: this.#secrets.callbackSecret,
+    };
+  }
+
+  /** Run a state-changing entry point, post-process, and flush state on success. */
+  #execute(
+    call: EnclaveCall,
+    entry: EntryPoint,
+    info: CodeInfo,
+    input: ParsedInput,
+    state: ContractState,
+    random: Uint8Array | undefined,
+    sender: string,
+  ): { output: WasmOutput; gasUsed: bigint } {
+    const outcome = this.#runContract(call, entry, input, state, random, sender);
+    const ctx = this.#outputContext(info.apiVersion, input, toHex(call.code.codeHash));
+    const result: ContractResult = outcome.result;
+    if ('error' in result) throw new CallFailure(processContractError(ctx, result.error), outcome.gasUsed);
+    let output: WasmOutput;
+    try {
+      output = processResponse(ctx, result.ok);
+      state.flush(random);
+    } catch (e) {
+      throw new CallFailure({ kind: 'enclave', error: toEnclaveError(e) }, outcome.gasUsed);
+    }
+    return { output, gasUsed: outcome.gasUsed };
+  }
+
+  #runContract(
+    call: EnclaveCall,
+    entry: EntryPoint,
+    input: ParsedInput,
+    state: ContractState,
+    random: Uint8Array | undefined,
+    sender: string,
+  ): CallOutcome {
+    const env = call.env;
+    const callEnv: CallEnv = {
+      block: {
+        height: env.block.height,
+        timeNanos: env.block.timeNanos,
+        chainId: env.block.chainId,
+        random: entry === 'query' ? env.block.random : random,
+      },
+      contract: { address: env.contract.address },
+      transaction: env.transaction ?? null,
+      queryDepth: env.queryDepth,
+    };
+    const info: MessageInfo = {
+      sender,
+      funds: entry === 'execute' || entry === 'instantiate' ? env.message.sentFunds : [],
+    };
+    try {
+      return this.#runtime.call({
+        codeHash: call.code.codeHash,
+        wasm: call.code.wasm,
+        entry,
+        env: callEnv,
+        info,
+        msg: input.contractMsg,
+        backend: {
+          storage: storageAdapter(state),
+          api: this.#api,
+          querier: enclaveQuerier(call.querier, input.channel),
+        },
+        gasLimit: call.gasLimit,
+        debug: call.debug,
+      });
+    } catch (e) {
+      const gasUsed = e instanceof OutOfGasError ? e.gasUsed : gasOf(e, call.gasLimit);
+      throw new CallFailure({ kind: 'enclave', error: toEnclaveError(e) }, gasUsed);
+    }
+  }
+
+  /** Never reveal keys through inspection or JSON. */
+  toJSON(): { ioPubkey: string; ioScheme: EncryptionScheme } {
+    return { ioPubkey: toHex(this.ioPubkey), ioScheme: this.ioScheme };
+  }
+}
+
+/** Gas a trapped call consumed: the runtime's figure when it reports one, else the whole limit. */
+function gasOf(e: unknown, limit: bigint): bigint {
+  const g = (e as { gasUsed?: unknown } | null)?.gasUsed;
+  return typeof g === 'bigint' ? g : limit;
+}
+
+/** The runtime's Storage view of the plaintext cache; store gas is the keeper's (SDK meter), so 0 here. */
+function storageAdapter(state: ContractState): Storage {
+  return {
+    get: (key: Uint8Array): { value: Uint8Array | undefined; gas: GasInfo } => ({
+      value: state.get(key),
+      gas: NO_GAS,
+    }),
+    set: (key: Uint8Array, value: Uint8Array): GasInfo => {
+      state.set(key, value);
+      return NO_GAS;
+    },
+    remove: (key: Uint8Array): GasInfo => {
+      state.remove(key);
+      return NO_GAS;
+    },
+  };
+}
