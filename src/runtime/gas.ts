@@ -1,3 +1,6 @@
+import type { GasCostTable } from './wasm/costs.js';
+import { COSMWASM_GAS_COSTS, SECRET_GAS_COSTS } from './wasm/costs.js';
+
 /**
  * Gas cost tables as data. All numbers are in *wasm gas* units (1000 wasm gas = 1 SDK gas on Secret).
  * Per-instruction and per-page costs are applied by the wasm instrumentation (src/runtime/wasm/); everything else
@@ -8,10 +11,8 @@
 export interface GasConfig {
   /** Short name, part of the module-cache key so modules instrumented under another table are never reused. */
   readonly name: string;
-  /** Gas per wasm instruction (instrumentation). */
-  readonly perInstruction: number;
-  /** Gas per page for `memory.grow`, checked before growing (instrumentation). */
-  readonly perMemoryPage: number;
+  /** Per-instruction and per-page costs injected by the instrumentation (src/runtime/wasm/costs.ts). */
+  readonly instructionCosts: GasCostTable;
   /** Charged at the start of every host call (CosmWasm CWA-2025-002 `host_call_cost`; 0 on Secret). */
   readonly hostCall: bigint;
   /** Region read: base + per byte (CosmWasm `read_region`; 0 on Secret). */
@@ -54,8 +55,7 @@ export interface GasConfig {
  */
 export const SECRET_GAS_CONFIG: GasConfig = Object.freeze({
   name: 'secret-v1.x',
-  perInstruction: 2, // wasm3 gas.rs: every instruction costs 2, injected per basic block
-  perMemoryPage: 8192, // memory.grow: 8,192 per page, pre-checked
+  instructionCosts: SECRET_GAS_COSTS, // 2 per instruction, 8,192 per memory.grow page, pre-checked per block
   hostCall: 0n,
   readRegionBase: 0n,
   readRegionPerByte: 0n,
@@ -83,12 +83,11 @@ export const SECRET_GAS_CONFIG: GasConfig = Object.freeze({
 /**
  * Vanilla CosmWasm 2.1+/3.x host costs (cosmwasm packages/vm/src/environment.rs `GasConfig::default()`,
  * GAS_PER_US = 1,000,000), for running vanilla contracts with wasmd-like pricing. Per-op costs (115 / 1610
- * accounting ops) need the matching instrumentation table; perInstruction here is the flat approximation.
+ * accounting ops) come from the matching instrumentation table.
  */
 export const COSMWASM_GAS_CONFIG: GasConfig = Object.freeze({
   name: 'cosmwasm-2.1',
-  perInstruction: 115,
-  perMemoryPage: 115, // memory.grow is one normal op in CosmWasm
+  instructionCosts: COSMWASM_GAS_COSTS, // 115 per op, 1,610 per accounting op
   hostCall: 18_000n, // CWA-2025-002
   readRegionBase: 200_000n,
   readRegionPerByte: 115n,

@@ -133,7 +133,7 @@ export class ContractRuntime {
   /** Compiles (or fetches from cache) the module for `codeHash`. */
   private entryFor(codeHash: Uint8Array, wasm: Uint8Array): CacheEntry {
     const hex = bytesToHex(codeHash);
-    const key = `${hex}:${this.gasConfig.name}:${this.metering ? 'm' : 'u'}`;
+    const key = `${hex}:${this.gasConfig.name}:${this.gasConfig.instructionCosts.version}:${this.metering ? 'm' : 'u'}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     const info = this.toolchain.checkWasm(wasm, 'execute');
@@ -157,7 +157,9 @@ export class ContractRuntime {
       requiresRandom: info.requiresRandom,
       hasFloats: info.hasFloats,
       globals,
-      reusable: globals?.mutableGlobalPrefix !== undefined || !hasMutableGlobalsHidden(module),
+      // Only instrumented modules re-export every mutable global (e.g. __stack_pointer); without that an
+      // instance cannot be proven reset, so unmetered modules always run on fresh instances.
+      reusable: globals?.mutableGlobalPrefix !== undefined,
     };
     return this.cache.set(key, compiled);
   }
@@ -243,12 +245,4 @@ export class ContractRuntime {
       throw toVmError(err);
     }
   }
-}
-
-/**
- * A module whose mutable globals the instrumentation did not re-export may hide state (e.g. `__stack_pointer`)
- * we cannot reset; such modules only run on fresh instances. Unmetered modules expose only what they export.
- */
-function hasMutableGlobalsHidden(_module: WebAssembly.Module): boolean {
-  return true;
 }

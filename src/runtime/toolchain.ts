@@ -1,21 +1,21 @@
 /** The default wasm toolchain: the wasm engineer's validator and instrumenter (src/runtime/wasm/). */
-import { VmError } from './errors.js';
-import type { CheckPhase, CodeInfo, WasmToolchain } from './runtime.js';
-import { checkWasm, ENCLAVE_FLOATS } from './wasm/validate.js';
+import { MAX_MEMORY_PAGES_RUNTIME } from './limits.js';
+import type { WasmToolchain } from './runtime.js';
+import { DEFAULT_MAX_STACK_SLOTS, instrument, INSTRUMENT_GLOBALS } from './wasm/index.js';
+import { checkWasm } from './wasm/validate.js';
 
-function check(bytes: Uint8Array, phase: CheckPhase): CodeInfo {
-  if (phase !== 'execute') return checkWasm(bytes, { phase });
-  try {
-    return checkWasm(bytes, { phase: 'instantiate' });
-  } catch (err) {
-    // Floats are rejected only on Init (spec §3.1); other calls of such code proceed.
-    if (!(err instanceof VmError) || err.message !== ENCLAVE_FLOATS) throw err;
-    return { ...checkWasm(bytes, { phase: 'store' }), hasFloats: true };
-  }
-}
-
-/** Secret's validation + instrumentation. */
+/**
+ * Secret's validation (store / instantiate with float rejection / execute) and instrumentation: the costs of the
+ * runtime's GasConfig, the deterministic stack limit, and the 192-page memory cap.
+ */
 export const SECRET_TOOLCHAIN: WasmToolchain = {
-  checkWasm: check,
-  instrument: undefined,
+  checkWasm: (bytes, phase) => checkWasm(bytes, { phase }),
+  instrument: (bytes, gasConfig) => ({
+    bytes: instrument(bytes, {
+      costs: gasConfig.instructionCosts,
+      maxStackSlots: DEFAULT_MAX_STACK_SLOTS,
+      maxMemoryPages: MAX_MEMORY_PAGES_RUNTIME,
+    }),
+    globals: INSTRUMENT_GLOBALS,
+  }),
 };

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { bech32 } from '@scure/base';
+
+import { decodeBech32, encodeBech32 } from '../../../src/runtime/api.js';
+import { CommunicationError } from '../../../src/runtime/errors.js';
+import {
+  addrCanonicalize,
+  addrHumanize,
+  addrValidate,
+  canonicalizeAddress,
+  humanizeAddress,
+} from '../../../src/runtime/imports/address.js';
+import { MockApi } from '../../../src/testing/index.js';
+import { harness } from '../helpers.js';
+
+const api = new MockApi();
+const alice = api.addrMake('alice');
+const aliceBytes = (decodeBech32(alice) as { data: Uint8Array }).data;
+
+describe('canonicalize_address (v0.10)', () => {
+  it('works, trims, charges 8192', () => {
+    const h = harness('v0.10');
+    const out = h.out(64);
+    assert.equal(canonicalizeAddress(h.inst.env, h.region(`  ${alice}\n`), out), 0);
+    assert.deepEqual(h.read(out), aliceBytes);
+    assert.equal(aliceBytes.length, 20);
+    assert.equal(h.gasUsed(), 8192n);
+  });
+  const cases: [string, string | Uint8Array, string][] = [
+    ['empty', '   ', 'input is empty'],
+    ['invalid utf-8', new Uint8Array([0xff, 0xfe]), 'input is not valid UTF-8'],
+    ['wrong prefix', encodeBech32('cosmos', new Uint8Array(20)), 'wrong address prefix: "cosmos"'],
+    ['bad checksum', `${alice.slice(0, -1)}${alice.endsWith('q') ? 'p' : 'q'}`, 'invalid checksum'],
+    ['too short', 'secret1', 'invalid length'],
+    ['no separator', 'secretqqqqqqqqq', 'missing human-readable separator, "1"'],
+    ['mixed case', `S${alice.slice(1)}`, 'mixed-case strings not allowed'],
+    ['bad character', 'secret1qqqqqqbqqq', 'invalid character (code=98)'],
+  ];
+  for (const [name, input, message] of cases) {
+    it(`returns "${message}" for ${name}`, () => {
+      const h = harness('v0.10');
+      const ptr = canonicalizeAddress(h.inst.env, h.region(input), h.out(64));
+      assert.notEqual(ptr, 0);
+      assert.equal(h.readStr(ptr), message);
+    });
+  }
+  it('traps when the output Region is too small', () => {
+    const h = harness('v0.10');
+    assert.throws(
+      () => canonicalizeAddress(h.inst.env, h.region(alice), h.out(7)),
+      (e) =>
+        e instanceof CommunicationError &&
+        e.message === 'failed to write memory' &&
+        /Got 7, required 20/.test(e.detail ?? ''),
+    );
+  });
+});
+
+describe('humanize_address / addr_humanize', () => {
+  it('round-trips any length with the secret prefix', () => {
+    for (const version of ['v0.10', 'v1'] as const) {
+      const h = harness(version);
+      const out = h.out(90);
+      const fn = version === 'v1' ? addrHumanize : humanizeAddress;
+      assert.equal(fn(h.inst.env, h.region(aliceBytes), out), 0);
+      assert.equal(h.readStr(out), alice);
+      const out32 = h.out(90);
+      assert.equal(fn(h.inst.env, h.region(new Uint8Array(32).fill(7)), out32), 0);
+      assert.equal(h.readStr(out32), encodeBech32('secret', new Uint8Array(32).fill(7)));
+    }
+  });
+  it('returns an error string for empty input', () => {
+    const h = harness('v1');
+    assert.equal(
+      h.readStr(addrHumanize(h.inst.env, h.region(new Uint8Array()), h.out(90))),
+      'Input is empty',
+    );
+  });
+  it('traps for an input over 64 bytes', () => {
+    const h = harness('v1');
+    assert.throws(() => addrHumanize(h.inst.env, h.region(new Uint8Array(65)), h.out(200)), {
+      name: 'CommunicationError',
+    });
+  });
+});
+
+describe('addr_canonicalize (v1)', () => {
+  it('does not trim and uses capitalised messages', () => {
+    const h = harness('v1');
+    assert.equal(h.readStr(addrCanonicalize(h.inst.env, h.region(''), h.out(64))), 'Input is empty');
+    assert.equal(
+      h.readStr(addrCanonicalize(h.inst.env, h.region(new Uint8Array([0xc3])), h.out(64))),
+      'Input is not valid UTF-8',
+    );
+    assert.equal(
+      h.readStr(addrCanonicalize(h.inst.env, h.region(` ${alice}`), h.out(64))),
+      'invalid character (code=32)',
+    );
+    const out = h.out(64);
+    assert.equal(addrCanonicalize(h.inst.env, h.region(alice), out), 0);
+    assert.deepEqual(h.read(out), aliceBytes);
+  });
+});
+
+describe('addr_validate (v1)', () => {
+  it('accepts a normalized address', () => {
+    const h = harness('v1');
+    assert.equal(addrValidate(h.inst.env, h.region(alice)), 0);
+    assert.equal(h.gasUsed(), 8192n);
+  });
+  it('rejects upper case as not normalized, other prefixes, empty and non-UTF-8', () => {
+    const h = harness('v1');
+    assert.equal(
+      h.readStr(addrValidate(h.inst.env, h.region(alice.toUpperCase()))),
+      'Address is not normalized',
+    );
+    assert.equal(
+      h.readStr(addrValidate(h.inst.env, h.region(bech32.encode('osmo', bech32.toWords(aliceBytes))))),
+      'wrong address prefix: "osmo"',
+    );
+    assert.equal(h.readStr(addrValidate(h.inst.env, h.region(''))), 'Input is empty');
+    assert.equal(
+      h.readStr(addrValidate(h.inst.env, h.region(new Uint8Array([0x80])))),
+      'Input is not valid UTF-8',
+    );
+  });
+  it('traps for inputs over 256 bytes', () => {
+    const h = harness('v1');
+    assert.throws(() => addrValidate(h.inst.env, h.region('a'.repeat(257))), { name: 'CommunicationError' });
+  });
+});

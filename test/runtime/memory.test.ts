@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import fc from 'fast-check';
+
+import { CommunicationError } from '../../src/runtime/errors.js';
+import { readRegion, readRegionStruct, writeRegion } from '../../src/runtime/memory.js';
+import { harness } from './helpers.js';
+
+const isComm =
+  (detail: RegExp, message = 'failed to read memory') =>
+  (e: unknown) =>
+    e instanceof CommunicationError &&
+    e.kind === 'Communication' &&
+    e.message === message &&
+    detail.test(e.detail ?? '');
+
+describe('Region memory', () => {
+  it('round-trips bytes through a Region', () => {
+    const h = harness('v1');
+    const ptr = h.region('hello');
+    assert.deepEqual(readRegionStruct(h.inst.memory, ptr), { offset: ptr + 12, capacity: 5, length: 5 });
+    assert.equal(h.readStr(ptr), 'hello');
+  });
+
+  it('property: any bytes written are read back identically', () => {
+    const h = harness('v1');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
+        const ptr = h.region(data);
+        assert.deepEqual(readRegion(h.inst.memory, ptr, 300), data);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('rejects a null Region pointer', () => {
+    const h = harness('v1');
+    assert.throws(() => readRegion(h.inst.memory, 0, 10), isComm(/could not be dereferenced/));
+  });
+
+  it('rejects a Region struct beyond memory, including u32-wrapping pointers', () => {
+    const h = harness('v1');
+    const size = h.inst.memory.buffer.byteLength;
+    assert.throws(() => readRegion(h.inst.memory, size - 4, 10), isComm(/could not be dereferenced/));
+    assert.throws(() => readRegion(h.inst.memory, -1, 10), isComm(/could not be dereferenced/));
+  });
+
+  it('rejects a zero offset', () => {
+    const h = harness('v1');
+    assert.throws(
+      () => readRegion(h.inst.memory, h.rawRegion(0, 10, 5), 10),
+      isComm(/Got a zero Wasm address in the offset/),
+    );
+  });
+
+  it('rejects length > capacity', () => {
+    const h = harness('v1');
+    assert.throws(
+      () => readRegion(h.inst.memory, h.rawRegion(2000, 4, 5), 10),
+      isComm(/Region length exceeds capacity. Length 5, capacity 4/),
+    );
+  });
+
+  it('rejects offset + capacity overflowing u32', () => {
+    const h = harness('v1');
+    assert.throws(
+      () => readRegion(h.inst.memory, h.rawRegion(0xffff_fff0, 0x20, 1), 10),
+      isComm(/Region exceeds address space. Offset 4294967280, capacity 32/),
+    );
+  });
+
+  it('rejects data outside memory', () => {
+    const h = harness('v1');
+    const size = h.inst.memory.buffer.byteLength;
+    assert.throws(
+      () => readRegion(h.inst.memory, h.rawRegion(size - 2, 4, 4), 10),
+      isComm(/Tried to access memory of region/),
+    );
+  });
+
+  it('rejects a length above the per-import limit before copying', () => {
+    const h = harness('v1');
+    const ptr = h.region(new Uint8Array(11));
+    assert.throws(
+      () => readRegion(h.inst.memory, ptr, 10),
+      isComm(/Region length too big. Got 11, limit 10/),
+    );
+  });
+
+  it('writes need enough capacity and set the length', () => {
+    const h = harness('v1');
+    const ptr = h.out(4);
+    writeRegion(h.inst.memory, ptr, new Uint8Array([1, 2, 3]));
+    assert.deepEqual(h.read(ptr), new Uint8Array([1, 2, 3]));
+    assert.throws(
+      () => writeRegion(h.inst.memory, ptr, new Uint8Array(5)),
+      isComm(/Region too small. Got 4, required 5/, 'failed to write memory'),
+    );
+    assert.throws(
+      () => writeRegion(h.inst.memory, 0, new Uint8Array(1)),
+      isComm(/could not be dereferenced/, 'failed to write memory'),
+    );
+  });
+
+  it('never uses a stale buffer after memory.grow', () => {
+    const h = harness('v1');
+    const ptr = h.region('before');
+    h.inst.memory.grow(1);
+    assert.equal(h.readStr(ptr), 'before');
+    writeRegion(h.inst.memory, h.out(5), new Uint8Array(5));
+  });
+});
