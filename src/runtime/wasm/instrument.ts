@@ -11,7 +11,8 @@
  * `else`/`end` reached by a branch; the function's final `end` is charged once per call, at entry.
  *
  * Stack (cosmwasm-abi.md §8 "Deep recursion"): every function has a weight in 8-byte slots,
- * `FRAME_OVERHEAD_SLOTS + params + locals + max operand stack height`. Entry adds it to `stack_used` after
+ * `FRAME_OVERHEAD_SLOTS + 2 × params + locals + max operand stack height` (params twice: V8 keeps them both in
+ * the caller's outgoing-argument area and in the callee's spill slots). Entry adds it to `stack_used` after
  * checking it fits in `maxStackSlots` (else `trap_reason = 2` and trap); every exit subtracts it: the original body
  * is wrapped in a block so branches to the function label fall into the epilogue, and `return` gets the
  * decrement in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
@@ -596,7 +597,7 @@ class Instrumenter {
       }
     }
 
-    const weight = FRAME_OVERHEAD_SLOTS + (nParams[funcType] as number) + fb.localCount + maxHeight;
+    const weight = FRAME_OVERHEAD_SLOTS + 2 * (nParams[funcType] as number) + fb.localCount + maxHeight;
     this.emitBody(out, fb.start, fb.codeStart, fb.end, funcType, weight);
   }
 

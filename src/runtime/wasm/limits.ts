@@ -22,16 +22,22 @@ export const DEFAULT_SUPPORTED_FEATURES: readonly string[] = ['staking', 'starga
 /**
  * Fixed cost, in slots, added to every function's frame weight by the stack limiter. It stands for the return
  * address, frame pointer and engine bookkeeping every native frame carries even with no locals; without it a
- * recursion of empty functions would have weight 0 and never hit the limit. 4 slots = 32 bytes, V8's fixed
- * part of a Liftoff/TurboFan wasm frame on x64 (measured: see test/runtime/wasm/instrument.test.ts).
+ * recursion of empty functions would have weight 0 and never hit the limit. Measured on Node 20 (V8 11.3, x64):
+ * an empty wasm frame costs ~47 bytes of native stack, so 8 slots (64 bytes) over-approximates it.
  */
-export const FRAME_OVERHEAD_SLOTS = 4;
+export const FRAME_OVERHEAD_SLOTS = 8;
 
 /**
  * Default stack budget per contract call, in 8-byte value slots: Secret's wasm3 runtime stack is 60 KiB
  * (`new_runtime(1024*60, ...)`, spec §3.1), and wasm3 keeps params, locals and operand temporaries in 8-byte
- * slots, so 60 KiB / 8 = 7,680 slots approximates the depth Secret allows. Nested contract calls (queries up to
- * depth 10) each get their own budget; 10 x 7,680 slots stays far below V8's ~984 KiB native stack (each slot costs
- * at most ~10 bytes of native stack in the measured worst case, see the stack-limit tests).
+ * slots, so 60 KiB / 8 = 7,680 slots approximates the depth Secret allows.
+ *
+ * Margin: V8's default native stack (~984 KiB) held at least 125,000 weighted slots before a RangeError in every
+ * frame shape measured (empty frames, 1,000 locals, 50 params, 100-deep operand stacks, call_indirect; see
+ * test/runtime/wasm/stack-limit.test.ts). Nested contract queries (depth limit 10, each with a fresh budget) thus
+ * use at most 76,800 slots, about 61% of that, leaving ~380 KiB for the host's JS frames between levels.
  */
 export const DEFAULT_MAX_STACK_SLOTS = 7_680;
+
+/** Query recursion limit of Secret's enclave (`RECURSION_LIMIT`, spec §4.10): the most nested contract calls. */
+export const MAX_NESTED_CONTRACT_CALLS = 10;

@@ -104,12 +104,6 @@ function checkStore(bytes: Uint8Array, supportedFeatures: readonly string[]): Mo
       err,
     );
   }
-  // The decoder checks structure and proposals; the engine checks types, so nothing invalid reaches the chain.
-  if (!WebAssembly.validate(bytes)) {
-    throw staticError(
-      `Wasm bytecode could not be deserialized. Deserialization error: ${debugStr(engineError(bytes))}`,
-    );
-  }
 
   // Memories: sgx-vm check_wasm_memories.
   if (!m.sections.some((s) => s.id === 5)) throw staticError("Wasm contract doesn't have a memory section");
@@ -138,6 +132,13 @@ function checkStore(bytes: Uint8Array, supportedFeatures: readonly string[]): Mo
   if (v010 !== undefined && v1 !== undefined) {
     throw staticError(
       `Contract is not CosmWasm v0.10 or v1. To be compatible with v0.10: ${v010} To be compatible with v1: ${v1}`,
+    );
+  }
+  // The decoder checks structure and proposals; the engine checks types last (after Secret's own checks, which
+  // keep their messages), so nothing the runtime cannot compile is stored.
+  if (!WebAssembly.validate(bytes)) {
+    throw staticError(
+      `Wasm bytecode could not be deserialized. Deserialization error: ${debugStr(engineError(bytes))}`,
     );
   }
   return describe(m, v010 === undefined ? 'v0.10' : 'v1', requiredFeatures);
