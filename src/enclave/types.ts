@@ -268,11 +268,17 @@ export interface Enclave {
   /** 32-byte X25519 io public key (the network "tx key", `Query/TxKey`). */
   readonly ioPubkey: Uint8Array;
   /**
+   * Length of the `[marker ‖] nonce ‖ pubkey` header of input messages on this chain: 64 for `aes-siv`, 65 for
+   * `aes-256-gcm`. A reply input is `originalMsg.subarray(0, ioHeaderLength) ‖ json(Reply)`. Optional only so
+   * test doubles need not set it; absent means 64 (Secret's layout).
+   */
+  readonly ioHeaderLength?: number;
+  /**
    * `ecall_init`. `msg` = wire input (nonce‖pubkey‖ciphertext, or plaintext via callback paths).
    * `admin` = bech32 admin or `""`.
    */
   init(call: EnclaveCall, msg: Uint8Array, admin: string): EnclaveResult<InitOutput>;
-  /** `ecall_handle`. For `reply`, `msg` = first 64 bytes of the original msg (nonce‖pk) ‖ json(Reply). */
+  /** `ecall_handle`. For `reply`, `msg` = the original msg's first `ioHeaderLength` bytes ‖ json(Reply). */
   handle(call: EnclaveCall, msg: Uint8Array, handleType: HandleType): EnclaveResult<WasmOutput>;
   /** `ecall_query`: read-only; `msg` must be encrypted. */
   query(call: EnclaveCall, msg: Uint8Array): EnclaveResult<QueryOutput>;
