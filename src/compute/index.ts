@@ -44,3 +44,49 @@ export {
   X25519PrivateKey,
   x25519PublicKeyFromSeed,
 } from './x25519.js';
+
+// --- transaction messages: registry table, EncodeObjects, amino, strict decoding (proto engineer) ---
+export type {
+  AminoConverter,
+  AminoConverters,
+  AminoMsgClearAdmin,
+  AminoMsgExecuteContract,
+  AminoMsgInstantiateContract,
+  AminoMsgMigrateContract,
+  AminoMsgStoreCode,
+  AminoMsgUpdateAdmin,
+} from './amino.js';
+export { COMPUTE_AMINO_TYPES, createComputeAminoConverters } from './amino.js';
+export type {
+  ComputeMsgName,
+  ComputeTypeUrl,
+  MsgByTypeUrl,
+  MsgClearAdminEncodeObject,
+  MsgExecuteContractEncodeObject,
+  MsgInstantiateContractEncodeObject,
+  MsgMigrateContractEncodeObject,
+  MsgStoreCodeEncodeObject,
+  MsgUpdateAdminEncodeObject,
+  MsgUpdateParamsEncodeObject,
+  RaAuthenticateEncodeObject,
+  RegistrationTypeUrl,
+} from './messages.js';
+export {
+  COMPUTE_PROTO_PACKAGE,
+  COMPUTE_TYPE_URLS,
+  computeTypes,
+  decodeComputeMsg,
+  isMsgClearAdminEncodeObject,
+  isMsgExecuteContractEncodeObject,
+  isMsgInstantiateContractEncodeObject,
+  isMsgMigrateContractEncodeObject,
+  isMsgStoreCodeEncodeObject,
+  isMsgUpdateAdminEncodeObject,
+  isMsgUpdateParamsEncodeObject,
+  isRaAuthenticateEncodeObject,
+  REGISTRATION_PROTO_PACKAGE,
+  REGISTRATION_TYPE_URLS,
+  registrationTypes,
+} from './messages.js';
+export type { ProtoDecodeErrorCode } from './proto-errors.js';
+export { isProtoDecodeError, ProtoDecodeError } from './proto-errors.js';
