@@ -105,6 +105,8 @@ export class ContractRuntime {
   readonly metering: boolean;
   private readonly cache: ModuleCache;
   private readonly toolchain: WasmToolchain;
+  private instancesCreated = 0;
+  private instancesReused = 0;
 
   constructor(options: ContractRuntimeOptions = {}) {
     this.gasConfig = options.gasConfig ?? SECRET_GAS_CONFIG;
@@ -125,9 +127,23 @@ export class ContractRuntime {
   }
 
   /** Cache statistics (for embedders' metrics). */
-  cacheStats(): { size: number; capacity: number; hits: number; misses: number } {
+  cacheStats(): {
+    size: number;
+    capacity: number;
+    hits: number;
+    misses: number;
+    instancesCreated: number;
+    instancesReused: number;
+  } {
     const c = this.cache;
-    return { size: c.size, capacity: c.capacity, hits: c.hits, misses: c.misses };
+    return {
+      size: c.size,
+      capacity: c.capacity,
+      hits: c.hits,
+      misses: c.misses,
+      instancesCreated: this.instancesCreated,
+      instancesReused: this.instancesReused,
+    };
   }
 
   /** Compiles (or fetches from cache) the module for `codeHash`. */
@@ -168,9 +184,11 @@ export class ContractRuntime {
     if (this.instanceMode === 'reuse' && entry.idle !== undefined) {
       const inst = entry.idle;
       entry.idle = undefined;
+      this.instancesReused++;
       return inst;
     }
     const inst = ContractInstance.create(entry.compiled, this.gasConfig);
+    this.instancesCreated++;
     if (this.instanceMode === 'reuse' && entry.compiled.reusable && entry.compiled.snapshot === undefined) {
       entry.compiled.snapshot = inst.snapshot();
     }

@@ -173,3 +173,40 @@ export function fill(h: Harness, ptr: number, data: Uint8Array): void {
 export const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s));
 /** JSON encode to bytes. */
 export const json = (v: unknown): Uint8Array => enc(JSON.stringify(v));
+
+/** Replaces the memory section (id 5) of a module with `count` memories of 1 page (wabt cannot write multi-memory). */
+export function withMemories(bytes: Uint8Array, count: number): Uint8Array {
+  const out: number[] = [...bytes.subarray(0, 8)];
+  let i = 8;
+  const leb = (): number => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[i++]!;
+      v |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return v;
+      shift += 7;
+    }
+  };
+  while (i < bytes.length) {
+    const id = bytes[i++]!;
+    const size = leb();
+    const payload = bytes.subarray(i, i + size);
+    i += size;
+    if (id === 5) {
+      const body = [count, ...Array.from({ length: count }, () => [0, 1]).flat()];
+      out.push(5, body.length, ...body);
+    } else {
+      const lenBytes: number[] = [];
+      let n = size;
+      do {
+        let b = n & 0x7f;
+        n >>>= 7;
+        if (n !== 0) b |= 0x80;
+        lenBytes.push(b);
+      } while (n !== 0);
+      out.push(id, ...lenBytes, ...payload);
+    }
+  }
+  return Uint8Array.from(out);
+}
