@@ -32,7 +32,14 @@ import { contractAddress, fromBech32, toBech32 } from './address.js';
 import { MemoryBankKeeper } from './bank-keeper.js';
 import { LocalBlockContext } from './block-context.js';
 import { cacheContext, createContext, type KeeperContext } from './context.js';
-import { ComputeError, computeError, ComputeErrors, type RegisteredError, SdkErrors } from './errors.js';
+import {
+  ComputeError,
+  computeError,
+  ComputeErrors,
+  type RegisteredError,
+  SdkErrors,
+  wrapError,
+} from './errors.js';
 import {
   ATTRIBUTE_KEY_CODE_ID,
   ATTRIBUTE_KEY_CONTRACT_ADDR,
@@ -636,13 +643,22 @@ export class ComputeKeeper {
   ): Uint8Array | null {
     ctx.emit(contractLogsToEvent(output.attributes, contractAddr));
     if (output.events.length > 0) for (const e of customEvents(output.events, contractAddr)) ctx.emit(e);
-    const replaced = this.dispatcher.dispatchSubmessages(
-      ctx,
-      contractAddr,
-      output.apiVersion,
-      output.messages,
-      ogMsg,
-    );
+    let replaced: Uint8Array | null;
+    try {
+      replaced = this.dispatcher.dispatchSubmessages(
+        ctx,
+        contractAddr,
+        output.apiVersion,
+        output.messages,
+        ogMsg,
+      );
+    } catch (e) {
+      // wasmd/Secret: errorsmod.Wrap(errorsmod.Wrap(err, "submessages"), "dispatch")
+      if (e instanceof ComputeError && !(e.codespace === 'sdk' && e.code === SdkErrors.OutOfGas.code)) {
+        throw wrapError(e, 'dispatch: submessages');
+      }
+      throw e;
+    }
     return replaced ?? output.data;
   }
 
