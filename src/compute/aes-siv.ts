@@ -30,6 +30,8 @@ export const AES_SIV_TAG_LENGTH = 16;
 export const AES_SIV_KEY_CACHE_SIZE = 256;
 
 const BLOCK = 16;
+/** Inputs up to this many bytes use the persistent-ECB CTR path; longer ones a one-shot OpenSSL CTR cipher. */
+const CTR_VIA_ECB_MAX = 1024;
 const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
 interface SivKeyState {
@@ -42,12 +44,14 @@ interface SivKeyState {
   readonly sub2: Buffer;
   /** S2V running value D after zero AD strings: CMAC(<zero>). */
   readonly dNoAd: Buffer;
-  /** S2V running value D after one empty AD string: dbl(CMAC(<zero>)) xor CMAC(""). */
-  readonly dEmptyAd: Buffer;
+  /** S2V running value D after one empty AD string: dbl(CMAC(<zero>)) xor CMAC(""); computed on first use. */
+  dEmptyAd: Buffer | undefined;
   /** CTR key (SIV K2). */
   readonly ctrKey: Buffer;
   /** 'aes-128-ctr' or 'aes-256-ctr'. */
   readonly ctrAlgo: string;
+  /** Persistent ECB cipher under the CTR key, created on first use, for short inputs (see ctr()). */
+  ecb: Cipher | undefined;
 }
 
 const cache = new Map<string, SivKeyState>();
@@ -108,28 +112,25 @@ function keyState(key: Uint8Array): SivKeyState {
     return hit;
   }
   const half = key.length / 2;
-  const macKey = Buffer.from(key.subarray(0, half));
-  const ctrKey = Buffer.from(key.subarray(half));
   const bits = half * 8;
-  const cbc = createCipheriv(`aes-${bits}-cbc`, macKey, ZERO_BLOCK);
+  const cbc = createCipheriv(`aes-${bits}-cbc`, key.subarray(0, half), ZERO_BLOCK);
   cbc.setAutoPadding(false);
   const l = cbc.update(ZERO_BLOCK);
   const sub1 = dbl(l);
-  const sub2 = dbl(sub1);
-  const partial = { cbc, chain: l, sub1, sub2 };
-  const st0 = partial as SivKeyState;
-  const dNoAd = Buffer.from(cmac(st0, ZERO_BLOCK));
-  const dEmptyAd = dbl(dNoAd);
-  xorInto(dEmptyAd, 0, cmac(st0, new Uint8Array(0)));
+  // CMAC(<zero>) = E(0 xor K1): one block, the chaining value l is cancelled as in cmacOwned.
+  const first = Buffer.allocUnsafe(BLOCK);
+  for (let i = 0; i < BLOCK; i++) first[i] = sub1[i]! ^ l[i]!;
+  const dNoAd = cbc.update(first);
   const st: SivKeyState = {
     cbc,
-    chain: st0.chain,
+    chain: dNoAd,
     sub1,
-    sub2,
+    sub2: dbl(sub1),
     dNoAd,
-    dEmptyAd,
-    ctrKey,
+    dEmptyAd: undefined,
+    ctrKey: Buffer.from(key.subarray(half)),
     ctrAlgo: `aes-${bits}-ctr`,
+    ecb: undefined,
   };
   cache.set(id, st);
   if (cache.size > AES_SIV_KEY_CACHE_SIZE) {
@@ -144,6 +145,11 @@ function s2v(st: SivKeyState, ad: readonly Uint8Array[], pt: Uint8Array): Buffer
   let d: Buffer;
   let from = 0;
   if (ad.length >= 1 && ad[0]!.length === 0) {
+    if (st.dEmptyAd === undefined) {
+      const e = dbl(st.dNoAd);
+      xorInto(e, 0, cmac(st, new Uint8Array(0)));
+      st.dEmptyAd = e;
+    }
     d = Buffer.from(st.dEmptyAd);
     from = 1;
   } else {
@@ -173,8 +179,30 @@ function ctr(st: SivKeyState, v: Uint8Array, data: Uint8Array): Buffer {
   const q = Buffer.from(v);
   q[8] = q[8]! & 0x7f;
   q[12] = q[12]! & 0x7f;
-  const c = createCipheriv(st.ctrAlgo, st.ctrKey, q);
-  return c.update(data);
+  if (data.length > CTR_VIA_ECB_MAX) return createCipheriv(st.ctrAlgo, st.ctrKey, q).update(data);
+  // Short inputs: encrypt the counter blocks Q, Q+1, … (128-bit big-endian increment, as OpenSSL's CTR and
+  // RFC 5297 do) with the key's persistent ECB cipher and XOR in JS. A tx key encrypts several short outputs, so
+  // this saves one cipher construction per output.
+  const n = Math.ceil(data.length / BLOCK);
+  const counters = Buffer.allocUnsafe(n * BLOCK);
+  q.copy(counters, 0);
+  for (let b = 1; b < n; b++) {
+    const off = b * BLOCK;
+    counters.copy(counters, off, off - BLOCK, off);
+    for (let i = off + BLOCK - 1; i >= off; i--) {
+      const x = (counters[i]! + 1) & 0xff;
+      counters[i] = x;
+      if (x !== 0) break;
+    }
+  }
+  if (st.ecb === undefined) {
+    st.ecb = createCipheriv(st.ctrAlgo.replace('-ctr', '-ecb'), st.ctrKey, null);
+    st.ecb.setAutoPadding(false);
+  }
+  const ks = st.ecb.update(counters);
+  const out = Buffer.allocUnsafe(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ ks[i]!;
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@
  * what secret.js produces for the same nonce. The X25519 shared secret with the network is computed once per
  * instance (it depends only on the two keys) and kept, so only the cheap per-message HKDF runs per message.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import { inspect } from 'node:util';
 
 import { CryptoError } from './errors.js';
@@ -42,6 +42,27 @@ export interface EncryptionUtilsOptions {
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const ENCRYPTED_ERROR_RE = /encrypted: ([A-Za-z0-9+/]+={0,2})/;
+
+/**
+ * Nonces are cut from a pool refilled from the OS CSPRNG 4 KiB at a time: one `randomBytes(32)` call costs
+ * several µs of binding overhead, a pool slice well under one. Each nonce is copied out and its pool bytes are
+ * never handed out twice.
+ */
+const NONCE_POOL_SIZE = 4096;
+const noncePool = Buffer.alloc(NONCE_POOL_SIZE);
+let noncePoolOffset = NONCE_POOL_SIZE;
+
+function freshNonce(): Uint8Array {
+  if (noncePoolOffset + NONCE_LENGTH > NONCE_POOL_SIZE) {
+    randomFillSync(noncePool);
+    noncePoolOffset = 0;
+  }
+  const n = new Uint8Array(NONCE_LENGTH);
+  n.set(noncePool.subarray(noncePoolOffset, noncePoolOffset + NONCE_LENGTH));
+  noncePool.fill(0, noncePoolOffset, noncePoolOffset + NONCE_LENGTH);
+  noncePoolOffset += NONCE_LENGTH;
+  return n;
+}
 
 function decodeBase64Strict(s: string, what: string): Uint8Array {
   if (!B64_RE.test(s)) throw new CryptoError('BAD_ENCODING', `${what} is not valid base64`);
@@ -128,7 +149,7 @@ export class EncryptionUtils {
    * @throws CryptoError `NON_HEX_CODE_HASH`, `BAD_PUBLIC_KEY`.
    */
   encryptSync(codeHash: string, msg: object, nonce?: Uint8Array): Uint8Array {
-    const n = nonce ?? randomBytes(NONCE_LENGTH);
+    const n = nonce ?? freshNonce();
     const plaintext = buildInputPlaintext(codeHash, JSON.stringify(msg));
     const key = txEncryptionKey(this.#sharedSecret(), n);
     return encodeInputWire(this.scheme, key, n, this.#key.publicKey, plaintext);

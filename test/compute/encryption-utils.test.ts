@@ -159,6 +159,20 @@ for (const scheme of schemes) {
   });
 }
 
+describe('nonces', () => {
+  it('every message gets a fresh 32-byte nonce', () => {
+    const client = new EncryptionUtils({ ioPubkey: keys.ioPublicKey });
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const n = client.nonceOf(client.encryptSync(CODE_HASH, {}));
+      assert.equal(n.length, 32);
+      assert.ok(n.some((b) => b !== 0));
+      seen.add(toHex(n));
+    }
+    assert.equal(seen.size, 500);
+  });
+});
+
 describe('bad input → distinct typed errors that leak nothing', () => {
   const secretMsg = { password: 'hunter2-very-secret-plaintext' };
   const forbidden = (input: { txKey: Uint8Array }): string[] => [
