@@ -409,10 +409,15 @@ class Instrumenter {
         w.u8(Op.i64Mul);
         w.bytes(this.gasSuffix);
       }
-      w.u8(Op.localGet);
-      w.u8(0);
-      w.u8(Op.memoryGrow);
-      w.u8(0);
+      if (this.m.memories.length === 0) {
+        // No memory, so no memory.grow to replace: the helper is never called but must still validate.
+        w.u8(Op.unreachable);
+      } else {
+        w.u8(Op.localGet);
+        w.u8(0);
+        w.u8(Op.memoryGrow);
+        w.u8(0);
+      }
       w.u8(Op.end);
     });
   }

@@ -1,0 +1,358 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+import fc from 'fast-check';
+
+import { VmError } from '../../../src/runtime/errors.js';
+import {
+  COSMWASM_GAS_COSTS,
+  instrument,
+  INSTRUMENT_GLOBALS,
+  parseModule,
+  SECRET_GAS_COSTS,
+  TrapReason,
+} from '../../../src/runtime/wasm/index.js';
+import { Metered } from './metered.js';
+import { contract, wat } from './wat.js';
+
+const G = 10n ** 9n; // a gas limit no test reaches
+
+/** Sum 1..n with a block/loop, the shape rustc emits. */
+const SUM = `(func (export "sum") (param $n i32) (result i32) (local $acc i32)
+  (block $out (loop $l
+    (br_if $out (i32.eqz (local.get $n)))
+    (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+    (br $l)))
+  (local.get $acc))`;
+
+describe('instrument: gas', () => {
+  it('charges exactly 2 per executed instruction: a loop of N iterations costs 24N + 16', () => {
+    const m = new Metered(wat(`(module (memory 1) ${SUM})`));
+    for (const n of [0, 1, 10, 1000]) {
+      const { value, gasUsed } = m.ok('sum', G, n);
+      assert.equal(value, (n * (n + 1)) / 2);
+      // per iteration: 12 instructions x 2; fixed: block, loop, final end (entry) + loop start check (3 ops)
+      // on the exit iteration + block end and local.get after it.
+      assert.equal(gasUsed, BigInt(24 * n + 16), `n=${n}`);
+    }
+  });
+
+  it('charges straight-line code per instruction, including the final end', () => {
+    const m = new Metered(
+      wat(`(module (memory 1) (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))`),
+    );
+    assert.equal(m.ok('f', G).gasUsed, 8n); // const, const, add, end
+  });
+
+  it('charges both arms of if/else exactly, with else and end charged when passed through', () => {
+    const m = new Metered(
+      wat(`(module (memory 1) (func (export "f") (param i32) (result i32) (local i32)
+        (if (local.get 0)
+          (then (local.set 1 (i32.const 10)))
+          (else (local.set 1 (i32.const 20)) (local.set 1 (i32.add (local.get 1) (i32.const 1)))))
+        (local.get 1)))`),
+    );
+    // then: local.get, if, [const, set], end, local.get, final end = 7 instructions
+    assert.deepEqual({ ...m.ok('f', G, 1) }, { ok: true, value: 10, gasUsed: 14n });
+    // else: local.get, if, else, [const, set, get, const, add, set], end, local.get, final end = 12
+    assert.deepEqual({ ...m.ok('f', G, 0) }, { ok: true, value: 21, gasUsed: 24n });
+  });
+
+  it('charges a block end once whether reached by branch or fall through', () => {
+    const m = new Metered(
+      wat(`(module (memory 1) (func (export "f") (param i32) (result i32)
+        (block $b (br_if $b (local.get 0)) (nop))
+        (i32.const 7)))`),
+    );
+    // taken: block, local.get, br_if, end, const, final end = 6
+    assert.equal(m.ok('f', G, 1).gasUsed, 12n);
+    // not taken: block, local.get, br_if, nop, end, const, final end = 7
+    assert.equal(m.ok('f', G, 0).gasUsed, 14n);
+  });
+
+  it('uses the cost table as data (CosmWasm prices)', () => {
+    const m = new Metered(wat(`(module (memory 1) ${SUM})`), { costs: COSMWASM_GAS_COSTS });
+    // Per iteration: 8 plain ops x 115 + loop-back br and br_if x 1610; fixed part likewise by hand.
+    const perIteration = 10 * 115 + 2 * 1610;
+    const fixed =
+      115 /* block */ +
+      1610 /* loop */ +
+      1610 /* final end */ +
+      2 * 115 +
+      1610 /* exit check */ +
+      1610 /* block end */ +
+      115; /* local.get */
+    assert.equal(m.ok('sum', G, 5).gasUsed, BigInt(fixed + 5 * perIteration));
+    assert.notEqual(COSMWASM_GAS_COSTS.version, SECRET_GAS_COSTS.version);
+  });
+
+  it('stops an infinite loop with trap_reason 1 and all gas used', () => {
+    const m = new Metered(wat(`(module (memory 1) (func (export "spin") (loop (br 0))))`));
+    const out = m.call('spin', 5_000_000n);
+    assert.equal(out.ok, false);
+    assert.ok(!out.ok && out.reason === 'gas');
+    assert.equal(out.gasUsed, 5_000_000n);
+    assert.equal(m.exports.gas_remaining.value, 0n);
+    assert.ok(!out.ok && out.error instanceof WebAssembly.RuntimeError);
+  });
+
+  it('stops a loop that calls a function and a recursion that never returns', () => {
+    const m = new Metered(
+      wat(`(module (memory 1) (func $leaf (result i32) (i32.const 1))
+        (func (export "spin") (loop (drop (call $leaf)) (br 0))))`),
+    );
+    const out = m.call('spin', 1_234_567n);
+    assert.ok(!out.ok && out.reason === 'gas' && out.gasUsed === 1_234_567n);
+  });
+
+  it('does not deduct gas for a block it cannot pay for (out of gas exactly at the boundary)', () => {
+    const m = new Metered(
+      wat(`(module (memory 1) (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))`),
+    );
+    assert.equal(m.call('f', 8n).ok, true);
+    const out = m.call('f', 7n);
+    assert.ok(!out.ok && out.reason === 'gas');
+  });
+
+  it('is deterministic: same gas across runs and fresh instances', () => {
+    const wasm = wat(`(module (memory 1) ${SUM})`);
+    const a = new Metered(wasm);
+    const b = new Metered(wasm);
+    const first = a.ok('sum', G, 321).gasUsed;
+    for (let i = 0; i < 5; i++) assert.equal(a.ok('sum', G, 321).gasUsed, first);
+    assert.equal(b.ok('sum', G, 321).gasUsed, first);
+    assert.deepEqual(
+      instrument(wasm, { costs: SECRET_GAS_COSTS, maxStackSlots: 7680, maxMemoryPages: 192 }),
+      a.bytes,
+    );
+  });
+
+  it('lets host imports charge gas through gas_remaining', () => {
+    const m = new Metered(
+      wat(`(module (import "env" "charge" (func $charge)) (memory 1)
+        (func (export "f") (call $charge) (call $charge)))`),
+      {
+        imports: (self) => ({
+          env: {
+            charge: () => {
+              const g = self().exports.gas_remaining;
+              g.value = (g.value as bigint) - 1000n;
+            },
+          },
+        }),
+      },
+    );
+    assert.equal(m.ok('f', G).gasUsed, 2000n + 6n); // call, call, end
+  });
+});
+
+describe('instrument: memory', () => {
+  const GROW = `(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (func (export "size") (result i32) (memory.size)))`;
+
+  it('charges 8192 per page before growing', () => {
+    const m = new Metered(wat(GROW));
+    const { value, gasUsed } = m.ok('grow', G, 3);
+    assert.equal(value, 1);
+    assert.equal(gasUsed, 3n * 8192n + 6n); // local.get, memory.grow, end
+    assert.equal(m.ok('size', G).value, 4);
+  });
+
+  it('caps the memory at maxMemoryPages: growing beyond returns -1 deterministically', () => {
+    const m = new Metered(wat(GROW), { maxMemoryPages: 10 });
+    assert.deepEqual(parseModule(m.bytes).memories, [{ min: 1, max: 10 }]);
+    assert.equal(m.ok('grow', G, 9).value, 1);
+    const beyond = m.ok('grow', G, 1);
+    assert.equal(beyond.value, -1);
+    assert.equal(beyond.gasUsed, 8192n + 6n); // charged even though it failed
+    assert.equal(m.ok('size', G).value, 10);
+  });
+
+  it('runs out of gas on a grow it cannot pay for, without growing', () => {
+    const m = new Metered(wat(GROW));
+    const out = m.call('grow', 8192n * 2n, 2);
+    assert.ok(!out.ok && out.reason === 'gas' && out.gasUsed === 16384n);
+    assert.equal(m.ok('size', G).value, 1);
+  });
+
+  it('keeps a smaller declared maximum', () => {
+    const m = new Metered(
+      wat(
+        `(module (memory 1 5) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`,
+      ),
+    );
+    assert.deepEqual(parseModule(m.bytes).memories, [{ min: 1, max: 5 }]);
+  });
+
+  it('rejects an initial memory above the cap and an imported memory', () => {
+    const opts = { costs: SECRET_GAS_COSTS, maxStackSlots: 100, maxMemoryPages: 192 };
+    assert.throws(
+      () => instrument(wat(`(module (memory 193))`), opts),
+      (err: unknown) =>
+        err instanceof VmError &&
+        err.kind === 'StaticValidation' &&
+        err.message === 'failed to initialize wasm memory',
+    );
+    assert.throws(
+      () => instrument(wat(`(module (import "env" "memory" (memory 1)))`), opts),
+      (err: unknown) => err instanceof VmError && /own memory/.test(err.message),
+    );
+  });
+});
+
+describe('instrument: module shape', () => {
+  it('keeps function indices, exports and tables, and passes WebAssembly.validate', () => {
+    const wasm = contract({
+      imports: ['db_read'],
+      extra:
+        '(table 2 funcref) (elem (i32.const 0) 1 2) (global (mut i32) (i32.const 7)) (global i64 (i64.const 1))',
+    });
+    const out = instrument(wasm, { costs: SECRET_GAS_COSTS, maxStackSlots: 7680, maxMemoryPages: 192 });
+    assert.ok(WebAssembly.validate(out));
+    const before = parseModule(wasm);
+    const after = parseModule(out);
+    for (const e of before.exports)
+      assert.deepEqual(
+        after.exports.find((x) => x.name === e.name),
+        e,
+      );
+    assert.deepEqual(after.funcTypes.slice(0, before.funcTypes.length), before.funcTypes);
+    assert.equal(after.funcTypes.length, before.funcTypes.length + 3);
+    const names = after.exports.map((e) => e.name);
+    assert.ok(names.includes(INSTRUMENT_GLOBALS.gasRemaining));
+    assert.ok(names.includes(INSTRUMENT_GLOBALS.trapReason));
+    assert.ok(names.includes(INSTRUMENT_GLOBALS.stackUsed));
+    // The mutable global (index 0) is re-exported for snapshot/restore; the immutable one is not.
+    assert.ok(names.includes(`${INSTRUMENT_GLOBALS.mutableGlobalPrefix}0`));
+    assert.ok(!names.includes(`${INSTRUMENT_GLOBALS.mutableGlobalPrefix}1`));
+  });
+
+  it('creates the global, export and type sections when the module has none', () => {
+    const out = instrument(wat(`(module)`), {
+      costs: SECRET_GAS_COSTS,
+      maxStackSlots: 10,
+      maxMemoryPages: 1,
+    });
+    assert.ok(WebAssembly.validate(out));
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(out)).map((e) => e.name);
+    assert.deepEqual(exports, ['gas_remaining', 'trap_reason', 'stack_used']);
+  });
+
+  it('keeps custom sections', () => {
+    const wasm = wat(`(module (memory 1) (func $named (export "f")))`);
+    const withName = new Uint8Array([...wasm, 0x00, 0x05, 0x04, ...new TextEncoder().encode('note')]);
+    const out = instrument(withName, { costs: SECRET_GAS_COSTS, maxStackSlots: 10, maxMemoryPages: 1 });
+    assert.deepEqual(
+      parseModule(out).customSections.map((c) => c.name),
+      ['note'],
+    );
+  });
+
+  it('rejects contracts whose exports collide with the instrumentation globals', () => {
+    for (const name of ['gas_remaining', 'trap_reason', 'stack_used', '__sc_global_3']) {
+      assert.throws(
+        () =>
+          instrument(wat(`(module (func (export "${name}")))`), {
+            costs: SECRET_GAS_COSTS,
+            maxStackSlots: 10,
+            maxMemoryPages: 1,
+          }),
+        (err: unknown) =>
+          err instanceof VmError && err.kind === 'StaticValidation' && err.message.includes(name),
+      );
+    }
+  });
+
+  it('instruments the compiled fixture contracts into valid modules', () => {
+    for (const name of ['token.wasm', 'exerciser-v1.wasm', 'exerciser-v010.wasm']) {
+      const wasm = new Uint8Array(readFileSync(new URL(`../../fixtures/contracts/${name}`, import.meta.url)));
+      const m = new Metered(wasm, {
+        imports: () => ({
+          env: new Proxy({}, { get: () => () => 0 }),
+        }),
+      });
+      const { value, gasUsed } = m.ok('allocate', G, 100);
+      assert.ok((value as number) > 0, name);
+      assert.ok(gasUsed > 0n && gasUsed < 100_000n, `${name}: ${gasUsed}`);
+      assert.equal(m.exports.stack_used.value, 0, name);
+    }
+  });
+});
+
+describe('instrument: semantics unchanged', () => {
+  const PROGRAM = `(module (memory 1) (table 2 funcref) (elem (i32.const 0) $double $triple)
+    (type $un (func (param i32) (result i32)))
+    (func $double (type $un) (i32.mul (local.get 0) (i32.const 2)))
+    (func $triple (type $un) (i32.mul (local.get 0) (i32.const 3)))
+    (func $fib (export "fib") (param i32) (result i32)
+      (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+        (then (local.get 0))
+        (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+    (func (export "switch") (param i32) (result i32)
+      (block $c (block $b (block $a (br_table $a $b $c (local.get 0))) (return (i32.const 100)))
+        (br 1 (i32.const 200)))
+      (i32.const 300))
+    (func (export "dispatch") (param i32 i32) (result i32)
+      (call_indirect (type $un) (local.get 1) (i32.and (local.get 0) (i32.const 1))))
+    (func $pair (param i32) (result i32 i32) (local.get 0) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "multi") (param i32) (result i32)
+      (call $pair (local.get 0))
+      (block (param i32 i32) (result i32) (i32.mul))
+      (drop (br_if 0 (i32.const 5) (i32.eqz (local.get 0))))
+      (i32.const 1) (i32.add))
+    (func (export "mem") (param i32) (result i64)
+      (i64.store (i32.const 16) (i64.extend_i32_s (local.get 0)))
+      (memory.fill (i32.const 32) (local.get 0) (i32.const 8))
+      (memory.copy (i32.const 40) (i32.const 32) (i32.const 8))
+      (i64.add (i64.load (i32.const 16)) (i64.load (i32.const 40))))
+    (func (export "early") (param i32) (result i32)
+      (loop $l (if (i32.gt_u (local.get 0) (i32.const 50)) (then (return (local.get 0))))
+        (local.set 0 (i32.add (local.get 0) (i32.const 7))) (br $l))
+      (unreachable))
+    (func (export "signext") (param i32) (result i32) (i32.extend8_s (local.get 0))))`;
+
+  const calls: [string, (x: number) => unknown[]][] = [
+    ['fib', (x) => [Math.abs(x) % 15]],
+    ['switch', (x) => [x % 5]],
+    ['dispatch', (x) => [x, x]],
+    ['multi', (x) => [x % 3]],
+    ['mem', (x) => [x]],
+    ['early', (x) => [Math.abs(x) % 100]],
+    ['signext', (x) => [x]],
+  ];
+
+  it('returns the same results metered and unmetered, and leaves stack_used at 0', () => {
+    const wasm = wat(PROGRAM);
+    const plain = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
+    const metered = new Metered(wasm);
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), (x) => {
+        for (const [name, args] of calls) {
+          const expected = (plain[name] as (...a: unknown[]) => unknown)(...args(x));
+          const got = metered.ok(name, G, ...args(x));
+          assert.deepEqual(got.value, expected, `${name}(${String(args(x))})`);
+          assert.equal(metered.exports.stack_used.value, 0, `${name}: every exit path must pop its frame`);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('counts the trap reason 0 for ordinary traps', () => {
+    const m = new Metered(
+      wat(
+        `(module (memory 1) (func (export "boom") (unreachable)) (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))`,
+      ),
+    );
+    const out = m.call('boom', G);
+    assert.ok(!out.ok && out.reason === 'trap');
+    const div = m.call('div', G, 0);
+    assert.ok(!div.ok && div.reason === 'trap' && div.error instanceof WebAssembly.RuntimeError);
+    assert.equal(m.exports.trap_reason.value, TrapReason.None);
+  });
+});
