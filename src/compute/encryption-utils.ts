@@ -49,6 +49,12 @@ const ENCRYPTED_ERROR_RE = /encrypted: ([A-Za-z0-9+/]+={0,2})/;
  * never handed out twice.
  */
 const NONCE_POOL_SIZE = 4096;
+
+/**
+ * Tx keys kept per client: the answer to a message is decrypted with that message's key, usually right after it
+ * was sent, so the most recent 64 nonces cover pipelined senders; older ones are just recomputed (one HKDF).
+ */
+const TX_KEY_CACHE_SIZE = 64;
 const noncePool = Buffer.alloc(NONCE_POOL_SIZE);
 let noncePoolOffset = NONCE_POOL_SIZE;
 
@@ -94,6 +100,8 @@ export class EncryptionUtils {
   readonly #key: X25519PrivateKey;
   readonly #ioPubkey: Uint8Array;
   #shared: Uint8Array | undefined;
+  /** Tx keys of the most recent nonces: answers are decrypted with the key their message was sent with. */
+  readonly #txKeys = new Map<string, Uint8Array>();
   /** The chain's I/O scheme. */
   readonly scheme: EncryptionScheme;
   /** Informational chain id. */
@@ -135,7 +143,20 @@ export class EncryptionUtils {
 
   /** `HKDF(KDF_SALT, X25519(sk, io_pk) ‖ nonce, info "")`. */
   getTxEncryptionKeySync(nonce: Uint8Array): Uint8Array {
-    return txEncryptionKey(this.#sharedSecret(), nonce);
+    return this.#txKey(nonce).slice();
+  }
+
+  #txKey(nonce: Uint8Array): Uint8Array {
+    const id = Buffer.from(nonce.buffer, nonce.byteOffset, nonce.length).toString('latin1');
+    const hit = this.#txKeys.get(id);
+    if (hit !== undefined) return hit;
+    const key = txEncryptionKey(this.#sharedSecret(), nonce);
+    this.#txKeys.set(id, key);
+    if (this.#txKeys.size > TX_KEY_CACHE_SIZE) {
+      const oldest = this.#txKeys.keys().next().value;
+      if (oldest !== undefined) this.#txKeys.delete(oldest);
+    }
+    return key;
   }
 
   /** `HKDF(KDF_SALT, X25519(sk, io_pk) ‖ nonce, info "")`. */
@@ -151,7 +172,7 @@ export class EncryptionUtils {
   encryptSync(codeHash: string, msg: object, nonce?: Uint8Array): Uint8Array {
     const n = nonce ?? freshNonce();
     const plaintext = buildInputPlaintext(codeHash, JSON.stringify(msg));
-    const key = txEncryptionKey(this.#sharedSecret(), n);
+    const key = this.#txKey(n);
     return encodeInputWire(this.scheme, key, n, this.#key.publicKey, plaintext);
   }
 
@@ -166,7 +187,7 @@ export class EncryptionUtils {
    */
   decryptSync(ciphertext: Uint8Array, nonce: Uint8Array, domain?: CipherDomain): Uint8Array {
     if (ciphertext.length === 0) return new Uint8Array(0);
-    return openOutput(this.scheme, this.getTxEncryptionKeySync(nonce), ciphertext, domain);
+    return openOutput(this.scheme, this.#txKey(nonce), ciphertext, domain);
   }
 
   /** Async {@link decryptSync} (secret.js signature). */
