@@ -1,27 +1,27 @@
 import type { BTree } from './btree.js';
-import { BaseIterator, compareBytes, type KVEntry, type Order } from './kv-store.js';
+import { BaseIterator, type KVEntry, type Order } from './kv-store.js';
 
 /**
- * Walks a B+ tree keyed by bytes over `[start, end)` in either order. Every step re-seeks from the last key
- * returned (`nextHigherPair` / `nextLowerPair`, O(log n)), so mutations of the tree between steps cannot
- * invalidate the walk. Yields the tree's raw values, including tombstones if the tree stores them.
+ * Walks a B+ tree keyed by latin1 key strings (see `keyString`) over `[start, end)` in either order. Every step
+ * re-seeks from the last key returned (`nextHigherPair` / `nextLowerPair`, O(log n)), so mutations of the tree
+ * between steps cannot invalidate the walk. Yields the tree's raw values (entries, possibly tombstones).
  */
 export class BTreeRangeIterator<V> {
-  private last: Uint8Array | undefined;
+  private last: string | undefined;
   private started = false;
   private finished = false;
 
   constructor(
-    private readonly tree: BTree<Uint8Array, V>,
-    private readonly start: Uint8Array | undefined,
-    private readonly end: Uint8Array | undefined,
+    private readonly tree: BTree<string, V>,
+    private readonly start: string | undefined,
+    private readonly end: string | undefined,
     private readonly order: Order,
   ) {}
 
-  /** The next `[key, value]` in range, or `undefined` at the end. */
-  step(): [Uint8Array, V] | undefined {
+  /** The next value in range, or `undefined` at the end. */
+  step(): V | undefined {
     if (this.finished) return undefined;
-    let pair: [Uint8Array, V] | undefined;
+    let pair: [string, V] | undefined;
     if (this.order === 'ascending') {
       if (!this.started) {
         pair =
@@ -31,13 +31,11 @@ export class BTreeRangeIterator<V> {
       } else {
         pair = this.tree.nextHigherPair(this.last);
       }
-      if (pair !== undefined && this.end !== undefined && compareBytes(pair[0], this.end) >= 0)
-        pair = undefined;
+      if (pair !== undefined && this.end !== undefined && pair[0] >= this.end) pair = undefined;
     } else {
       // `end` is exclusive, so the first key is strictly below it; no end means start from the maximum.
       pair = this.tree.nextLowerPair(this.started ? this.last : this.end);
-      if (pair !== undefined && this.start !== undefined && compareBytes(pair[0], this.start) < 0)
-        pair = undefined;
+      if (pair !== undefined && this.start !== undefined && pair[0] < this.start) pair = undefined;
     }
     this.started = true;
     if (pair === undefined) {
@@ -45,18 +43,18 @@ export class BTreeRangeIterator<V> {
       return undefined;
     }
     this.last = pair[0];
-    return pair;
+    return pair[1];
   }
 }
 
-/** A {@link KVIterator} over a tree whose values are all live (no tombstones). */
+/** A KVIterator over a tree whose values are live entries (no tombstones). */
 export class BTreeKVIterator extends BaseIterator {
-  private readonly inner: BTreeRangeIterator<Uint8Array>;
+  private readonly inner: BTreeRangeIterator<KVEntry>;
 
   constructor(
-    tree: BTree<Uint8Array, Uint8Array>,
-    start: Uint8Array | undefined,
-    end: Uint8Array | undefined,
+    tree: BTree<string, KVEntry>,
+    start: string | undefined,
+    end: string | undefined,
     order: Order,
   ) {
     super();

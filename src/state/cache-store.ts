@@ -6,9 +6,11 @@ import {
   type CacheStore,
   checkRange,
   compareBytes,
+  compareKeyStrings,
   copyBytes,
   EmptyIterator,
   isEmptyRange,
+  keyString,
   type KVEntry,
   type KVIterator,
   type KVStore,
@@ -17,7 +19,10 @@ import {
 
 /** Marks a buffered delete in the overlay. */
 const TOMBSTONE = null;
-type Buffered = Uint8Array | typeof TOMBSTONE;
+/** An overlay record: the key bytes and the buffered value or a tombstone. */
+type Buffered = readonly [key: Uint8Array, value: Uint8Array | typeof TOMBSTONE];
+
+const newOverlay = () => new BTree<string, Buffered>(undefined, compareKeyStrings);
 
 /**
  * A write-buffer overlay on a parent {@link KVStore} (Cosmos SDK `cachekv`). Its own sorted map holds sets
@@ -29,10 +34,10 @@ type Buffered = Uint8Array | typeof TOMBSTONE;
  * `discard()` just empties it.
  */
 export class BranchStore implements CacheStore {
-  private overlay: BTree<Uint8Array, Buffered>;
+  private overlay: BTree<string, Buffered>;
 
   constructor(private readonly parent: KVStore) {
-    this.overlay = new BTree<Uint8Array, Buffered>(undefined, compareBytes);
+    this.overlay = newOverlay();
   }
 
   /** Number of buffered writes (sets plus deletes) not yet applied to the parent. */
@@ -42,27 +47,27 @@ export class BranchStore implements CacheStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key');
-    const buffered = this.overlay.get(key);
-    if (buffered !== undefined) return buffered === TOMBSTONE ? undefined : buffered;
+    const buffered = this.overlay.get(keyString(key));
+    if (buffered !== undefined) return buffered[1] ?? undefined;
     return this.parent.get(key);
   }
 
   has(key: Uint8Array): boolean {
     assertBytes(key, 'key');
-    const buffered = this.overlay.get(key);
-    if (buffered !== undefined) return buffered !== TOMBSTONE;
+    const buffered = this.overlay.get(keyString(key));
+    if (buffered !== undefined) return buffered[1] !== TOMBSTONE;
     return this.parent.has(key);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
     assertBytes(key, 'key');
     assertBytes(value, 'value');
-    this.overlay.set(copyBytes(key), copyBytes(value));
+    this.overlay.set(keyString(key), [copyBytes(key), copyBytes(value)]);
   }
 
   delete(key: Uint8Array): void {
     assertBytes(key, 'key');
-    this.overlay.set(copyBytes(key), TOMBSTONE);
+    this.overlay.set(keyString(key), [copyBytes(key), TOMBSTONE]);
   }
 
   iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {
@@ -72,7 +77,12 @@ export class BranchStore implements CacheStore {
     if (this.overlay.size === 0) return this.parent.iterator(start, end, order);
     return new MergeIterator(
       this.parent.iterator(start, end, order),
-      new BTreeRangeIterator(this.overlay, start, end, order),
+      new BTreeRangeIterator(
+        this.overlay,
+        start === undefined ? undefined : keyString(start),
+        end === undefined ? undefined : keyString(end),
+        order,
+      ),
       order,
     );
   }
@@ -84,20 +94,20 @@ export class BranchStore implements CacheStore {
   write(): void {
     // Swap the overlay out first so a failing parent write cannot leave entries applied twice on retry.
     const overlay = this.overlay;
-    this.overlay = new BTree<Uint8Array, Buffered>(undefined, compareBytes);
-    overlay.forEachPair((key, value) => {
+    this.overlay = newOverlay();
+    overlay.forEachPair((_, [key, value]) => {
       if (value === TOMBSTONE) this.parent.delete(key);
       else this.parent.set(key, value);
     });
   }
 
   discard(): void {
-    this.overlay = new BTree<Uint8Array, Buffered>(undefined, compareBytes);
+    this.overlay = newOverlay();
   }
 
   /** The buffered writes in ascending key order; `undefined` values are deletes. For commit hashing. */
   *pending(): IterableIterator<readonly [Uint8Array, Uint8Array | undefined]> {
-    for (const [key, value] of this.overlay.entries()) yield [key, value === TOMBSTONE ? undefined : value];
+    for (const [, [key, value]] of this.overlay.entries()) yield [key, value ?? undefined];
   }
 }
 
@@ -107,7 +117,7 @@ export class BranchStore implements CacheStore {
  */
 class MergeIterator extends BaseIterator {
   private parentNext: KVEntry | undefined;
-  private overlayNext: [Uint8Array, Buffered] | undefined;
+  private overlayNext: Buffered | undefined;
   private readonly sign: number;
 
   constructor(
@@ -143,7 +153,7 @@ class MergeIterator extends BaseIterator {
       // The overlay entry comes first or shadows an equal parent key.
       if (cmp === 0) this.parentNext = this.pullParent();
       this.overlayNext = this.overlayIter.step();
-      if (o[1] !== TOMBSTONE) return [o[0], o[1]];
+      if (o[1] !== TOMBSTONE) return o as KVEntry;
     }
   }
 

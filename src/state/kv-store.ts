@@ -61,6 +61,20 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/**
+ * The key as a latin1 string: one UTF-16 code unit per byte, so JS string order equals byte order (a shorter
+ * prefix sorts first in both). Ordered maps keyed by these strings compare natively, which measured about
+ * 2.5x faster per lookup than a JS byte-loop comparator over Uint8Array keys (bench/state.ts notes).
+ */
+export function keyString(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** Plain string comparison; on {@link keyString} strings this is byte order. */
+export function compareKeyStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Throws a TypeError unless `value` is a Uint8Array (Buffer included). */
 export function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {

@@ -5,25 +5,28 @@ import {
   assertBytes,
   type CacheStore,
   checkRange,
-  compareBytes,
+  compareKeyStrings,
   copyBytes,
   EmptyIterator,
   isEmptyRange,
+  keyString,
+  type KVEntry,
   type KVIterator,
   type KVStore,
   type Order,
 } from './kv-store.js';
 
 /**
- * An in-memory ordered {@link KVStore} on a sorted-btree B+ tree with a byte-wise comparator. Used for tests,
- * simulations and as the base of branches; `clone()` is O(1) copy-on-write.
+ * An in-memory ordered {@link KVStore} on a sorted-btree B+ tree. Keys are indexed as latin1 strings (byte
+ * order, native comparison) and each holds its `[key, value]` entry, so iteration allocates nothing per step.
+ * `clone()` is O(1) copy-on-write.
  */
 export class MemoryStore implements KVStore {
-  private tree: BTree<Uint8Array, Uint8Array>;
+  private tree: BTree<string, KVEntry>;
 
   /** An empty store, or one holding copies of `entries`. */
   constructor(entries?: Iterable<readonly [Uint8Array, Uint8Array]>) {
-    this.tree = new BTree<Uint8Array, Uint8Array>(undefined, compareBytes);
+    this.tree = new BTree<string, KVEntry>(undefined, compareKeyStrings);
     if (entries !== undefined) for (const [k, v] of entries) this.set(k, v);
   }
 
@@ -34,29 +37,34 @@ export class MemoryStore implements KVStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key');
-    return this.tree.get(key);
+    return this.tree.get(keyString(key))?.[1];
   }
 
   has(key: Uint8Array): boolean {
     assertBytes(key, 'key');
-    return this.tree.has(key);
+    return this.tree.has(keyString(key));
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
     assertBytes(key, 'key');
     assertBytes(value, 'value');
-    this.tree.set(copyBytes(key), copyBytes(value));
+    this.tree.set(keyString(key), [copyBytes(key), copyBytes(value)]);
   }
 
   delete(key: Uint8Array): void {
     assertBytes(key, 'key');
-    this.tree.delete(key);
+    this.tree.delete(keyString(key));
   }
 
   iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {
     checkRange(start, end, order);
     if (isEmptyRange(start, end)) return new EmptyIterator();
-    return new BTreeKVIterator(this.tree, start, end, order);
+    return new BTreeKVIterator(
+      this.tree,
+      start === undefined ? undefined : keyString(start),
+      end === undefined ? undefined : keyString(end),
+      order,
+    );
   }
 
   branch(): CacheStore {
