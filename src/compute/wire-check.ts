@@ -11,7 +11,7 @@
  * The shapes mirror proto/secret/**.proto; test/proto/wire-check.test.ts checks them against the generated code
  * so they cannot drift silently.
  */
-import { ProtoDecodeError } from './proto-errors.js';
+import { ProtoDecodeError, type ProtoDecodeErrorCode } from './proto-errors.js';
 
 /** Protobuf wire types used by proto3 scalars and messages (3/4, the deprecated groups, are rejected). */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
@@ -39,23 +39,25 @@ const MAX_VARINT_BYTES = 10;
  *  as the SDK's unknownproto check does for tx bodies. */
 const NON_CRITICAL_BIT = 0x400;
 
+/** Read position plus the last varint's value (one object per check instead of one per varint). */
+interface Cursor {
+  readonly buf: Uint8Array;
+  pos: number;
+  value: number;
+}
+
 /**
  * Throws {@link ProtoDecodeError} unless `bytes` is a complete, well-formed encoding of `shape`: every tag valid,
  * every declared field with its declared wire type, every length inside its enclosing message, nothing left over.
  */
 export function checkWire(shape: MessageShape, bytes: Uint8Array): void {
-  checkMessage(shape, bytes, 0, bytes.length, true);
+  checkMessage(shape, { buf: bytes, pos: 0, value: 0 }, bytes.length, true);
 }
 
-function checkMessage(
-  shape: MessageShape,
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  outermost: boolean,
-): void {
+function checkMessage(shape: MessageShape, c: Cursor, end: number, outermost: boolean): void {
   // Running past `end` means truncation for the outermost message, but a boundary violation for a nested one
-  // (the nested payload itself fitted: its length was checked against its parent).
+  // (the nested payload itself fitted: its length was checked against its parent). Messages are built only on
+  // the error path.
   const overrun = (what: string, at: number): ProtoDecodeError =>
     outermost
       ? new ProtoDecodeError('TRUNCATED', `${shape.name}: input ends inside ${what} at byte ${at}`, {
@@ -68,100 +70,83 @@ function checkMessage(
             offset: at,
           },
         );
-  let pos = start;
-  while (pos < end) {
-    const tagAt = pos;
-    const tag = readVarint(buf, pos, end, overrun, 'a tag');
-    pos = tag.next;
-    if (tag.value > 0xffffffffn) {
-      throw new ProtoDecodeError('MALFORMED', `${shape.name}: tag at byte ${tagAt} overflows 32 bits`, {
-        offset: tagAt,
-      });
-    }
-    const fieldNo = Number(tag.value >> 3n);
-    const wire = Number(tag.value & 7n);
+  const malformed = (code: ProtoDecodeErrorCode, what: string, at: number): ProtoDecodeError =>
+    new ProtoDecodeError(code, `${shape.name}: ${what} at byte ${at}`, { offset: at });
+
+  while (c.pos < end) {
+    const tagAt = c.pos;
+    if (!readVarint(c, end)) throw overrun('a tag', c.pos);
+    if (c.value > 0xffffffff) throw malformed('MALFORMED', 'tag overflows 32 bits', tagAt);
+    // The tag is below 2^32, so the division is exact and `% 8` is its low 3 bits.
+    const fieldNo = Math.floor(c.value / 8);
+    const wire = c.value % 8;
     if (fieldNo === 0 || fieldNo > MAX_FIELD_NUMBER) {
-      throw new ProtoDecodeError(
-        'MALFORMED',
-        `${shape.name}: invalid field number ${fieldNo} at byte ${tagAt}`,
-        {
-          offset: tagAt,
-        },
-      );
+      throw malformed('MALFORMED', `invalid field number ${fieldNo}`, tagAt);
     }
     if (wire !== 0 && wire !== 1 && wire !== 2 && wire !== 5) {
-      throw new ProtoDecodeError(
-        'MALFORMED',
-        `${shape.name}: unsupported wire type ${wire} at byte ${tagAt}`,
-        {
-          offset: tagAt,
-        },
-      );
+      throw malformed('MALFORMED', `unsupported wire type ${wire}`, tagAt);
     }
     const field = shape.fields[fieldNo];
     if (field === undefined) {
-      if ((fieldNo & NON_CRITICAL_BIT) === 0) {
-        throw new ProtoDecodeError(
-          'UNKNOWN_FIELD',
-          `${shape.name}: unknown field ${fieldNo} at byte ${tagAt}`,
-          {
-            offset: tagAt,
-          },
-        );
-      }
+      if ((fieldNo & NON_CRITICAL_BIT) === 0)
+        throw malformed('UNKNOWN_FIELD', `unknown field ${fieldNo}`, tagAt);
     } else if (field.wire !== wire) {
-      throw new ProtoDecodeError(
+      throw malformed(
         'WRONG_WIRE_TYPE',
-        `${shape.name}: field ${fieldNo} has wire type ${wire}, expected ${field.wire} (byte ${tagAt})`,
-        { offset: tagAt },
+        `field ${fieldNo} has wire type ${wire}, expected ${field.wire},`,
+        tagAt,
       );
     }
     switch (wire) {
       case WireType.VARINT:
-        pos = readVarint(buf, pos, end, overrun, `field ${fieldNo}`).next;
+        if (!readVarint(c, end)) throw overrun(`field ${fieldNo}`, c.pos);
         break;
       case WireType.I64:
-        if (end - pos < 8) throw overrun(`field ${fieldNo}`, pos);
-        pos += 8;
+        if (end - c.pos < 8) throw overrun(`field ${fieldNo}`, c.pos);
+        c.pos += 8;
         break;
       case WireType.I32:
-        if (end - pos < 4) throw overrun(`field ${fieldNo}`, pos);
-        pos += 4;
+        if (end - c.pos < 4) throw overrun(`field ${fieldNo}`, c.pos);
+        c.pos += 4;
         break;
       default: {
-        const len = readVarint(buf, pos, end, overrun, `the length of field ${fieldNo}`);
-        pos = len.next;
-        if (len.value > BigInt(end - pos)) throw overrun(`field ${fieldNo}`, pos);
-        const payloadEnd = pos + Number(len.value);
-        if (field?.message !== undefined) checkMessage(field.message, buf, pos, payloadEnd, false);
-        pos = payloadEnd;
+        if (!readVarint(c, end)) throw overrun(`the length of field ${fieldNo}`, c.pos);
+        if (c.value > end - c.pos) throw overrun(`field ${fieldNo}`, c.pos);
+        const payloadEnd = c.pos + c.value;
+        if (field?.message !== undefined) checkMessage(field.message, c, payloadEnd, false);
+        c.pos = payloadEnd;
       }
     }
   }
 }
 
-function readVarint(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  overrun: (what: string, at: number) => ProtoDecodeError,
-  what: string,
-): { value: bigint; next: number } {
-  let value = 0n;
+/**
+ * Reads one varint at `c.pos` into `c.value` and advances; false if the input ends first (`c.pos` is then where
+ * it ended). The value is a double: exact below 2^53 and only compared with lengths and the 32-bit tag limit,
+ * where a rounded huge value is still correctly "too large" (numbers avoid BigInt's per-byte cost).
+ */
+function readVarint(c: Cursor, end: number): boolean {
+  const start = c.pos;
+  let value = 0;
+  let scale = 1;
   for (let i = 0; i < MAX_VARINT_BYTES; i++) {
     const at = start + i;
-    if (at >= end) throw overrun(what, at);
-    const b = buf[at] as number;
-    if (i === MAX_VARINT_BYTES - 1 && b > 1) {
-      throw new ProtoDecodeError('MALFORMED', `varint in ${what} at byte ${start} overflows 64 bits`, {
-        offset: start,
-      });
+    if (at >= end) {
+      c.pos = at;
+      return false;
     }
-    value |= BigInt(b & 0x7f) << BigInt(7 * i);
-    if (b < 0x80) return { value, next: at + 1 };
+    const b = c.buf[at] as number;
+    if (i === MAX_VARINT_BYTES - 1 && b > 1) {
+      throw new ProtoDecodeError('MALFORMED', `varint at byte ${start} overflows 64 bits`, { offset: start });
+    }
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      c.pos = at + 1;
+      c.value = value;
+      return true;
+    }
+    scale *= 128;
   }
   // Unreachable: the 10th byte is either > 1 (thrown above) or < 0x80 (returned).
-  throw new ProtoDecodeError('MALFORMED', `varint in ${what} at byte ${start} is too long`, {
-    offset: start,
-  });
+  throw new ProtoDecodeError('MALFORMED', `varint at byte ${start} is too long`, { offset: start });
 }
