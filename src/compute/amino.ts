@@ -7,7 +7,9 @@
  * Shape notes (all from secret.js, which is what wallets sign today):
  * - `sender`/`contract` of MsgStoreCode/MsgInstantiateContract/MsgExecuteContract are 20 raw bytes in protobuf and
  *   **base64** (not bech32) in amino JSON; MsgMigrateContract/MsgUpdateAdmin/MsgClearAdmin carry bech32 strings
- *   in both encodings.
+ *   in both encodings. (Base64 is also what Cosmos SDK 0.50's x/tx aminojson encoder, which verifies legacy amino
+ *   signatures on Secret ≥ 1.12, produces for a `bytes` field without an `amino.encoding` option; the bech32 form
+ *   came from go-amino honouring `AccAddress.MarshalJSON` on older chains.)
  * - `code_id` is a decimal string; encrypted inputs and wasm code are base64; coins are `{denom, amount}` and the
  *   funds arrays are always present (`legacy_coins`, `dont_omitempty`).
  * - Optional strings (`source`, `builder`, `admin`) and an empty `init_msg` are omitted.
