@@ -139,7 +139,7 @@ export class SecretEnclave implements Enclave {
       verifyParams(
         call.sigInfo,
         sender,
-        { type: 'instantiate', msg, funds: call.env.message.sentFunds, admin },
+        { type: 'instantiate', msg: this.#signedForm(input, msg), funds: call.env.message.sentFunds, admin },
         this.#secrets.callbackSecret,
         input.callbackMsg,
       );
@@ -181,7 +181,12 @@ export class SecretEnclave implements Enclave {
           verifyParams(
             call.sigInfo,
             this.#address(sender),
-            { type: 'execute', contract, msg, funds: call.env.message.sentFunds },
+            {
+              type: 'execute',
+              contract,
+              msg: this.#signedForm(input, msg),
+              funds: call.env.message.sentFunds,
+            },
             this.#secrets.callbackSecret,
             input.callbackMsg,
           );
@@ -382,6 +387,15 @@ export class SecretEnclave implements Enclave {
       replyParams: params,
       callbackMsg: opened.ciphertext,
     };
+  }
+
+  /**
+   * The message bytes a user signature must cover. Secret rebuilds plaintext inputs as `0^64 ‖ msg` before
+   * comparing (SecretMessage with zero nonce/pubkey), so a user-signed plaintext input never verifies; only
+   * callback-signed (contract-originated) plaintext is accepted.
+   */
+  #signedForm(input: ParsedInput, wire: Uint8Array): Uint8Array {
+    return input.channel.encrypted ? wire : concat(new Uint8Array(64), wire);
   }
 
   #plaintextInput(msg: Uint8Array): ParsedInput {
