@@ -51,8 +51,14 @@ describe('HKDF-SHA256 (RFC 5869 appendix A)', () => {
         fc.uint8Array({ maxLength: 40 }),
         (k, data) => {
           const ikm = Uint8Array.from([...k, ...data]);
-          assert.equal(toHex(deriveFromSeed(k, data)), toHex(hkdf(nobleSha256, ikm, KDF_SALT, new TextEncoder().encode('seed'), 32)));
-          assert.equal(toHex(deriveFromKey(k, data)), toHex(hkdf(nobleSha256, ikm, KDF_SALT, new Uint8Array(0), 32)));
+          assert.equal(
+            toHex(deriveFromSeed(k, data)),
+            toHex(hkdf(nobleSha256, ikm, KDF_SALT, new TextEncoder().encode('seed'), 32)),
+          );
+          assert.equal(
+            toHex(deriveFromKey(k, data)),
+            toHex(hkdf(nobleSha256, ikm, KDF_SALT, new Uint8Array(0), 32)),
+          );
         },
       ),
       { numRuns: 100 },
