@@ -224,8 +224,7 @@ const DECODERS: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
  * against the message's wire shape ({@link checkWire}: complete tags/varints/lengths, declared wire types, no
  * unknown critical fields, nested messages within their lengths), then decoded, and the decoder must consume
  * exactly all bytes. Any failure throws {@link ProtoDecodeError} (`code` says which; `cause` keeps a generated
- * decoder's own error). Bytes fields of the result are views into `bytes` (as with the generated decoder): copy
- * the input first if you will mutate it.
+ * decoder's own error). The input is copied once, so the result never aliases the caller's buffer.
  *
  * A truncation that falls exactly between two top-level fields is still a valid encoding (of a message without
  * the later fields), as in every protobuf implementation; it decodes to exactly that message.
@@ -243,8 +242,11 @@ export function decodeComputeMsg(typeUrl: string, bytes: Uint8Array): unknown {
       `unknown compute message type URL ${JSON.stringify(typeUrl)}`,
     );
   }
-  checkWire(decoder.shape, bytes);
-  const reader = new BinaryReader(bytes);
+  // One private copy: the result's bytes fields are views into it, so they neither alias the caller's buffer
+  // nor inherit a Buffer subclass from it (public APIs hand out plain Uint8Arrays).
+  const own = new Uint8Array(bytes);
+  checkWire(decoder.shape, own);
+  const reader = new BinaryReader(own);
   let message: unknown;
   try {
     message = decoder.fns.decode(reader);
