@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { type BenchResult, formatTable } from './harness.js';
 
 /** Benchmark areas in the order they run; each file exports `run(): Promise<BenchResult[]>`. */
-const AREAS = ['compute', 'wasm', 'runtime', 'state', 'keeper', 'chain', 'peers', 'scaling'] as const;
+const AREAS = ['proto', 'compute', 'wasm', 'runtime', 'state', 'keeper', 'chain', 'peers', 'scaling'] as const;
 
 interface AreaModule {
   run(): Promise<BenchResult[]>;
