@@ -140,9 +140,24 @@ export class CodeReader extends Reader {
 
   /** Decodes the next instruction and returns its opcode. */
   next(): number {
-    this.opStart = this.pos;
-    const op = this.u8();
+    const at = this.pos;
+    this.opStart = at;
+    if (at >= this.end) this.fail('unexpected end of function body');
+    const op = this.bytes[at] as number;
+    this.pos = at + 1;
     if (op >= 0x45 && op <= 0xc4) return op; // numeric instructions without immediates
+    if (op >= 0x20 && op <= 0x24) {
+      // local/global get/set/tee: the most frequent instructions in compiled code
+      this.imm = this.u32();
+      return op;
+    }
+    if (op >= 0x28 && op <= 0x3e) {
+      // memarg: align, offset. Bit 6 of align announces a memory index (multi-memory proposal).
+      const align = this.u32();
+      if (align >= 64) unsupportedFeature(this, 'multiple memories', 'memarg with memory index', at + 1);
+      this.u32();
+      return op;
+    }
     switch (op) {
       case 0x00: // unreachable
       case 0x01: // nop
@@ -160,11 +175,6 @@ export class CodeReader extends Reader {
       case 0x0c: // br
       case 0x0d: // br_if
       case 0x10: // call
-      case 0x20:
-      case 0x21:
-      case 0x22:
-      case 0x23:
-      case 0x24:
         this.imm = this.u32();
         return op;
       case 0x0e: {
@@ -199,14 +209,6 @@ export class CodeReader extends Reader {
       case 0xfc:
         return this.nextPrefixed();
       default:
-        if (op >= 0x28 && op <= 0x3e) {
-          // memarg: align, offset. Bit 6 of align announces a memory index (multi-memory proposal).
-          const at = this.pos;
-          const align = this.u32();
-          if (align >= 64) unsupportedFeature(this, 'multiple memories', 'memarg with memory index', at);
-          this.u32();
-          return op;
-        }
         return this.rejectOpcode(op);
     }
   }

@@ -93,6 +93,7 @@ export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8
 const EV_GAS = 0;
 const EV_RETURN = 1;
 const EV_GROW = 2;
+const EV_DEAD = 3;
 
 // Control frame kinds.
 const K_BLOCK = 0;
@@ -195,6 +196,12 @@ class Instrumenter {
     this.fGrow = nFuncs + 2;
     this.tVoid = this.addType(new Uint8Array([0x60, 0, 0]));
     this.tGrow = this.addType(new Uint8Array([0x60, 1, 0x7f, 1, 0x7f]));
+    // Multi-value functions need a `() -> results` type for their wrapper block; add them before any section
+    // is written, so the code section can be emitted in place.
+    for (let f = m.importedFuncCount; f < nFuncs; f++) {
+      const t = m.funcTypes[f] as number;
+      if ((this.nResults[t] as number) > 1) this.resultsOnlyType(t);
+    }
     const w = new Writer(32);
     w.u8(Op.globalGet);
     w.u32(this.gGas);
@@ -240,8 +247,6 @@ class Instrumenter {
         e.name.startsWith(INSTRUMENT_GLOBALS.mutableGlobalPrefix);
       if (reserved) r.fail(`contract export "${e.name}" collides with instrumentation`, 0);
     }
-    // Code first: bodies may need extra types (multi-value wrapper blocks) that the type section must list.
-    const code = this.codeSection();
     const out = new Writer(this.bytes.length + (this.bytes.length >> 1) + 1024);
     out.copy(this.bytes, 0, 8);
     const present = new Set(m.sections.map((s) => s.id));
@@ -255,19 +260,19 @@ class Instrumenter {
     ].filter((id) => !present.has(id));
     const emitMissingBefore = (rank: number): void => {
       while (missing.length > 0 && sectionRank(missing[0] as number) < rank) {
-        this.emitSection(out, missing.shift() as number, undefined, code);
+        this.emitSection(out, missing.shift() as number, undefined);
       }
     };
     for (const s of m.sections) {
       if (s.id !== SectionId.custom) emitMissingBefore(sectionRank(s.id));
-      this.emitSection(out, s.id, s, code);
+      this.emitSection(out, s.id, s);
     }
     emitMissingBefore(Infinity);
     return out.result().slice();
   }
 
   /** Emits one section: rewritten if instrumentation touches it, else copied verbatim. */
-  private emitSection(out: Writer, id: number, s: SectionRange | undefined, code: Uint8Array): void {
+  private emitSection(out: Writer, id: number, s: SectionRange | undefined): void {
     const bytes = this.bytes;
     const appendVec = (extra: number, writeExtra: (w: Writer) => void): void => {
       out.u8(id);
@@ -341,27 +346,28 @@ class Instrumenter {
         out.patchU32(sizeAt, out.pos - start);
         return;
       }
-      case SectionId.code:
+      case SectionId.code: {
         out.u8(id);
-        out.u32(code.length);
-        out.bytes(code);
+        const sizeAt = out.reserveU32();
+        const start = out.pos;
+        this.codeSection(out);
+        out.patchU32(sizeAt, out.pos - start);
         return;
+      }
       default:
         if (s !== undefined) out.copy(bytes, s.headerStart, s.end);
     }
   }
 
-  /** The payload of the new code section: rewritten bodies followed by the helper functions. */
-  private codeSection(): Uint8Array {
+  /** Writes the payload of the new code section: rewritten bodies followed by the helper functions. */
+  private codeSection(out: Writer): void {
     const m = this.m;
-    const out = new Writer(this.bytes.length + (this.bytes.length >> 1) + 256);
     out.u32(m.bodies.length + 3);
     const reader = new CodeReader(this.bytes, 0, 0, m.types.length);
     for (let i = 0; i < m.bodies.length; i++) {
       this.body(reader, i, out);
     }
     this.helpers(out);
-    return out.result();
   }
 
   private helpers(out: Writer): void {
@@ -559,13 +565,16 @@ class Instrumenter {
           } else if (op === Op.return) {
             this.pushEvent(c.opStart, EV_RETURN, 0);
           }
+          this.evVal[curEv] = segCost;
           if (op === Op.brIf) {
             height = height - 1 < base ? base : height - 1;
+            curEv = this.pushEvent(c.pos, EV_GAS, 0);
           } else {
             height = base; // the rest of the frame is unreachable: the stack is polymorphic
+            // Code up to the next segment start is dead (merged `end`s are reached only by fall-through), so
+            // its charge is never injected: the event's cost stays 0.
+            curEv = this.pushEvent(c.pos, EV_DEAD, 0);
           }
-          this.evVal[curEv] = segCost;
-          curEv = this.pushEvent(c.pos, EV_GAS, 0);
           segCost = 0;
           break;
         }
@@ -667,13 +676,11 @@ class Instrumenter {
       const pos = evPos[i] as number;
       const kind = evKind[i];
       const val = evVal[i] as number;
-      if (kind === EV_GAS && val === 0) continue;
+      if ((kind === EV_GAS && val === 0) || kind === EV_DEAD) continue;
       out.copy(bytes, from, pos);
       from = pos;
       if (kind === EV_GAS) {
-        out.bytes(this.gasPrefix);
-        out.sleb(val);
-        out.bytes(this.gasSuffix);
+        this.emitGasCheck(out, val);
       } else if (kind === EV_RETURN) {
         this.stackDecrement(out, weight);
       } else {
@@ -686,6 +693,27 @@ class Instrumenter {
     this.stackDecrement(out, weight);
     out.u8(Op.end);
     out.patchU32(sizeAt, out.pos - bodyStart);
+  }
+
+  /** Writes `gasPrefix ‖ sleb(cost) ‖ gasSuffix` straight into the buffer (the hottest emission). */
+  private emitGasCheck(out: Writer, cost: number): void {
+    const prefix = this.gasPrefix;
+    const suffix = this.gasSuffix;
+    out.ensure(prefix.length + 10 + suffix.length);
+    const buf = out.buf;
+    let pos = out.pos;
+    for (let i = 0; i < prefix.length; i++) buf[pos++] = prefix[i] as number;
+    if (cost < 64) {
+      buf[pos++] = cost;
+      out.pos = pos;
+    } else {
+      out.pos = pos;
+      out.sleb(cost);
+      pos = out.pos;
+    }
+    pos = out.pos;
+    for (let i = 0; i < suffix.length; i++) buf[pos++] = suffix[i] as number;
+    out.pos = pos;
   }
 
   private stackDecrement(out: Writer, weight: number): void {

@@ -108,6 +108,14 @@ export class Reader {
   }
 
   s32(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.bytes[pos] as number;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b & 0x40 ? b - 0x80 : b;
+      }
+    }
     return this.signed(32);
   }
 
@@ -118,6 +126,14 @@ export class Reader {
 
   /** i64.const immediate; only validated and skipped (the value is imprecise above 2^53). */
   s64(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.bytes[pos] as number;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b & 0x40 ? b - 0x80 : b;
+      }
+    }
     return this.signed(64);
   }
 

@@ -7,7 +7,8 @@ export class Writer {
     this.buf = new Uint8Array(Math.max(16, capacity));
   }
 
-  private ensure(n: number): void {
+  /** Makes room for `n` more bytes (may replace `buf`). */
+  ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < this.pos + n) cap *= 2;
@@ -54,6 +55,14 @@ export class Writer {
   copy(src: Uint8Array, start: number, end: number): void {
     const n = end - start;
     this.ensure(n);
+    if (n <= 64) {
+      // Short copies dominate instrumentation; a loop beats allocating a subarray view.
+      const buf = this.buf;
+      let pos = this.pos;
+      for (let i = start; i < end; i++) buf[pos++] = src[i] as number;
+      this.pos = pos;
+      return;
+    }
     this.buf.set(src.subarray(start, end), this.pos);
     this.pos += n;
   }
