@@ -3,15 +3,16 @@
 import { gzipSync } from 'node:zlib';
 
 import { bech32 } from '@scure/base';
+// Deep imports: the package root pulls in all of secret.js (~2 s to load); these two modules are what we use.
+import { EncryptionUtilsImpl } from 'secretjs/dist/encryption.js';
 import {
-  EncryptionUtilsImpl,
   MsgClearAdmin,
   MsgExecuteContract,
   MsgInstantiateContract,
   MsgMigrateContract,
   MsgStoreCode,
   MsgUpdateAdmin,
-} from 'secretjs';
+} from 'secretjs/dist/tx/compute.js';
 
 /** bech32 `secret1…` address of 20 bytes. */
 export const secretAddress = (raw: Uint8Array): string => bech32.encode('secret', bech32.toWords(raw));
