@@ -4,7 +4,7 @@ export { BECH32_PREFIX, contractAddress, fromBech32, toBech32 } from './address.
 export { coinsToString, MemoryBankKeeper, type MemoryBankOptions, validateCoins } from './bank-keeper.js';
 export { LocalBlockContext, type LocalBlockOptions } from './block-context.js';
 export { cacheContext, createContext, EventManager, type KeeperContext, type TxState } from './context.js';
-export { parseCosmosMsg,type ParsedCosmosMsg } from './cosmos-msg.js';
+export { parseCosmosMsg, type ParsedCosmosMsg } from './cosmos-msg.js';
 export {
   COMPUTE_CODESPACE,
   ComputeError,

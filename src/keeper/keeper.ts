@@ -548,7 +548,7 @@ export class ComputeKeeper {
     const { code, key } = this.contractInstance(ctx.store, contract);
     const addrStr = toBech32(contract);
     const env = this.env(ctx, addrStr, [], addrStr, key, 0);
-    const msg = concatBytes(ogMsg.subarray(0, 64), replyJson);
+    const msg = concatBytes(ogMsg.subarray(0, this.enclave.ioHeaderLength ?? 64), replyJson);
     const res = this.callEnclave(ctx, (call) => this.enclave.handle(call, msg, 'reply'), {
       code,
       env,
