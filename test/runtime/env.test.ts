@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { entryArguments } from '../../src/runtime/calls.js';
+import { envJsonV1, envJsonV010, infoJsonV1 } from '../../src/runtime/env.js';
+import { parseJson } from '../../src/runtime/json.js';
+import { mockEnv, mockInfo } from '../../src/testing/index.js';
+
+const HASH = 'ab'.repeat(32);
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+describe('env JSON', () => {
+  const env = mockEnv({
+    block: {
+      height: 18_446_744_073_709_551_615n,
+      timeNanos: 1_700_000_001_999_999_999n,
+      chainId: 'secret-4',
+      random: new Uint8Array(32).fill(1),
+    },
+  });
+  const info = mockInfo('secret1sender', [{ denom: 'uscrt', amount: '12' }]);
+
+  it('v0.10: seconds, sent_funds, null contract_key and transaction, code hash; u64 height exact', () => {
+    assert.equal(
+      envJsonV010(env, info, HASH),
+      `{"block":{"height":18446744073709551615,"time":1700000001,"chain_id":"secret-4"},"message":{"sender":"secret1sender","sent_funds":[{"denom":"uscrt","amount":"12"}]},"contract":{"address":"${env.contract.address}"},"contract_key":null,"contract_code_hash":"${HASH}","transaction":null}`,
+    );
+    const parsed = parseJson(envJsonV010(env, info, HASH)) as { block: { height: bigint } };
+    assert.equal(parsed.block.height, 18_446_744_073_709_551_615n);
+  });
+
+  it('v1: nanosecond string time, code_hash, transaction; random only when requested and present', () => {
+    const tx = `{"index":3,"hash":"${env.transaction!.hash}"}`;
+    assert.equal(
+      envJsonV1(env, HASH, false),
+      `{"block":{"height":18446744073709551615,"time":"1700000001999999999","chain_id":"secret-4"},"contract":{"address":"${env.contract.address}","code_hash":"${HASH}"},"transaction":${tx}}`,
+    );
+    assert.match(
+      envJsonV1(env, HASH, true),
+      /"chain_id":"secret-4","random":"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="\}/,
+    );
+    const noRandom = mockEnv({ block: { height: 1, timeNanos: 0n, chainId: 'c', random: null } });
+    assert.doesNotMatch(envJsonV1(noRandom, HASH, true), /random/);
+    assert.match(envJsonV1(mockEnv({ transaction: null }), HASH, false), /"transaction":null\}$/);
+  });
+
+  it('v1 info: funds always an array', () => {
+    assert.equal(infoJsonV1(mockInfo('s')), '{"sender":"s","funds":[]}');
+    assert.equal(infoJsonV1(info), '{"sender":"secret1sender","funds":[{"denom":"uscrt","amount":"12"}]}');
+  });
+
+  it('rejects heights outside u64', () => {
+    assert.throws(
+      () => envJsonV1(mockEnv({ block: { height: -1, timeNanos: 0n, chainId: 'c' } }), HASH, false),
+      RangeError,
+    );
+  });
+});
+
+describe('entry point arguments (spec §3.3)', () => {
+  const input = {
+    env: mockEnv(),
+    info: mockInfo('secret1s', [{ denom: 'u', amount: '1' }]),
+    msg: new TextEncoder().encode('{"m":1}'),
+    codeHashHex: HASH,
+  };
+
+  it('v1 instantiate: (env, info, msg), allocated env, msg, info', () => {
+    const { args, allocationOrder } = entryArguments('v1', 'instantiate', input, false);
+    assert.equal(args.length, 3);
+    assert.match(dec(args[0]!), /^\{"block"/);
+    assert.match(dec(args[1]!), /^\{"sender"/);
+    assert.equal(dec(args[2]!), '{"m":1}');
+    assert.deepEqual(allocationOrder, [0, 2, 1]);
+  });
+  it('v1 execute: allocated msg, env, info', () => {
+    assert.deepEqual(entryArguments('v1', 'execute', input, false).allocationOrder, [2, 0, 1]);
+  });
+  it('v1 query/migrate/reply/sudo: (env, msg)', () => {
+    for (const e of ['query', 'migrate', 'reply', 'sudo'] as const) {
+      const { args, allocationOrder } = entryArguments('v1', e, input, false);
+      assert.equal(args.length, 2);
+      assert.deepEqual(allocationOrder, [0, 1]);
+    }
+  });
+  it('v0.10: init env then msg, handle msg then env, query(msg) without env', () => {
+    assert.deepEqual(entryArguments('v0.10', 'instantiate', input, false).allocationOrder, [0, 1]);
+    assert.deepEqual(entryArguments('v0.10', 'execute', input, false).allocationOrder, [1, 0]);
+    const q = entryArguments('v0.10', 'query', input, false);
+    assert.equal(q.args.length, 1);
+    assert.equal(dec(q.args[0]!), '{"m":1}');
+  });
+  it('v0.10 migrate: sender from info, no funds', () => {
+    const env = dec(entryArguments('v0.10', 'migrate', input, false).args[0]!);
+    assert.match(env, /"message":\{"sender":"secret1s","sent_funds":\[\]\}/);
+  });
+  it('instantiate/execute need info', () => {
+    assert.throws(() => entryArguments('v1', 'execute', { ...input, info: undefined }, false), TypeError);
+  });
+});
