@@ -69,6 +69,7 @@ import {
   INSTANCE_COST,
   isOutOfGas,
   outOfGasError,
+  sdkGasFromWasm,
   wasmGasLimit,
 } from './gas.js';
 import { concatBytes, contractLabelKey, contractStorePrefix } from './keys.js';
@@ -752,11 +753,19 @@ export class ComputeKeeper {
 
   /** Charges gas (even for failures, as Go), then turns failures into keeper errors. */
   private finish<T>(ctx: KeeperContext, res: EnclaveResult<T>, registered: RegisteredError): T {
-    this.chargeWasmGas(ctx, res.gasUsed);
-    if (res.ok) return res.output;
+    if (res.ok) {
+      this.chargeWasmGas(ctx, res.gasUsed);
+      return res.output;
+    }
     if (res.error.kind === 'enclave' && res.error.error.kind === 'OutOfGas') {
+      this.chargeWasmGas(ctx, res.gasUsed);
       throw outOfGasError(ctx, 'wasm contract', res.error.error);
     }
+    // A failed call is charged at most what is left: a trap reported with the whole limit as used must still
+    // surface as its own error (e.g. a write during a query), not as out of gas.
+    const sdk = sdkGasFromWasm(res.gasUsed);
+    const remaining = ctx.gasMeter.remaining();
+    ctx.gasMeter.consumeGas(sdk < remaining ? sdk : remaining, 'wasm contract');
     throw failureError(res.error, registered);
   }
 

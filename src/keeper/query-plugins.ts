@@ -183,10 +183,11 @@ function wasmQuery(
   if (info === undefined) return sysErr({ no_such_contract: { addr: addrStr } });
   switch (k) {
     case 'smart': {
-      if (queryDepth + 1 > MAX_QUERY_DEPTH) return sysErr({ unknown: {} });
+      // the runtime passes the depth the queried contract runs at (caller's depth + 1)
+      if (queryDepth > MAX_QUERY_DEPTH) return sysErr({ unknown: {} });
       const msg = typeof b.msg === 'string' ? base64.decode(b.msg) : new Uint8Array(0);
       try {
-        return okBytes(keeper.querySmart(ctx, addr, msg, queryDepth + 1));
+        return okBytes(keeper.querySmart(ctx, addr, msg, queryDepth));
       } catch (e) {
         if (isOutOfGas(e) || isComputeError(e, SdkErrors.OutOfGas)) throw e;
         return stdErr(e instanceof Error ? e.message : String(e));

@@ -328,7 +328,7 @@ export class FakeEnclave implements Enclave {
         };
         const r = ctx.call.querier.query(enc.encode(JSON.stringify(req)), {
           gasLimit: ctx.call.gasLimit - ctx.gas,
-          queryDepth: ctx.call.env.queryDepth,
+          queryDepth: ctx.call.env.queryDepth + 1,
         });
         ctx.gas += r.gasUsed;
         const resp = JSON.parse(dec.decode(r.response));
@@ -339,7 +339,7 @@ export class FakeEnclave implements Enclave {
       case 'query_chain': {
         const r = ctx.call.querier.query(enc.encode(JSON.stringify(b)), {
           gasLimit: ctx.call.gasLimit - ctx.gas,
-          queryDepth: ctx.call.env.queryDepth,
+          queryDepth: ctx.call.env.queryDepth + 1,
         });
         ctx.gas += r.gasUsed;
         out.data = r.response;
