@@ -16,18 +16,24 @@
  * checking it fits in `maxStackSlots` (else `trap_reason = 2` and trap); every exit subtracts it: the original body
  * is wrapped in a block so branches to the function label fall into the epilogue, and `return` gets the
  * decrement in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
+ * Leaf functions (no calls) of weight ≤ `LEAF_FREE_SLOTS` are not counted: they cannot recurse.
+ *
+ * Gas is cached in an extra i64 local per function: loaded from `gas_remaining` at entry and after every call,
+ * stored back before every call, `return` and the function's end, so checks are register arithmetic. An
+ * ordinary trap (not out of gas) therefore leaves `gas_remaining` at its value from the last such sync point;
+ * deterministic, and contract panics go through the `abort` import (a call) first.
  */
 import { VmError } from '../errors.js';
 import { FC_BASE, Op } from './code.js';
 import { CodeReader } from './code.js';
 import type { GasCostTable } from './costs.js';
 import { costLookup, FC_OPCODE_COUNT } from './costs.js';
-import { FRAME_OVERHEAD_SLOTS } from './limits.js';
+import { FRAME_OVERHEAD_SLOTS, LEAF_FREE_SLOTS } from './limits.js';
 import type { ParsedModule, SectionRange } from './parse.js';
 import { parseModule, SectionId, toVmError } from './parse.js';
 import { Reader } from './reader.js';
 import { ENCLAVE_MEMORY_INIT } from './validate.js';
-import { Writer } from './writer.js';
+import { Writer, writeSleb } from './writer.js';
 
 /** Export names of the globals added by {@link instrument}. */
 export const INSTRUMENT_GLOBALS = {
@@ -94,6 +100,7 @@ const EV_GAS = 0;
 const EV_RETURN = 1;
 const EV_GROW = 2;
 const EV_DEAD = 3;
+const EV_CALL = 4;
 
 // Control frame kinds.
 const K_BLOCK = 0;
@@ -171,6 +178,8 @@ class Instrumenter {
   private ctrlResults = new Int32Array(64);
   private ctrlTargeted = new Uint8Array(64);
   private ctrlParams = new Int32Array(64);
+  /** Index of the i64 local caching `gas_remaining` in the function being emitted. */
+  private gasLocal = 0;
 
   constructor(
     private readonly m: ParsedModule,
@@ -247,7 +256,8 @@ class Instrumenter {
         e.name.startsWith(INSTRUMENT_GLOBALS.mutableGlobalPrefix);
       if (reserved) r.fail(`contract export "${e.name}" collides with instrumentation`, 0);
     }
-    const out = new Writer(this.bytes.length + (this.bytes.length >> 1) + 1024);
+    // Instrumented code is typically 1.5-1.8x the input; size for 2x so the buffer never regrows.
+    const out = new Writer(2 * this.bytes.length + 4096);
     out.copy(this.bytes, 0, 8);
     const present = new Set(m.sections.map((s) => s.id));
     // Sections this pass must emit even when the input lacks them, listed in binary order.
@@ -491,6 +501,7 @@ class Instrumenter {
     let height = 0;
     let maxHeight = 0;
     let done = false;
+    let hasCalls = false;
 
     while (!done) {
       const op = c.next();
@@ -581,6 +592,8 @@ class Instrumenter {
         case Op.call:
         case Op.callIndirect: {
           segCost += cost;
+          hasCalls = true;
+          this.pushEvent(c.opStart, EV_CALL, c.pos - c.opStart);
           let t: number;
           if (op === Op.call) {
             if (c.imm >= funcTypes.length) c.fail(`call to unknown function ${c.imm}`, c.opStart);
@@ -612,7 +625,9 @@ class Instrumenter {
     }
 
     const weight = FRAME_OVERHEAD_SLOTS + 2 * (nParams[funcType] as number) + fb.localCount + maxHeight;
-    this.emitBody(out, fb.start, fb.codeStart, fb.end, funcType, weight);
+    this.gasLocal = (nParams[funcType] as number) + fb.localCount;
+    // A small leaf cannot recurse: it adds at most LEAF_FREE_SLOTS on top of the budget, so it is not counted.
+    this.emitBody(out, fb.start, fb.codeStart, fb.end, funcType, !hasCalls && weight <= LEAF_FREE_SLOTS ? 0 : weight);
   }
 
   private markTarget(c: CodeReader, depth: number, label: number): void {
@@ -632,11 +647,19 @@ class Instrumenter {
     const bytes = this.bytes;
     const sizeAt = out.reserveU32();
     const bodyStart = out.pos;
-    out.copy(bytes, start, codeStart); // locals, verbatim
+    // Locals: the original groups plus one i64 that caches gas_remaining for the duration of the call.
+    const locals = new Reader(bytes, start, codeStart);
+    const groups = locals.u32();
+    out.u32(groups + 1);
+    out.copy(bytes, locals.pos, codeStart);
+    out.u8(1);
+    out.u8(0x7e);
 
-    // Prologue: stack check and increment.
+    // Prologue: stack check and increment (weight 0: an uncounted leaf).
     const gStack = this.gStack;
-    if (weight > this.maxStackSlots) {
+    if (weight === 0) {
+      // nothing to count
+    } else if (weight > this.maxStackSlots) {
       out.u8(Op.call);
       out.u32(this.fStackOverflow);
     } else {
@@ -647,17 +670,27 @@ class Instrumenter {
       out.u8(Op.i32GtU);
       out.u8(Op.if);
       out.u8(0x40);
-      out.u8(Op.call);
-      out.u32(this.fStackOverflow);
+      out.u8(Op.i32Const);
+      out.u8(TrapReason.StackLimit);
+      out.u8(Op.globalSet);
+      out.u32(this.gTrap);
+      out.u8(Op.unreachable);
       out.u8(Op.end);
     }
+    if (weight !== 0) {
+      out.u8(Op.globalGet);
+      out.u32(gStack);
+      out.u8(Op.i32Const);
+      out.sleb(weight);
+      out.u8(Op.i32Add);
+      out.u8(Op.globalSet);
+      out.u32(gStack);
+    }
+
     out.u8(Op.globalGet);
-    out.u32(gStack);
-    out.u8(Op.i32Const);
-    out.sleb(weight);
-    out.u8(Op.i32Add);
-    out.u8(Op.globalSet);
-    out.u32(gStack);
+    out.u32(this.gGas);
+    out.u8(Op.localSet);
+    out.u32(this.gasLocal);
 
     // The original body runs inside a block with the function's results, so branches to the function label
     // land on the epilogue below. The original final `end` closes this block.
@@ -683,40 +716,79 @@ class Instrumenter {
         this.emitGasCheck(out, val);
       } else if (kind === EV_RETURN) {
         this.stackDecrement(out, weight);
+        this.gasStore(out);
+      } else if (kind === EV_CALL) {
+        // The callee (or host import) works on the global: store before, reload after.
+        this.gasStore(out);
+        out.copy(bytes, pos, pos + val);
+        this.gasLoad(out);
+        from = pos + val;
       } else {
+        this.gasStore(out);
         out.u8(Op.call);
         out.u32(this.fGrow);
+        this.gasLoad(out);
         from = pos + val;
       }
     }
     out.copy(bytes, from, end);
     this.stackDecrement(out, weight);
+    this.gasStore(out);
     out.u8(Op.end);
     out.patchU32(sizeAt, out.pos - bodyStart);
   }
 
-  /** Writes `gasPrefix ‖ sleb(cost) ‖ gasSuffix` straight into the buffer (the hottest emission). */
+  /**
+   * Writes the segment check on the cached gas local (the hottest emission, so straight into the buffer):
+   * `local.get g; i64.const cost; i64.sub; local.tee g; i64.const 0; i64.lt_s; if; <store g>; call oog; end`.
+   */
   private emitGasCheck(out: Writer, cost: number): void {
-    const prefix = this.gasPrefix;
-    const suffix = this.gasSuffix;
-    out.ensure(prefix.length + 10 + suffix.length);
+    out.ensure(48);
     const buf = out.buf;
+    const g = this.gasLocal;
     let pos = out.pos;
-    for (let i = 0; i < prefix.length; i++) buf[pos++] = prefix[i] as number;
-    if (cost < 64) {
-      buf[pos++] = cost;
-      out.pos = pos;
-    } else {
-      out.pos = pos;
-      out.sleb(cost);
-      pos = out.pos;
-    }
-    pos = out.pos;
-    for (let i = 0; i < suffix.length; i++) buf[pos++] = suffix[i] as number;
+    buf[pos++] = Op.localGet;
+    pos = Writer.putU32(buf, pos, g);
+    buf[pos++] = Op.i64Const;
+    pos = writeSleb(buf, pos, cost);
+    buf[pos++] = Op.i64Sub;
+    buf[pos++] = Op.localTee;
+    pos = Writer.putU32(buf, pos, g);
+    buf[pos++] = Op.i64Const;
+    buf[pos++] = 0;
+    buf[pos++] = 0x53; // i64.lt_s
+    buf[pos++] = Op.if;
+    buf[pos++] = 0x40;
+    // Inline rather than `call $out_of_gas`: a call inside a loop body makes TurboFan spill live values.
+    buf[pos++] = Op.i64Const;
+    buf[pos++] = 0;
+    buf[pos++] = Op.globalSet;
+    pos = Writer.putU32(buf, pos, this.gGas);
+    buf[pos++] = Op.i32Const;
+    buf[pos++] = TrapReason.OutOfGas;
+    buf[pos++] = Op.globalSet;
+    pos = Writer.putU32(buf, pos, this.gTrap);
+    buf[pos++] = Op.unreachable;
+    buf[pos++] = Op.end;
     out.pos = pos;
   }
 
+  private gasStore(out: Writer): void {
+    out.u8(Op.localGet);
+    out.u32(this.gasLocal);
+    out.u8(Op.globalSet);
+    out.u32(this.gGas);
+  }
+
+  private gasLoad(out: Writer): void {
+    out.u8(Op.globalGet);
+    out.u32(this.gGas);
+    out.u8(Op.localSet);
+    out.u32(this.gasLocal);
+  }
+
   private stackDecrement(out: Writer, weight: number): void {
+    if (weight === 0) return;
     out.u8(Op.globalGet);
     out.u32(this.gStack);
     out.u8(Op.i32Const);

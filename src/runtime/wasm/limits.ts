@@ -39,5 +39,12 @@ export const FRAME_OVERHEAD_SLOTS = 8;
  */
 export const DEFAULT_MAX_STACK_SLOTS = 7_680;
 
+/**
+ * Leaf functions (no call instructions) whose weight is at most this many slots skip the stack limiter: they
+ * cannot recurse, so they add at most 64 slots (512 bytes) of native stack beyond the budget, and most small Rust
+ * helpers are leaves, which keeps metering cheap.
+ */
+export const LEAF_FREE_SLOTS = 64;
+
 /** Query recursion limit of Secret's enclave (`RECURSION_LIMIT`, spec §4.10): the most nested contract calls. */
 export const MAX_NESTED_CONTRACT_CALLS = 10;

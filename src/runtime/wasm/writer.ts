@@ -39,17 +39,20 @@ export class Writer {
   /** Signed LEB128 of a safe integer (used for i32.const/i64.const/s33 immediates). */
   sleb(v: number): void {
     this.ensure(10);
-    const buf = this.buf;
-    let pos = this.pos;
-    for (;;) {
-      const b = ((v % 128) + 128) % 128;
-      v = Math.floor(v / 128);
-      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-      buf[pos++] = done ? b : b | 0x80;
-      if (done) break;
-    }
-    this.pos = pos;
+    this.pos = writeSleb(this.buf, this.pos, v);
   }
+
+  /** Unsigned LEB128 at `pos` of `buf` (caller ensured room); returns the new position. */
+  static putU32(buf: Uint8Array, pos: number, v: number): number {
+    v >>>= 0;
+    while (v >= 0x80) {
+      buf[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[pos++] = v;
+    return pos;
+  }
+
 
   /** Copies `src[start, end)`. */
   copy(src: Uint8Array, start: number, end: number): void {
@@ -92,5 +95,30 @@ export class Writer {
   /** The written bytes (a view; copy if the writer is reused). */
   result(): Uint8Array {
     return this.buf.subarray(0, this.pos);
+  }
+}
+
+/** Signed LEB128 of a safe integer at `pos` of `buf` (room for 10 bytes ensured); returns the new position. */
+export function writeSleb(buf: Uint8Array, pos: number, v: number): number {
+  if (v >= 0 && v < 64) {
+    buf[pos] = v;
+    return pos + 1;
+  }
+  if (v >= -(2 ** 31) && v < 2 ** 31) {
+    // Integer path: arithmetic shifts are exact in this range.
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+      buf[pos++] = done ? b : b | 0x80;
+      if (done) return pos;
+    }
+  }
+  for (;;) {
+    const b = ((v % 128) + 128) % 128;
+    v = Math.floor(v / 128);
+    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+    buf[pos++] = done ? b : b | 0x80;
+    if (done) return pos;
   }
 }
