@@ -79,8 +79,8 @@ export interface CallOutcome {
   /** The raw result envelope bytes as the contract returned them. */
   readonly resultBytes: Uint8Array;
   /**
-   * Wasm gas consumed from the budget, including `gasUsedExternally`; for `execute` the db_write pseudo-gas is
-   * already refunded (Secret refunds it after handle, not after init/migrate).
+   * Wasm gas consumed from the budget, including `gasUsedExternally`; for execute/reply/sudo (Secret's handle
+   * types) the db_write pseudo-gas is already refunded (Secret refunds it after handle, not after init/migrate).
    */
   readonly gasUsed: bigint;
   /** Part of `gasUsed` the backends reported as already charged on the SDK meter. */
@@ -92,9 +92,21 @@ export interface CallOutcome {
 }
 
 /**
- * Default instance mode. Both modes are observably identical (same results and gas, tested); `reuse` restores a
- * pristine memory snapshot and every mutable global instead of instantiating, and discards an instance after a
- * trap or when memory grew beyond the snapshot. See bench/runtime.ts for the measured difference.
+ * Entry points that run through Secret's `handle` ecall (execute, and reply / sudo as handle types), after which
+ * the enclave refunds the db_write pseudo-gas; init and migrate keep it (spec §3.6).
+ */
+const REFUNDS_WRITE_PSEUDO_GAS: ReadonlySet<EntryPoint> = new Set<EntryPoint>(['execute', 'reply', 'sudo']);
+
+/**
+ * Default instance mode: `reuse`. Both modes are observably identical (results, gas and state are tested equal,
+ * in-process and across processes). `reuse` keeps one idle instance per cached module and, after a successful
+ * call, restores the pristine memory snapshot and every mutable global (including `__stack_pointer`, re-exported by
+ * the instrumentation); an instance that trapped or whose memory grew beyond the snapshot is discarded, because
+ * memory cannot shrink and it could never look fresh again. Measured (bench/runtime.ts, 2 vCPU, noisy): a contract
+ * that stays inside its initial memory runs ~8–11x more calls/s reused than fresh (instantiation + GC of the old
+ * memory dominate a cheap call); Rust contracts grow memory on their first allocation, so for them reuse
+ * degenerates to fresh at the same cost (token transfer: within noise). Reuse is never slower, so it is the default.
+ * Restoring happens right after the call, so no plaintext lingers in an idle instance.
  */
 export const DEFAULT_INSTANCE_MODE: InstanceMode = 'reuse';
 
@@ -239,7 +251,7 @@ export class ContractRuntime {
       });
       let gasUsed = env.gasUsed();
       const pseudo = env.writePseudoGas;
-      if (req.entry === 'execute') gasUsed = gasUsed > pseudo ? gasUsed - pseudo : 0n;
+      if (REFUNDS_WRITE_PSEUDO_GAS.has(req.entry)) gasUsed = gasUsed > pseudo ? gasUsed - pseudo : 0n;
       const outcome: CallOutcome = {
         result,
         resultBytes,

@@ -184,3 +184,47 @@ describe('instruction pricing', () => {
     assert.equal(gas(3) - gas(0), 3n * 8192n);
   });
 });
+
+describe('db_write pseudo-gas refund', () => {
+  // instantiate and execute run the same body: write a 10-byte value. Secret refunds the 5000/byte pseudo-gas after
+  // handle (execute, reply, sudo) but not after init/migrate.
+  const wasm =
+    wat(`(module (import "env" "db_write" (func $w (param i32 i32))) ${PRELUDE} (func (export "interface_version_8"))
+    (data (i32.const 64) "{\\"ok\\":{}}")
+    (data (i32.const 80) "kkvvvvvvvvvv")
+    (func $body (result i32) (local $k i32) (local $v i32) (local $r i32)
+      (local.set $k (call $allocate (i32.const 2)))
+      (i32.store16 (i32.load (local.get $k)) (i32.load16_u (i32.const 80)))
+      (i32.store offset=8 (local.get $k) (i32.const 2))
+      (local.set $v (call $allocate (i32.const 10)))
+      (i64.store (i32.load (local.get $v)) (i64.load (i32.const 82)))
+      (i32.store16 offset=8 (i32.load (local.get $v)) (i32.load16_u (i32.const 90)))
+      (i32.store offset=8 (local.get $v) (i32.const 10))
+      (call $w (local.get $k) (local.get $v))
+      (local.set $r (call $allocate (i32.const 9)))
+      (i64.store (i32.load (local.get $r)) (i64.load (i32.const 64)))
+      (i32.store8 offset=8 (i32.load (local.get $r)) (i32.const 125))
+      (i32.store offset=8 (local.get $r) (i32.const 9))
+      (local.get $r))
+    (func (export "instantiate") (param i32 i32 i32) (result i32) (call $body))
+    (func (export "execute") (param i32 i32 i32) (result i32) (call $body)))`);
+  it('execute reports gas without the pseudo-gas, instantiate with it', () => {
+    const rt = new ContractRuntime();
+    const call = (entry: 'instantiate' | 'execute') =>
+      rt.call({
+        codeHash: sha256(wasm),
+        wasm,
+        entry,
+        env: mockEnv(),
+        info: mockInfo('x'),
+        msg: new Uint8Array([1]),
+        backend: mockBackend(),
+        gasLimit: 10_000_000n,
+      });
+    const init = call('instantiate');
+    const exec = call('execute');
+    assert.equal(init.writePseudoGas, 50_000n);
+    assert.equal(exec.writePseudoGas, 50_000n);
+    assert.equal(init.gasUsed - exec.gasUsed, 50_000n);
+  });
+});
