@@ -113,6 +113,18 @@ describe('X25519 (RFC 7748)', () => {
       '95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957',
     );
   });
+  it('§5.2 iterated: 1 and 1,000 iterations', () => {
+    let k = new Uint8Array(32);
+    k[0] = 9;
+    let u = k.slice();
+    for (let i = 1; i <= 1000; i++) {
+      const r = X25519PrivateKey.fromSeed(k).sharedSecret(u);
+      u = k;
+      k = r;
+      if (i === 1) assert.equal(toHex(k), '422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079');
+    }
+    assert.equal(toHex(k), '684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51');
+  });
   it('§6.1 Diffie-Hellman', () => {
     const alice = X25519PrivateKey.fromSeed(
       hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'),
