@@ -7,6 +7,7 @@ export {
   computeCommitment,
   GENESIS_COMMITMENT,
 } from './commitment.js';
+export { type CommitInfo, type CommitStore, MemoryCommitStore, ReadOnlyStore } from './committed-store.js';
 export {
   decodeEncryptedValue,
   encodeEncryptedKey,
@@ -37,6 +38,6 @@ export {
   STATE_ENCRYPTION_VERSION,
   STATE_SALT_LENGTH,
 } from './limits.js';
-export { type CommitInfo, LMDB_FORMAT_VERSION, LmdbStore, type LmdbStoreOptions } from './lmdb-store.js';
+export { LMDB_FORMAT_VERSION, LmdbStore, type LmdbStoreOptions } from './lmdb-store.js';
 export { MemoryStore } from './memory-store.js';
 export { prefixEnd, PrefixStore } from './prefix-store.js';

@@ -2,6 +2,7 @@ import { type Database, open, type RootDatabase } from 'lmdb';
 
 import { BranchStore } from './cache-store.js';
 import { CommitmentBuilder, GENESIS_COMMITMENT } from './commitment.js';
+import { type CommitInfo, type CommitStore, nextHeight } from './committed-store.js';
 import { StateError } from './errors.js';
 import {
   assertBytes,
@@ -31,16 +32,6 @@ export interface LmdbStoreOptions {
    * an OS crash or power loss may lose the last commits (LMDB `MDB_NOSYNC`).
    */
   readonly durable?: boolean;
-}
-
-/** What {@link LmdbStore.commit} made durable. */
-export interface CommitInfo {
-  /** The committed block height. */
-  readonly height: bigint;
-  /** The state commitment after this block (see commitment.ts). */
-  readonly hash: Uint8Array;
-  /** Number of keys set or deleted by the block. */
-  readonly changes: number;
 }
 
 function backendError(what: string, cause: unknown): StateError {
@@ -141,11 +132,11 @@ class LmdbRangeIterator extends BaseIterator {
  * Limits: keys must be 1..1978 bytes (LMDB's compiled maximum), enforced at `set` with typed errors so a commit
  * never fails half-way on a bad key.
  */
-export class LmdbStore implements KVStore {
+export class LmdbStore implements CommitStore {
   private readonly root: RootDatabase;
   private readonly data: Database<Buffer, Buffer>;
   private readonly meta: Database<Buffer, Buffer>;
-  private readonly committed: LmdbCommitted;
+  private readonly committedData: LmdbCommitted;
   private working: BranchStore;
   private closed = false;
   private lastHeight: bigint;
@@ -155,8 +146,8 @@ export class LmdbStore implements KVStore {
     this.root = root;
     this.data = data;
     this.meta = meta;
-    this.committed = new LmdbCommitted(data);
-    this.working = new BranchStore(this.committed);
+    this.committedData = new LmdbCommitted(data);
+    this.working = new BranchStore(this.committedData);
     const format = meta.get(META_FORMAT);
     const height = meta.get(META_HEIGHT);
     const hash = meta.get(META_HASH);
@@ -246,6 +237,12 @@ export class LmdbStore implements KVStore {
     return new BranchStore(this);
   }
 
+  /** Read-only view of the last committed block's state (e.g. for queries while a block executes). */
+  committed(): KVStore {
+    this.assertOpen();
+    return this.committedData;
+  }
+
   /** Drops every uncommitted write (e.g. a block that failed to finalize). */
   discardUncommitted(): void {
     this.assertOpen();
@@ -259,13 +256,7 @@ export class LmdbStore implements KVStore {
    */
   commit(height: bigint | number): CommitInfo {
     this.assertOpen();
-    const h = typeof height === 'bigint' ? height : BigInt(height);
-    if (h <= this.lastHeight || h >= 1n << 64n) {
-      throw new StateError(
-        'INVALID_ARGUMENT',
-        `commit height ${h} must be above the last committed height ${this.lastHeight}`,
-      );
-    }
+    const h = nextHeight(height, this.lastHeight);
     const builder = new CommitmentBuilder(this.lastHash, h);
     let changes = 0;
     const heightBytes = Buffer.allocUnsafe(8);
