@@ -70,7 +70,7 @@ for (const scheme of SCHEMES) {
         assert.equal(c.adminProof.length, 32);
         const entries = [...c.store.iterator()];
         assert.ok(entries.length >= 1);
-        for (const [k, v] of entries) {
+        for (const [, v] of entries) {
           assert.ok(!Buffer.from(v).includes(Buffer.from('v1')), 'plaintext value must not be stored');
         }
       });
