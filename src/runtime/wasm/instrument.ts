@@ -13,7 +13,7 @@
  * Stack (cosmwasm-abi.md §8 "Deep recursion"): every function has a weight in 8-byte slots,
  * `FRAME_OVERHEAD_SLOTS + 2 × params + locals + max operand stack height` (params twice: V8 keeps them both in
  * the caller's outgoing-argument area and in the callee's spill slots). Entry adds it to `stack_used` after
- * checking it fits in `maxStackSlots` (else `trap_reason = 2` and trap); every exit subtracts it: the original body
+ * checking it fits in `maxStackSlots` (else `trap_reason = 2` and trap); every exit restores the entry value: the original body
  * is wrapped in a block so branches to the function label fall into the epilogue, and `return` gets the
  * decrement in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
  * Leaf functions (no calls) of weight ≤ `LEAF_FREE_SLOTS` are not counted: they cannot recurse.
@@ -178,6 +178,8 @@ class Instrumenter {
   private ctrlResults = new Int32Array(64);
   private ctrlTargeted = new Uint8Array(64);
   private ctrlParams = new Int32Array(64);
+  /** For an `if` whose `else` was seen: the event of the then-arm's last segment; -1 otherwise. */
+  private ctrlThenEv = new Int32Array(64);
   /** Index of the i64 local caching `gas_remaining` in the function being emitted. */
   private gasLocal = 0;
 
@@ -474,6 +476,9 @@ class Instrumenter {
     const p = new Int32Array(n);
     p.set(this.ctrlParams);
     this.ctrlParams = p;
+    const e = new Int32Array(n);
+    e.set(this.ctrlThenEv);
+    this.ctrlThenEv = e;
   }
 
   /** Scans one body (recording injection points and its stack weight), then emits the rewritten body. */
@@ -522,6 +527,7 @@ class Instrumenter {
           this.ctrlResults[depth] = nr;
           this.ctrlTargeted[depth] = 0;
           this.ctrlParams[depth] = np;
+          this.ctrlThenEv[depth] = -1;
           base = height;
           height += np;
           if (height > maxHeight) maxHeight = height;
@@ -535,6 +541,7 @@ class Instrumenter {
         }
         case Op.else: {
           height = base + (this.ctrlParams[depth] as number);
+          this.ctrlThenEv[depth] = curEv;
           this.evVal[curEv] = segCost;
           curEv = this.pushEvent(c.pos, EV_GAS, 0);
           segCost = cost;
@@ -552,7 +559,15 @@ class Instrumenter {
           height = base + (this.ctrlResults[depth] as number);
           depth--;
           base = this.ctrlBase[depth] as number;
-          if (kind === K_IF || targeted === 1) {
+          const thenEv = this.ctrlThenEv[depth + 1] as number;
+          if (kind === K_IF && targeted === 0 && thenEv >= 0) {
+            // An untargeted if/else: its end is reached only from the end of either arm, so each arm pays for
+            // the `end` in its last segment, and what follows starts a fresh segment at no cost.
+            this.evVal[thenEv] = (this.evVal[thenEv] as number) + cost;
+            this.evVal[curEv] = segCost + cost;
+            curEv = this.pushEvent(c.pos, EV_GAS, 0);
+            segCost = 0;
+          } else if (kind === K_IF || targeted === 1) {
             this.evVal[curEv] = segCost;
             curEv = this.pushEvent(c.pos, EV_GAS, 0);
             segCost = cost;
@@ -627,7 +642,14 @@ class Instrumenter {
     const weight = FRAME_OVERHEAD_SLOTS + 2 * (nParams[funcType] as number) + fb.localCount + maxHeight;
     this.gasLocal = (nParams[funcType] as number) + fb.localCount;
     // A small leaf cannot recurse: it adds at most LEAF_FREE_SLOTS on top of the budget, so it is not counted.
-    this.emitBody(out, fb.start, fb.codeStart, fb.end, funcType, !hasCalls && weight <= LEAF_FREE_SLOTS ? 0 : weight);
+    this.emitBody(
+      out,
+      fb.start,
+      fb.codeStart,
+      fb.end,
+      funcType,
+      !hasCalls && weight <= LEAF_FREE_SLOTS ? 0 : weight,
+    );
   }
 
   private markTarget(c: CodeReader, depth: number, label: number): void {
@@ -647,39 +669,45 @@ class Instrumenter {
     const bytes = this.bytes;
     const sizeAt = out.reserveU32();
     const bodyStart = out.pos;
-    // Locals: the original groups plus one i64 that caches gas_remaining for the duration of the call.
+    // Locals: the original groups plus an i64 caching gas_remaining and an i32 saving stack_used at entry.
     const locals = new Reader(bytes, start, codeStart);
     const groups = locals.u32();
-    out.u32(groups + 1);
+    out.u32(groups + 2);
     out.copy(bytes, locals.pos, codeStart);
     out.u8(1);
     out.u8(0x7e);
+    out.u8(1);
+    out.u8(0x7f);
 
-    // Prologue: stack check and increment (weight 0: an uncounted leaf).
+    // Prologue: stack check and increment (weight 0: an uncounted leaf). The entry value of stack_used is kept
+    // in a local so every exit restores it with one store.
     const gStack = this.gStack;
-    if (weight === 0) {
-      // nothing to count
-    } else if (weight > this.maxStackSlots) {
-      out.u8(Op.call);
-      out.u32(this.fStackOverflow);
-    } else {
-      out.u8(Op.globalGet);
-      out.u32(gStack);
-      out.u8(Op.i32Const);
-      out.sleb(this.maxStackSlots - weight);
-      out.u8(Op.i32GtU);
-      out.u8(Op.if);
-      out.u8(0x40);
-      out.u8(Op.i32Const);
-      out.u8(TrapReason.StackLimit);
-      out.u8(Op.globalSet);
-      out.u32(this.gTrap);
-      out.u8(Op.unreachable);
-      out.u8(Op.end);
-    }
+    const saved = this.gasLocal + 1;
     if (weight !== 0) {
       out.u8(Op.globalGet);
       out.u32(gStack);
+      if (weight > this.maxStackSlots) {
+        out.u8(Op.localSet);
+        out.u32(saved);
+        out.u8(Op.call);
+        out.u32(this.fStackOverflow);
+      } else {
+        out.u8(Op.localTee);
+        out.u32(saved);
+        out.u8(Op.i32Const);
+        out.sleb(this.maxStackSlots - weight);
+        out.u8(Op.i32GtU);
+        out.u8(Op.if);
+        out.u8(0x40);
+        out.u8(Op.i32Const);
+        out.u8(TrapReason.StackLimit);
+        out.u8(Op.globalSet);
+        out.u32(this.gTrap);
+        out.u8(Op.unreachable);
+        out.u8(Op.end);
+      }
+      out.u8(Op.localGet);
+      out.u32(saved);
       out.u8(Op.i32Const);
       out.sleb(weight);
       out.u8(Op.i32Add);
@@ -787,13 +815,11 @@ class Instrumenter {
     out.u32(this.gasLocal);
   }
 
+  /** Restores `stack_used` to its value at entry (kept in the local after the gas local). */
   private stackDecrement(out: Writer, weight: number): void {
     if (weight === 0) return;
-    out.u8(Op.globalGet);
-    out.u32(this.gStack);
-    out.u8(Op.i32Const);
-    out.sleb(weight);
-    out.u8(Op.i32Sub);
+    out.u8(Op.localGet);
+    out.u32(this.gasLocal + 1);
     out.u8(Op.globalSet);
     out.u32(this.gStack);
   }

@@ -116,8 +116,11 @@ export interface ParseOptions {
   readonly decodeBodies?: boolean;
 }
 
-/** Limit on declared locals per function; V8 rejects more than 50,000 (wasm-limits.h kV8MaxWasmFunctionLocals). */
-export const MAX_FUNCTION_LOCALS = 50_000;
+/**
+ * Limit on declared locals per function: V8 rejects more than 50,000 (wasm-limits.h kV8MaxWasmFunctionLocals),
+ * and instrumentation adds 2 to every function, so a module accepted here always compiles after instrumenting.
+ */
+export const MAX_FUNCTION_LOCALS = 50_000 - 2;
 
 /**
  * Decodes a module. Throws `VmError('StaticValidation')` with a message naming the problem and its byte offset for

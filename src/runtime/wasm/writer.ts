@@ -53,7 +53,6 @@ export class Writer {
     return pos;
   }
 
-
   /** Copies `src[start, end)`. */
   copy(src: Uint8Array, start: number, end: number): void {
     const n = end - start;

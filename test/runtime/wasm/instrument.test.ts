@@ -60,6 +60,21 @@ describe('instrument: gas', () => {
     assert.deepEqual({ ...m.ok('f', G, 0) }, { ok: true, value: 21, gasUsed: 24n });
   });
 
+  it('charges if/else ends exactly, whether or not a branch targets the if', () => {
+    const m = new Metered(
+      wat(`(module (memory 1)
+        (func (export "plain") (param i32) (result i32) (if (result i32) (local.get 0) (then (i32.const 5)) (else (i32.const 6))))
+        (func (export "targeted") (param i32) (result i32)
+          (if (result i32) (local.get 0) (then (br 0 (i32.const 5)) (drop (i32.const 9)) (i32.const 7)) (else (i32.const 6)))))`),
+    );
+    // get, if, const, end, final end | get, if, else, const, end, final end
+    assert.equal(m.ok('plain', G, 1).gasUsed, 10n);
+    assert.equal(m.ok('plain', G, 0).gasUsed, 12n);
+    // get, if, const, br, end, final end (the dead then-tail is never charged) | as plain's else path
+    assert.equal(m.ok('targeted', G, 1).gasUsed, 12n);
+    assert.equal(m.ok('targeted', G, 0).gasUsed, 12n);
+  });
+
   it('charges a block end once whether reached by branch or fall through', () => {
     const m = new Metered(
       wat(`(module (memory 1) (func (export "f") (param i32) (result i32)
