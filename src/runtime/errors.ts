@@ -45,6 +45,11 @@ export class VmError extends Error {
   override readonly name: string = 'VmError';
   /** Extra diagnostics; never part of consensus-relevant output. */
   readonly detail: string | undefined;
+  /**
+   * Wasm gas consumed up to the failure, set by `ContractRuntime.call` on every error it throws (the full limit for
+   * out-of-gas; what was spent before the trap otherwise; 0 when nothing ran). Undefined outside a call.
+   */
+  gasUsed: bigint | undefined;
   constructor(
     readonly kind: VmErrorKind,
     message: string,
@@ -52,18 +57,17 @@ export class VmError extends Error {
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.detail = options?.detail;
+    this.gasUsed = undefined;
   }
 }
 
 /** Raised when metering stops a call; `gasUsed` is the full limit (the call consumed everything it had). */
 export class OutOfGasError extends VmError {
   override readonly name = 'OutOfGasError';
-  constructor(
-    readonly gasUsed: bigint,
-    message = ENCLAVE_ERROR.outOfGas,
-    options?: VmErrorOptions,
-  ) {
+  declare gasUsed: bigint;
+  constructor(gasUsed: bigint, message = ENCLAVE_ERROR.outOfGas, options?: VmErrorOptions) {
     super('GasDepletion', message, options);
+    this.gasUsed = gasUsed;
   }
 }
 

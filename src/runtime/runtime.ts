@@ -218,11 +218,21 @@ export class ContractRuntime {
    * writes during queries and backend failures throw a {@link VmError} (OutOfGasError with `gasUsed` = limit).
    */
   call(req: CallRequest): CallOutcome {
-    const entry = this.entryFor(req.codeHash, req.wasm);
-    const compiled = entry.compiled;
-    if (req.entry === 'instantiate' && compiled.hasFloats) {
-      throw new VmError('StaticValidation', ENCLAVE_ERROR.wasmModuleWithFp);
+    let entry: CacheEntry;
+    let inst: ContractInstance;
+    try {
+      entry = this.entryFor(req.codeHash, req.wasm);
+      if (req.entry === 'instantiate' && entry.compiled.hasFloats) {
+        throw new VmError('StaticValidation', ENCLAVE_ERROR.wasmModuleWithFp);
+      }
+      inst = this.acquire(entry);
+    } catch (err) {
+      // Nothing ran: no gas was used.
+      const error = toVmError(err);
+      error.gasUsed = 0n;
+      throw error;
     }
+    const compiled = entry.compiled;
     const gasLimit = req.gasLimit > MAX_WASM_GAS ? MAX_WASM_GAS : req.gasLimit < 0n ? 0n : req.gasLimit;
     const debugLogs: string[] = [];
     const sink =
@@ -233,7 +243,6 @@ export class ContractRuntime {
               debugLogs.push(m);
             }
           : undefined;
-    const inst = this.acquire(entry);
     const env = inst.env;
     env.startCall({
       backend: req.backend,
@@ -267,12 +276,19 @@ export class ContractRuntime {
     } catch (err) {
       inst.poisoned = true;
       const reason = inst.trapReason();
+      const spent = env.gasUsed();
       env.endCall();
+      let error: VmError;
       if (reason === 1 || env.hostOutOfGas || err instanceof OutOfGasError) {
-        throw new OutOfGasError(gasLimit, ENCLAVE_ERROR.outOfGas, { cause: err });
+        error = new OutOfGasError(gasLimit, ENCLAVE_ERROR.outOfGas, { cause: err });
+      } else if (reason === 2) {
+        error = new VmError('StackOverflow', ENCLAVE_ERROR.stackOverflow, { cause: err });
+        error.gasUsed = spent;
+      } else {
+        error = toVmError(err);
+        error.gasUsed = spent;
       }
-      if (reason === 2) throw new VmError('StackOverflow', ENCLAVE_ERROR.stackOverflow, { cause: err });
-      throw toVmError(err);
+      throw error;
     }
   }
 }

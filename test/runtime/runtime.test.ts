@@ -109,6 +109,25 @@ for (const mode of modes) {
       expectRecovery(wasm);
     });
 
+    it('errors carry the gas spent: up to the trap, the limit for out-of-gas, 0 before running', () => {
+      const trap = contract('(unreachable)');
+      assert.throws(
+        () => rt.call(req(trap, 'execute')),
+        (e) =>
+          e instanceof VmError && typeof e.gasUsed === 'bigint' && e.gasUsed > 0n && e.gasUsed < 100_000n,
+      );
+      const loop = contract('(loop $l (br $l)) (unreachable)');
+      assert.throws(
+        () => rt.call(req(loop, 'execute', 1_000_000n)),
+        (e) => e instanceof OutOfGasError && e.gasUsed === 1_000_000n,
+      );
+      const floats = contract('(drop (f64.add (f64.const 1) (f64.const 2))) (call $ok)');
+      assert.throws(
+        () => rt.call(req(floats, 'instantiate')),
+        (e) => e instanceof VmError && e.gasUsed === 0n,
+      );
+    });
+
     it('divide by zero and out-of-bounds loads map to Secret displays', () => {
       const div = contract('(i32.div_u (i32.const 1) (i32.const 0))');
       assert.throws(() => rt.call(req(div, 'execute')), {
