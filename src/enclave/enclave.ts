@@ -67,6 +67,11 @@ export interface EnclaveOptions {
   readonly bech32Prefix?: string;
   /** Runtime to run contracts on (default: a new {@link ContractRuntime} with Secret's gas config). */
   readonly runtime?: ContractRuntime;
+  /**
+   * Keep the underlying error as `cause` on returned EnclaveErrors. Off by default: causes may quote contract
+   * output or decrypted input. Turn on only in local debugging, never on a node serving users.
+   */
+  readonly exposeErrorCauses?: boolean;
 }
 
 /** Create the trusted component. */
@@ -109,6 +114,7 @@ export class SecretEnclave implements Enclave {
   readonly #verifiedCode = new WeakMap<Uint8Array, Uint8Array>();
   /** Secret's enclave-global `MSG_COUNTER`: reset on a new height, +1 per init/handle/migrate. */
   #counter = { height: -1n, counter: 0n };
+  readonly #exposeCauses: boolean;
 
   constructor(options: EnclaveOptions) {
     this.#keys = options.keys;
@@ -118,6 +124,7 @@ export class SecretEnclave implements Enclave {
     this.#runtime = options.runtime ?? new ContractRuntime();
     this.#api = new Bech32Api(this.bech32Prefix);
     this.ioPubkey = options.keys.ioPublicKey.slice();
+    this.#exposeCauses = options.exposeErrorCauses === true;
   }
 
   /** Bytes of `[marker ‖] nonce ‖ pubkey` that prefix reply inputs (`header ‖ json(Reply)`) on this chain. */
@@ -306,8 +313,18 @@ export class SecretEnclave implements Enclave {
     } catch (e) {
       if (e instanceof CallFailure) return { ok: false, error: e.failure, gasUsed: e.gasUsed };
       if (e instanceof TypeError && !(e.cause instanceof Error)) throw e;
-      return { ok: false, error: { kind: 'enclave', error: toEnclaveError(e) }, gasUsed: 0n };
+      return { ok: false, error: { kind: 'enclave', error: this.#boundaryError(e) }, gasUsed: 0n };
     }
+  }
+
+  /**
+   * The error that crosses the boundary: kind and Secret display only. Causes can hold contract-derived text
+   * (a result-parse error quoting the contract's output, a panic message) that may contain decrypted data, so
+   * they stay inside unless the embedder opted in with `exposeErrorCauses` for local debugging.
+   */
+  #boundaryError(e: unknown): EnclaveError {
+    const err = toEnclaveError(e);
+    return this.#exposeCauses ? err : new EnclaveError(err.kind);
   }
 
   /** sha256(wasm) must equal the code hash the keeper claims (checked once per wasm buffer). */
@@ -483,7 +500,7 @@ export class SecretEnclave implements Enclave {
       output = processResponse(ctx, result.ok);
       state.flush(random);
     } catch (e) {
-      throw new CallFailure({ kind: 'enclave', error: toEnclaveError(e) }, outcome.gasUsed);
+      throw new CallFailure({ kind: 'enclave', error: this.#boundaryError(e) }, outcome.gasUsed);
     }
     return { output, gasUsed: outcome.gasUsed };
   }
@@ -530,7 +547,7 @@ export class SecretEnclave implements Enclave {
       });
     } catch (e) {
       const gasUsed = e instanceof OutOfGasError ? e.gasUsed : gasOf(e, call.gasLimit);
-      throw new CallFailure({ kind: 'enclave', error: toEnclaveError(e) }, gasUsed);
+      throw new CallFailure({ kind: 'enclave', error: this.#boundaryError(e) }, gasUsed);
     }
   }
 
