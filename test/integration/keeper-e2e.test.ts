@@ -38,3 +38,30 @@ describe('keeper end to end (real enclave, real contracts)', () => {
     void snapshot;
   });
 });
+
+describe('block randomness (random-v1)', () => {
+  it('passes the stored per-block random to contracts that require it, derived per contract', async () => {
+    const chain = new Chain();
+    const alice = chain.user(1);
+    const code = await chain.storeCode(alice, 'random-v1');
+    const a = await chain.instantiate(alice, code, {}, 'R1');
+    const b = await chain.instantiate(alice, code, {}, 'R2');
+    const envOf = async (c: typeof a) => {
+      const { wire, data } = await chain.execute(alice, c, { env: {} });
+      return JSON.parse(chain.decryptData(alice, wire, data)) as {
+        env: { block: { random?: string; height: number } };
+      };
+    };
+    const ea = await envOf(a);
+    const eb = await envOf(b);
+    assert.equal(Buffer.from(ea.env.block.random ?? '', 'base64').length, 32);
+    assert.notEqual(ea.env.block.random, eb.env.block.random, 'the enclave derives a per-contract random');
+    const plain = await chain.storeCode(alice, 'exerciser-v1');
+    const p = await chain.instantiate(alice, plain, {}, 'P');
+    const { wire, data } = await chain.execute(alice, p, { env: {} });
+    const ep = JSON.parse(chain.decryptData(alice, wire, data)) as {
+      env: { block: Record<string, unknown> };
+    };
+    assert.equal(ep.env.block.random, undefined, 'contracts without requires_random get none');
+  });
+});

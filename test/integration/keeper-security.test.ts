@@ -228,51 +228,63 @@ describe('hostile inputs fail cleanly (real enclave)', () => {
     const alice = chain.user(1);
     const code = await chain.storeCode(alice, 'exerciser-v1');
     const seen: unknown[] = [];
+    // capture anything written to the console while the keeper runs (it must log nothing sensitive)
     const debugLines: string[] = [];
-    const c = await chain.instantiate(alice, code, { set: { key: KEY, value: SECRET } }, 'P');
-    seen.push(chain.events, c.data);
-    const r = await chain.execute(alice, c, {
-      multi: {
-        cmds: [
-          { set: { key: `${KEY}-2`, value: SECRET } },
-          {
-            respond: {
-              attributes: [{ key: 'note', value: SECRET }],
-              events: [{ type: 'secret-event', attributes: [{ key: 'v', value: SECRET }] }],
-              data: b64(SECRET),
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const saved = methods.map(
+      (m) => Object.getOwnPropertyDescriptor(console, m)?.value as (...args: unknown[]) => void,
+    );
+    for (const m of methods)
+      console[m] = (...args: unknown[]) => void debugLines.push(args.map(String).join(' '));
+    let r: { wire: Uint8Array; data: Uint8Array } = { wire: new Uint8Array(0), data: new Uint8Array(0) };
+    try {
+      const c = await chain.instantiate(alice, code, { set: { key: KEY, value: SECRET } }, 'P');
+      seen.push(chain.events, c.data);
+      r = await chain.execute(alice, c, {
+        multi: {
+          cmds: [
+            { set: { key: `${KEY}-2`, value: SECRET } },
+            {
+              respond: {
+                attributes: [{ key: 'note', value: SECRET }],
+                events: [{ type: 'secret-event', attributes: [{ key: 'v', value: SECRET }] }],
+                data: b64(SECRET),
+              },
             },
-          },
-        ],
-      },
-    });
-    seen.push(chain.events, r.data);
-    await assert.rejects(
-      () => chain.execute(alice, c, { fail: { msg: SECRET } }),
-      (e: Error) => {
-        seen.push(e.message, String(e.stack));
-        return true;
-      },
-    );
-    const q = await chain.queries.QuerySecretContract({
-      contractAddress: c.address,
-      query: alice.encrypt(c.codeHash, { get: { key: KEY } }, 77),
-    });
-    seen.push(q.data);
-    await assert.rejects(
-      () =>
-        chain.queries.QuerySecretContract({
-          contractAddress: c.address,
-          query: alice.encrypt(c.codeHash, { fail: { msg: SECRET } }, 78),
-        }),
-      (e: Error) => {
-        seen.push(e.message);
-        return true;
-      },
-    );
-    seen.push(
-      await chain.queries.ContractInfo({ contractAddress: c.address }),
-      await chain.queries.ContractHistory({ contractAddress: c.address }),
-    );
+          ],
+        },
+      });
+      seen.push(chain.events, r.data);
+      await assert.rejects(
+        () => chain.execute(alice, c, { fail: { msg: SECRET } }),
+        (e: Error) => {
+          seen.push(e.message, String(e.stack));
+          return true;
+        },
+      );
+      const q = await chain.queries.QuerySecretContract({
+        contractAddress: c.address,
+        query: alice.encrypt(c.codeHash, { get: { key: KEY } }, 77),
+      });
+      seen.push(q.data);
+      await assert.rejects(
+        () =>
+          chain.queries.QuerySecretContract({
+            contractAddress: c.address,
+            query: alice.encrypt(c.codeHash, { fail: { msg: SECRET } }, 78),
+          }),
+        (e: Error) => {
+          seen.push(e.message);
+          return true;
+        },
+      );
+      seen.push(
+        await chain.queries.ContractInfo({ contractAddress: c.address }),
+        await chain.queries.ContractHistory({ contractAddress: c.address }),
+      );
+    } finally {
+      methods.forEach((m, i) => (console[m] = saved[i]!));
+    }
     // the client can read everything back, so the values really went through
     assert.equal(chain.decryptData(alice, r.wire, r.data), SECRET);
     const needles = [SECRET, KEY, '{"set"', b64(SECRET), Buffer.from(SECRET).toString('hex')];

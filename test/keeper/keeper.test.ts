@@ -286,3 +286,51 @@ void execMsg;
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- env/query JSON read loosely in assertions */
 type Json = Record<string, any>;
+
+describe('gas', () => {
+  it('charges 20,000 SDK gas per call plus wasm gas / 1000 + 1', async () => {
+    const { FAKE_CALL_GAS } = await import('./helpers/fake-enclave.js');
+    const h = setup();
+    const code = h.store_();
+    const c = h.instantiate(code, 'GAS');
+    assert.equal(h.execute(c, {}).gasUsed, 20_000n + FAKE_CALL_GAS / 1000n + 1n);
+  });
+});
+
+describe('pluggable routing', () => {
+  it('routes staking messages through the MessageRouter with the contract as signer', () => {
+    const routed: { typeUrl: string; signer: string }[] = [];
+    const h = setup({
+      router: {
+        route: (ctx, msg) => {
+          routed.push({ typeUrl: msg.typeUrl, signer: msg.signer });
+          ctx.emit({ type: 'delegate', attributes: [{ key: 'validator', value: 'v' }] });
+          return {};
+        },
+      },
+    });
+    const code = h.store_();
+    const c = h.instantiate(code, 'S');
+    const r = h.execute(c, {
+      respond: {
+        messages: [
+          { msg: { staking: { delegate: { validator: 'v', amount: { denom: 'uscrt', amount: '5' } } } } },
+        ],
+      },
+    });
+    assert.deepEqual(routed, [{ typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', signer: toBech32(c) }]);
+    assert.ok(r.events.some((e) => e.type === 'delegate'));
+  });
+
+  it('answers custom queries through a plugin', () => {
+    const h = setup({ queryPlugins: { custom: (_ctx, req) => ({ echoed: req }) } });
+    const code = h.store_();
+    const c = h.instantiate(code, 'CQ');
+    const out = JSON.parse(
+      text(h.execute(c, { query_chain: { custom: { ping: 1 } } }).result.data) ?? '',
+    ) as Json;
+    assert.deepEqual(JSON.parse(Buffer.from(out.Ok.Ok as string, 'base64').toString()), {
+      echoed: { ping: 1 },
+    });
+  });
+});

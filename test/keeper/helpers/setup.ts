@@ -8,7 +8,12 @@ import { toBech32 } from '../../../src/keeper/address.js';
 import { MemoryBankKeeper } from '../../../src/keeper/bank-keeper.js';
 import type { KeeperContext } from '../../../src/keeper/context.js';
 import type { TxInfo } from '../../../src/keeper/expected-keepers.js';
-import { type ComputeKeeper, createComputeKeeper, type TxResult } from '../../../src/keeper/keeper.js';
+import {
+  type ComputeKeeper,
+  type ComputeKeeperOptions,
+  createComputeKeeper,
+  type TxResult,
+} from '../../../src/keeper/keeper.js';
 import { MemoryStore } from '../../../src/state/index.js';
 import { FakeEnclave, fakeWasm } from './fake-enclave.js';
 
@@ -60,7 +65,7 @@ export interface Harness {
   replies(contract: Uint8Array): ReplyLog[];
 }
 
-export function setup(): Harness {
+export function setup(extra: Partial<ComputeKeeperOptions> = {}): Harness {
   const store = new MemoryStore();
   const enclave = new FakeEnclave();
   const bank = new MemoryBankKeeper();
@@ -73,6 +78,7 @@ export function setup(): Harness {
         throw new Error('Error during static Wasm validation: not a fake contract');
     },
     authority: toBech32(user(99)),
+    ...extra,
   });
   const alice = user(1);
   const tx: TxInfo = { index: 0, hash: 'AA'.repeat(32), sigInfo: DUMMY_SIG };
