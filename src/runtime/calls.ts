@@ -12,8 +12,17 @@ import { parseJson } from './json.js';
 import { RESULT_LIMITS } from './limits.js';
 import { decodeUtf8, readRegion, utf8 } from './memory.js';
 
+/** IBC entry points of v1 contracts (all `(env, msg)`; spec §3.3). */
+export type IbcEntryPoint =
+  | 'ibc_channel_open'
+  | 'ibc_channel_connect'
+  | 'ibc_channel_close'
+  | 'ibc_packet_receive'
+  | 'ibc_packet_ack'
+  | 'ibc_packet_timeout';
+
 /** Entry points the runtime can call. */
-export type EntryPoint = 'instantiate' | 'execute' | 'query' | 'migrate' | 'reply' | 'sudo';
+export type EntryPoint = 'instantiate' | 'execute' | 'query' | 'migrate' | 'reply' | 'sudo' | IbcEntryPoint;
 
 /** Export name of each entry point per API (v0.10 has no reply/sudo). */
 export const ENTRY_POINT_EXPORTS: Readonly<
@@ -27,6 +36,12 @@ export const ENTRY_POINT_EXPORTS: Readonly<
     migrate: 'migrate',
     reply: 'reply',
     sudo: 'sudo',
+    ibc_channel_open: 'ibc_channel_open',
+    ibc_channel_connect: 'ibc_channel_connect',
+    ibc_channel_close: 'ibc_channel_close',
+    ibc_packet_receive: 'ibc_packet_receive',
+    ibc_packet_ack: 'ibc_packet_ack',
+    ibc_packet_timeout: 'ibc_packet_timeout',
   },
 };
 
@@ -153,7 +168,11 @@ export function parseContractResult(bytes: Uint8Array): ContractResult {
   });
 }
 
-/** Typed layer: builds env/info JSON, calls the entry point, parses the envelope. */
+/**
+ * Typed layer: builds env/info JSON, calls the entry point, parses the envelope. Low level: the instance's
+ * Environment must have a call started (`inst.env.startCall`); `ContractRuntime.call` does that and the gas
+ * accounting around it. The `callInstantiate`… helpers below are thin wrappers of this.
+ */
 export function callEntry(
   inst: ContractInstance,
   entry: EntryPoint,

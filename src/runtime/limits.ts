@@ -86,6 +86,12 @@ export const RESULT_LIMITS = {
   migrate: 64 * 1024 * 1024,
   reply: 64 * 1024 * 1024,
   sudo: 64 * 1024 * 1024,
+  ibc_channel_open: 64 * 1024 * 1024,
+  ibc_channel_connect: 64 * 1024 * 1024,
+  ibc_channel_close: 64 * 1024 * 1024,
+  ibc_packet_receive: 64 * 1024 * 1024,
+  ibc_packet_ack: 64 * 1024 * 1024,
+  ibc_packet_timeout: 64 * 1024 * 1024,
 } as const;
 
 /**

@@ -92,10 +92,20 @@ export interface CallOutcome {
 }
 
 /**
- * Entry points that run through Secret's `handle` ecall (execute, and reply / sudo as handle types), after which
+ * Entry points that run through Secret's `handle` ecall (execute, and reply / sudo / IBC as handle types), after which
  * the enclave refunds the db_write pseudo-gas; init and migrate keep it (spec §3.6).
  */
-const REFUNDS_WRITE_PSEUDO_GAS: ReadonlySet<EntryPoint> = new Set<EntryPoint>(['execute', 'reply', 'sudo']);
+const REFUNDS_WRITE_PSEUDO_GAS: ReadonlySet<EntryPoint> = new Set<EntryPoint>([
+  'execute',
+  'reply',
+  'sudo',
+  'ibc_channel_open',
+  'ibc_channel_connect',
+  'ibc_channel_close',
+  'ibc_packet_receive',
+  'ibc_packet_ack',
+  'ibc_packet_timeout',
+]);
 
 /**
  * Default instance mode: `reuse`. Both modes are observably identical (results, gas and state are tested equal,

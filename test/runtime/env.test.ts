@@ -76,8 +76,16 @@ describe('entry point arguments (spec §3.3)', () => {
   it('v1 execute: allocated msg, env, info', () => {
     assert.deepEqual(entryArguments('v1', 'execute', input, false).allocationOrder, [2, 0, 1]);
   });
-  it('v1 query/migrate/reply/sudo: (env, msg)', () => {
-    for (const e of ['query', 'migrate', 'reply', 'sudo'] as const) {
+  it('v1 query/migrate/reply/sudo/IBC: (env, msg)', () => {
+    for (const e of [
+      'query',
+      'migrate',
+      'reply',
+      'sudo',
+      'ibc_channel_open',
+      'ibc_packet_receive',
+      'ibc_packet_timeout',
+    ] as const) {
       const { args, allocationOrder } = entryArguments('v1', e, input, false);
       assert.equal(args.length, 2);
       assert.deepEqual(allocationOrder, [0, 1]);
