@@ -15,6 +15,18 @@ export interface GasCostTable {
   readonly memoryGrowPerPage: number;
   /** Names the table; include it in compiled-module cache keys so a repricing invalidates cached modules. */
   readonly version: string;
+  /**
+   * Where checks go. `'block-start'` (default, Secret): each straight-line segment is paid for before it runs.
+   * `'accounting'`: wasmer's metering middleware as used by cosmwasm-vm (cosmwasm-abi.md §4.3): costs accumulate
+   * op by op and a check is placed before every accounting operator (branches, calls, `loop`, `if`, `else`,
+   * `end`, `return`), covering the ops since the previous check including that operator.
+   */
+  readonly placement?: 'block-start' | 'accounting';
+  /**
+   * CosmWasm 2.2.9 / 2.3.4 / 3.0.9+: a function declaring `L ≥ threshold` locals pays `perLocal × (L − threshold + 1)`
+   * at its first operator (only with `placement: 'accounting'`).
+   */
+  readonly localsCharge?: { readonly threshold: number; readonly perLocal: number };
 }
 
 /**
@@ -41,15 +53,16 @@ const ACCOUNTING_OPS = new Set<number>([
 ]);
 
 /**
- * CosmWasm 2.x/3.x per-operator prices (cosmwasm-abi.md §4.2): 115 per operator, 1,610 for the "accounting"
- * (control-flow) operators, `memory.grow` one plain operator. The prices match cosmwasm-vm; the check placement
- * is this instrumenter's (before each block), so totals for completed calls match but the point where a call
- * runs out of gas may differ from wasmer's middleware by one block.
+ * CosmWasm 3.0.9+ gas model (cosmwasm-abi.md §4.2-4.3): 115 per operator, 1,610 for the accounting operators,
+ * `memory.grow` one plain operator, checks placed as wasmer's metering middleware does, and the locals charge
+ * of 115 × (L − 29) for L ≥ 30 declared locals.
  */
 export const COSMWASM_GAS_COSTS: GasCostTable = {
   op: (opcode) => (ACCOUNTING_OPS.has(opcode) ? 1_610 : 115),
   memoryGrowPerPage: 0,
-  version: 'cosmwasm-2.0.7',
+  version: 'cosmwasm-3.0.9',
+  placement: 'accounting',
+  localsCharge: { threshold: 30, perLocal: 115 },
 };
 
 /** Number of 0xFC-prefixed opcodes the decoder accepts (trunc_sat 0-7, bulk memory 8-14). */

@@ -8,7 +8,9 @@
  * if that went negative, sets `gas_remaining = 0`, `trap_reason = 1` and traps. A segment starts at function entry
  * and after `loop`, `if`, `else`, `br`, `br_if`, `br_table`, `return`, `unreachable`, and after the `end` of an
  * `if` or of a `block` that some branch targets. Every executed instruction is charged exactly once, including
- * `else`/`end` reached by a branch; the function's final `end` is charged once per call, at entry.
+ * `else`/`end` reached by a branch; the function's final `end` is charged once per call, at entry. With a cost
+ * table whose `placement` is `'accounting'`, checks are instead placed exactly as wasmer's metering middleware
+ * places them for cosmwasm-vm (cosmwasm-abi.md §4.3), so CosmWasm gas figures are reproduced.
  *
  * Stack (cosmwasm-abi.md §8 "Deep recursion"): every function has a weight in 8-byte slots,
  * `FRAME_OVERHEAD_SLOTS + 2 × params + locals + max operand stack height` (params twice: V8 keeps them both in
@@ -89,7 +91,7 @@ export function instrument(bytes: Uint8Array, options: InstrumentOptions): Uint8
   const costs = costLookup(options.costs);
   const m = parseModule(bytes, { decodeBodies: false });
   try {
-    return new Instrumenter(m, costs, maxStackSlots, maxMemoryPages, perPage).run();
+    return new Instrumenter(m, costs, maxStackSlots, maxMemoryPages, perPage, options.costs).run();
   } catch (err) {
     throw toVmError(err);
   }
@@ -106,6 +108,23 @@ const EV_CALL = 4;
 const K_BLOCK = 0;
 const K_LOOP = 1;
 const K_IF = 2;
+
+/** wasmer metering's `is_accounting` operators among those the decoder accepts (cosmwasm-abi.md §4.2). */
+const ACCOUNTING = new Uint8Array(256);
+for (const op of [
+  Op.loop,
+  Op.end,
+  Op.if,
+  Op.else,
+  Op.br,
+  Op.brIf,
+  Op.brTable,
+  Op.call,
+  Op.callIndirect,
+  Op.return,
+]) {
+  ACCOUNTING[op] = 1;
+}
 
 /** Operand stack effect of instructions with a fixed arity: pops and pushes, indexed like the cost lookup. */
 const POPS = new Uint8Array(256 + FC_OPCODE_COUNT);
@@ -189,6 +208,7 @@ class Instrumenter {
     private readonly maxStackSlots: number,
     private readonly maxMemoryPages: number,
     private readonly growPerPage: number,
+    private readonly table: GasCostTable,
   ) {
     this.bytes = m.bytes;
     const nTypes = m.types.length;
@@ -233,6 +253,17 @@ class Instrumenter {
     s.u32(this.fOog);
     s.u8(Op.end);
     this.gasSuffix = s.result().slice();
+  }
+
+  private get accounting(): boolean {
+    return this.table.placement === 'accounting';
+  }
+
+  /** CosmWasm's charge for many declared locals (2.2.9 / 2.3.4 / 3.0.9+), 0 when the table has none. */
+  private localsCharge(localCount: number): number {
+    const lc = this.table.localsCharge;
+    if (lc === undefined || localCount < lc.threshold) return 0;
+    return lc.perLocal * (localCount - lc.threshold + 1);
   }
 
   private addType(encoded: Uint8Array): number {
@@ -496,7 +527,13 @@ class Instrumenter {
     c.pos = fb.codeStart;
     c.end = fb.end;
     this.evCount = 0;
-    let curEv = this.pushEvent(fb.codeStart, EV_GAS, 0);
+    // Block-start placement records its segments as EV_GAS; accounting placement records them as EV_DEAD
+    // (never emitted) and puts its own checks in front of accounting operators instead.
+    const acct = this.accounting;
+    const segKind = acct ? EV_DEAD : EV_GAS;
+    let acc = 0;
+    let first = true;
+    let curEv = this.pushEvent(fb.codeStart, segKind, 0);
     let segCost = costs[Op.end] as number; // the final `end`, charged once per call at entry
     let depth = 0; // index of the innermost control frame; frame 0 is the function itself
     this.ctrlKind[0] = K_BLOCK;
@@ -511,6 +548,22 @@ class Instrumenter {
     while (!done) {
       const op = c.next();
       const cost = (op < 256 ? costs[op] : costs[256 + op - FC_BASE]) as number;
+      if (acct) {
+        // cosmwasm-abi.md §4.3: the op's own cost first, then a check before every accounting op.
+        if (first) {
+          first = false;
+          const charge = this.localsCharge(fb.localCount);
+          if (charge > 0) {
+            if (op < 256 && ACCOUNTING[op] === 1) acc += charge;
+            else this.pushEvent(fb.codeStart, EV_GAS, charge);
+          }
+        }
+        acc += cost;
+        if (op < 256 && ACCOUNTING[op] === 1) {
+          if (acc > 0) this.pushEvent(c.opStart, EV_GAS, acc);
+          acc = 0;
+        }
+      }
       switch (op) {
         case Op.block:
         case Op.loop:
@@ -534,7 +587,7 @@ class Instrumenter {
           if (op !== Op.block) {
             // Loop starts are branch targets and if-arms are conditional: both begin a segment.
             this.evVal[curEv] = segCost;
-            curEv = this.pushEvent(c.pos, EV_GAS, 0);
+            curEv = this.pushEvent(c.pos, segKind, 0);
             segCost = 0;
           }
           break;
@@ -543,7 +596,7 @@ class Instrumenter {
           height = base + (this.ctrlParams[depth] as number);
           this.ctrlThenEv[depth] = curEv;
           this.evVal[curEv] = segCost;
-          curEv = this.pushEvent(c.pos, EV_GAS, 0);
+          curEv = this.pushEvent(c.pos, segKind, 0);
           segCost = cost;
           break;
         }
@@ -565,11 +618,11 @@ class Instrumenter {
             // the `end` in its last segment, and what follows starts a fresh segment at no cost.
             this.evVal[thenEv] = (this.evVal[thenEv] as number) + cost;
             this.evVal[curEv] = segCost + cost;
-            curEv = this.pushEvent(c.pos, EV_GAS, 0);
+            curEv = this.pushEvent(c.pos, segKind, 0);
             segCost = 0;
           } else if (kind === K_IF || targeted === 1) {
             this.evVal[curEv] = segCost;
-            curEv = this.pushEvent(c.pos, EV_GAS, 0);
+            curEv = this.pushEvent(c.pos, segKind, 0);
             segCost = cost;
           } else {
             segCost += cost;
@@ -594,7 +647,7 @@ class Instrumenter {
           this.evVal[curEv] = segCost;
           if (op === Op.brIf) {
             height = height - 1 < base ? base : height - 1;
-            curEv = this.pushEvent(c.pos, EV_GAS, 0);
+            curEv = this.pushEvent(c.pos, segKind, 0);
           } else {
             height = base; // the rest of the frame is unreachable: the stack is polymorphic
             // Code up to the next segment start is dead (merged `end`s are reached only by fall-through), so

@@ -87,20 +87,43 @@ describe('instrument: gas', () => {
     assert.equal(m.ok('f', G, 0).gasUsed, 14n);
   });
 
-  it('uses the cost table as data (CosmWasm prices)', () => {
+  it('reproduces CosmWasm metering (accounting placement, cosmwasm-abi.md §4.3)', () => {
     const m = new Metered(wat(`(module (memory 1) ${SUM})`), { costs: COSMWASM_GAS_COSTS });
-    // Per iteration: 8 plain ops x 115 + loop-back br and br_if x 1610; fixed part likewise by hand.
-    const perIteration = 10 * 115 + 2 * 1610;
-    const fixed =
-      115 /* block */ +
-      1610 /* loop */ +
-      1610 /* final end */ +
-      2 * 115 +
-      1610 /* exit check */ +
-      1610 /* block end */ +
-      115; /* local.get */
-    assert.equal(m.ok('sum', G, 5).gasUsed, BigInt(fixed + 5 * perIteration));
+    // Checks before: loop (block+loop = 1725), br_if (2 x 115 + 1610 = 1840), br (8 x 115 + 1610 = 2530), final end
+    // (local.get + end = 1725). The exit iteration stops at the taken br_if; the checks before both `end`s of the
+    // loop and block sit in dead code.
+    for (const n of [0, 1, 5, 100]) {
+      assert.equal(m.ok('sum', G, n).gasUsed, BigInt(1725 + 4370 * n + 1840 + 1725), `n=${n}`);
+    }
     assert.notEqual(COSMWASM_GAS_COSTS.version, SECRET_GAS_COSTS.version);
+  });
+
+  it('applies the CosmWasm locals charge of 115 x (L - 29) for L >= 30 declared locals', () => {
+    const locals = (n: number) =>
+      `(func (export "f${n}") (result i32) ${n > 0 ? `(local ${'i32 '.repeat(n)})` : ''} (i32.const 1))`;
+    const m = new Metered(
+      wat(
+        `(module (memory 1) ${locals(29)} ${locals(30)} ${locals(40)} (func (export "g") (local ${'i64 '.repeat(31)}) (loop)))`,
+      ),
+      {
+        costs: COSMWASM_GAS_COSTS,
+      },
+    );
+    assert.equal(m.ok('f29', G).gasUsed, 1725n); // i32.const + end
+    assert.equal(m.ok('f30', G).gasUsed, 1725n + 115n);
+    assert.equal(m.ok('f40', G).gasUsed, 1725n + 115n * 11n);
+    // First op accounting (loop): the charge joins its check. loop 1610 + 230, then end (loop) 1610, final end 1610.
+    assert.equal(m.ok('g', G).gasUsed, 1610n + 230n + 1610n + 1610n);
+  });
+
+  it('differs between placements only in how branched-over ends are charged', () => {
+    const flat = { op: () => 1, memoryGrowPerPage: 0, version: 'flat' };
+    const wasm = wat(`(module (memory 1) ${SUM})`);
+    const a = new Metered(wasm, { costs: { ...flat, placement: 'block-start' } });
+    const b = new Metered(wasm, { costs: { ...flat, placement: 'accounting' } });
+    // Both count executed instructions. The exit `br_if` jumps to the block's end: block-start placement charges
+    // that `end` (control passes through it), wasmer's placement does not (its check sits before the `end`).
+    assert.equal(a.ok('sum', G, 50).gasUsed, b.ok('sum', G, 50).gasUsed + 1n);
   });
 
   it('stops an infinite loop with trap_reason 1 and all gas used', () => {
