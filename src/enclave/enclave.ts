@@ -557,7 +557,7 @@ export class SecretEnclave implements Enclave {
   }
 }
 
-/** Gas a trapped call consumed: the runtime's figure when it reports one, else the whole limit. */
+/** Gas a trapped call consumed: the runtime attaches it to VmError.gasUsed; the whole limit if it did not. */
 function gasOf(e: unknown, limit: bigint): bigint {
   const g = (e as { gasUsed?: unknown } | null)?.gasUsed;
   return typeof g === 'bigint' ? g : limit;
