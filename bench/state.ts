@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 
 import { EncryptedStore, LmdbStore, MemoryStore, stateSalt } from '../src/state/index.js';
-import { type BenchResult, compare, measure, measureAsync,type MeasureOptions } from './harness.js';
+import { type BenchResult, compare, measure, measureAsync, type MeasureOptions } from './harness.js';
 
 const SIZES = [1_000, 100_000, 1_000_000] as const;
 const BLOCK_WRITES = 1_000;
