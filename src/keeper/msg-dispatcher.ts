@@ -133,8 +133,9 @@ export class MessageDispatcher {
 
     for (const sub of msgs) {
       if (ctx.txState.lastMsgMarker) throw computeError(ComputeErrors.LastTx);
-      const parsed = parseCosmosMsg(sub.msg, apiVersion);
-      if (parsed.kind === 'finalize-tx') {
+      // finalize_tx is recognised before encoding; every other shape error is the message's own dispatch error
+      // (handler_plugin.go encodes inside DispatchMsg), so it can be replied to
+      if (Object.keys(sub.msg).length === 1 && 'finalize_tx' in sub.msg) {
         ctx.txState.lastMsgMarker = true;
         break;
       }
@@ -151,7 +152,7 @@ export class MessageDispatcher {
       if (limit !== null && limit < remaining) {
         const meter = new BasicGasMeter(limit);
         try {
-          ok = this.dispatchMsg(withGasMeter(subCtx, meter), contract, contractAddr, parsed);
+          ok = this.dispatchMsg(withGasMeter(subCtx, meter), contract, contractAddr, sub.msg, apiVersion);
           ctx.gasMeter.consumeGas(meter.consumed, 'submessage');
         } catch (e) {
           if (meter.isPastLimit() || isComputeError(e, SdkErrors.OutOfGas)) {
@@ -164,7 +165,7 @@ export class MessageDispatcher {
         }
       } else {
         try {
-          ok = this.dispatchMsg(subCtx, contract, contractAddr, parsed);
+          ok = this.dispatchMsg(subCtx, contract, contractAddr, sub.msg, apiVersion);
         } catch (e) {
           // without a per-message limit, running out of the shared meter aborts the whole tx (Go panics)
           if (isComputeError(e, SdkErrors.OutOfGas) || ctx.gasMeter.isPastLimit()) throw e;
@@ -255,8 +256,10 @@ export class MessageDispatcher {
     ctx: KeeperContext,
     contract: Uint8Array,
     contractAddr: string,
-    msg: ParsedCosmosMsg,
+    raw: Record<string, unknown>,
+    apiVersion: ContractApiVersion,
   ): DispatchOk {
+    const msg = parseCosmosMsg(raw, apiVersion);
     try {
       return this.dispatchMsgInner(ctx, contract, contractAddr, msg);
     } catch (e) {

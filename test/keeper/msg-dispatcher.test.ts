@@ -392,3 +392,24 @@ describe('marshalReply', () => {
     );
   });
 });
+
+describe('message encoding errors', () => {
+  it('are the submessage’s own error, so reply_on error receives them (redacted)', () => {
+    const h = setup();
+    const code = h.store_();
+    const a = h.instantiate(code, 'A');
+    h.execute(a, { set_reply: {} });
+    h.execute(a, {
+      respond: { messages: [{ id: 3, reply_on: 'error', msg: { custom: { anything: true } } }] },
+    });
+    assert.deepEqual(h.replies(a), [
+      {
+        id: '3',
+        result: {
+          error:
+            'the error was redacted (codespace: compute, code: 10). For more info use latest localsecret and reproduce the issue',
+        },
+      },
+    ]);
+  });
+});
