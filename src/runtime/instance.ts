@@ -38,10 +38,41 @@ export interface CompiledContract {
   snapshot?: InstanceSnapshot | undefined;
 }
 
-/** Memory bytes and mutable global values right after instantiation. */
+/**
+ * Memory and mutable global values right after instantiation. Memory is stored as its length plus the non-zero
+ * chunks: restoring is then one zero-fill and a few small copies, about twice as fast as copying the whole image
+ * (a Rust contract's 1 MiB stack region is all zeros).
+ */
 export interface InstanceSnapshot {
-  readonly memory: Uint8Array;
+  readonly memoryBytes: number;
+  readonly segments: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
   readonly globals: readonly (number | bigint)[];
+}
+
+/** Granularity of the non-zero scan of a snapshot. */
+const SNAPSHOT_CHUNK = 4096;
+
+function nonZeroSegments(mem: Uint8Array): { offset: number; bytes: Uint8Array }[] {
+  const out: { offset: number; bytes: Uint8Array }[] = [];
+  const words = new Uint32Array(mem.buffer, mem.byteOffset, mem.byteLength >>> 2);
+  let start = -1;
+  for (let chunk = 0; chunk * SNAPSHOT_CHUNK < mem.byteLength; chunk++) {
+    let zero = true;
+    const end = Math.min(((chunk + 1) * SNAPSHOT_CHUNK) >>> 2, words.length);
+    for (let w = (chunk * SNAPSHOT_CHUNK) >>> 2; w < end; w++) {
+      if (words[w] !== 0) {
+        zero = false;
+        break;
+      }
+    }
+    if (!zero && start < 0) start = chunk * SNAPSHOT_CHUNK;
+    if (zero && start >= 0) {
+      out.push({ offset: start, bytes: mem.slice(start, chunk * SNAPSHOT_CHUNK) });
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push({ offset: start, bytes: mem.slice(start) });
+  return out;
 }
 
 type Fn = (...args: number[]) => unknown;
@@ -144,8 +175,10 @@ export class ContractInstance {
 
   /** Captures memory and mutable globals (call right after instantiation). */
   snapshot(): InstanceSnapshot {
+    const mem = new Uint8Array(this.memory.buffer);
     return {
-      memory: new Uint8Array(this.memory.buffer).slice(),
+      memoryBytes: mem.byteLength,
+      segments: nonZeroSegments(mem),
       globals: this.stateGlobals.map((g) => g.value as number | bigint),
     };
   }
@@ -157,8 +190,10 @@ export class ContractInstance {
   restore(snap: InstanceSnapshot): boolean {
     if (this.poisoned || !this.compiled.reusable) return false;
     const buffer = this.memory.buffer;
-    if (buffer.byteLength !== snap.memory.length) return false;
-    new Uint8Array(buffer).set(snap.memory);
+    if (buffer.byteLength !== snap.memoryBytes) return false;
+    const mem = new Uint8Array(buffer);
+    mem.fill(0);
+    for (const seg of snap.segments) mem.set(seg.bytes, seg.offset);
     for (let i = 0; i < this.stateGlobals.length; i++) this.stateGlobals[i]!.value = snap.globals[i]!;
     this.clearTrapState();
     return true;
