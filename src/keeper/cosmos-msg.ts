@@ -4,7 +4,7 @@
  */
 import { base64 } from '@scure/base';
 
-import type { ContractApiVersion } from '../enclave/types.js';
+import type { ContractApiVersion } from '../enclave/index.js';
 import { computeError, ComputeErrors, SdkErrors } from './errors.js';
 import type { Coin } from './expected-keepers.js';
 

@@ -1,7 +1,7 @@
 /**
  * Event construction and validation (SecretNetwork x/compute/internal/types/events.go, spec §2.5 / §4.7).
  */
-import type { OutputAttribute, OutputEvent } from '../enclave/types.js';
+import type { OutputAttribute, OutputEvent } from '../enclave/index.js';
 import { computeError, ComputeErrors } from './errors.js';
 import type { EventAttribute, SdkEvent } from './expected-keepers.js';
 import { EVENT_TYPE_MIN_LENGTH } from './limits.js';

@@ -4,10 +4,10 @@
  * {@link StoreContext} of the current (branched) state so that its writes roll back with the transaction:
  * an implementation that keeps state elsewhere must provide that guarantee itself.
  */
-import type { Coin, SigInfo } from '../enclave/types.js';
+import type { Coin, SigInfo } from '../enclave/index.js';
 import type { GasMeter, KVStore } from '../state/index.js';
 
-export type { Coin } from '../enclave/types.js';
+export type { Coin } from '../enclave/index.js';
 
 /** One SDK event attribute (`abci.EventAttribute`). */
 export interface EventAttribute {

@@ -19,13 +19,13 @@ import type {
   InternalReplyInfo,
   SigInfo,
   WasmOutput,
-} from '../enclave/types.js';
+} from '../enclave/index.js';
 import {
   type CodeInfo,
   ContractCodeHistoryOperationType,
   type ContractInfo,
 } from '../proto/secret/compute/v1beta1/types.js';
-import { checkWasm as runtimeCheckWasm } from '../runtime/wasm/validate.js';
+import { checkWasm as runtimeCheckWasm } from '../runtime/wasm/index.js';
 import { BasicGasMeter, GasKVStore, type KVStore, PrefixStore } from '../state/index.js';
 import { MemoryAccountKeeper } from './account-keeper.js';
 import { contractAddress, fromBech32, toBech32 } from './address.js';

@@ -7,7 +7,7 @@
  */
 import { base64 } from '@scure/base';
 
-import type { ContractApiVersion, InternalReplyInfo, OutputSubMsg, SigInfo } from '../enclave/types.js';
+import type { ContractApiVersion, InternalReplyInfo, OutputSubMsg, SigInfo } from '../enclave/index.js';
 import { BasicGasMeter } from '../state/index.js';
 import { fromBech32, toBech32 } from './address.js';
 import { cacheContext, type KeeperContext, withCallDepth, withGasMeter } from './context.js';

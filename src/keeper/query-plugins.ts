@@ -6,7 +6,7 @@
  */
 import { base64 } from '@scure/base';
 
-import type { UntrustedQuerier } from '../enclave/types.js';
+import type { UntrustedQuerier } from '../enclave/index.js';
 import type { ContractInfo } from '../proto/secret/compute/v1beta1/types.js';
 import { BasicGasMeter } from '../state/index.js';
 import { fromBech32, toBech32 } from './address.js';

@@ -2,7 +2,7 @@
  * Reply bookkeeping carried by failed contract calls. Go passes it as `DataWithInternalReplyInfo` JSON inside the
  * failed message's result data; here the keeper attaches it to the error object it throws.
  */
-import type { InternalReplyInfo } from '../enclave/types.js';
+import type { InternalReplyInfo } from '../enclave/index.js';
 
 const replyInfos = new WeakMap<object, InternalReplyInfo>();
 
