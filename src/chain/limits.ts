@@ -1,0 +1,28 @@
+/** LocalChain constants; each says where its number comes from. */
+
+/** Default SDK gas limit of a LocalChain tx: generous for local tests (Secret's own defaults are per-call). */
+export const DEFAULT_TX_GAS_LIMIT = 10_000_000n;
+
+/** Largest gas limit a tx may ask for: the keeper's wasm cap of 10^10 wasm gas is 10^7 SDK gas per call × 100. */
+export const MAX_TX_GAS_LIMIT = 1_000_000_000n;
+
+/** Cosmos SDK x/auth `DefaultTxSizeCostPerByte` (gas charged per byte of the raw tx by the ante handler). */
+export const TX_SIZE_COST_PER_BYTE = 10n;
+
+/** Cosmos SDK x/auth `DefaultSigVerifyCostSecp256k1`. */
+export const SIG_VERIFY_COST_SECP256K1 = 1000n;
+
+/** CometBFT default `max_tx_bytes` (1 MiB) is below MsgStoreCode's 1.2 MiB wasm cap; Secret raises it to 2 MiB+. */
+export const MAX_TX_BYTES = 4 * 1024 * 1024;
+
+/** Default block interval added by `nextBlock()` without `seconds` (CometBFT's ~5 s block time on Secret). */
+export const DEFAULT_BLOCK_SECONDS = 5;
+
+/** Genesis time of a LocalChain without `genesisTime`: fixed so that runs are reproducible (2024-01-01T00:00:00Z). */
+export const DEFAULT_GENESIS_TIME_MS = 1_704_067_200_000;
+
+/** Default chain id (Secret's LocalSecret uses `secretdev-1`; ours is distinct on purpose). */
+export const DEFAULT_CHAIN_ID = 'secret-local-1';
+
+/** Default denomination of LocalChain balances (Secret's staking token). */
+export const DEFAULT_DENOM = 'uscrt';

@@ -1,0 +1,1133 @@
+/**
+ * LocalChain: a complete in-process Secret chain around the compute keeper, for testing real compiled contracts.
+ * Every call takes the path a real client's transaction takes: the sender's client encrypts the input to the
+ * network key, signs a SIGN_MODE_DIRECT tx with cosmjs, the chain decodes and verifies it (ante checks), the
+ * keeper hands the encrypted input to the enclave, and the sender's client decrypts what comes back.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DirectSecp256k1Wallet, type EncodeObject, type Registry } from '@cosmjs/proto-signing';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+
+import {
+  COMPUTE_TYPE_URLS,
+  type EncryptionScheme,
+  EncryptionUtils,
+  openInputCiphertext,
+  parseEncryptionScheme,
+  parseInputWire,
+  splitInputPlaintext,
+} from '../compute/index.js';
+import { createEnclave, type SecretEnclave } from '../enclave/index.js';
+import { NetworkKeys } from '../enclave/keys.js';
+import {
+  BECH32_PREFIX,
+  type Coin,
+  ComputeError,
+  type ComputeKeeper,
+  createComputeKeeper,
+  createMsgServer,
+  createQueryServer,
+  fromBech32,
+  keys as computeKeys,
+  type QueryServer,
+  type SdkEvent,
+  toBech32,
+  type TxInfo,
+  type TxResult as KeeperTxResult,
+  validateCoins,
+} from '../keeper/index.js';
+import {
+  MsgClearAdmin,
+  MsgExecuteContract,
+  MsgInstantiateContract,
+  MsgMigrateContract,
+  MsgStoreCode,
+  MsgUpdateAdmin,
+} from '../proto/secret/compute/v1beta1/msg.js';
+import { type CommitStore, LmdbStore, MemoryCommitStore, prefixEnd } from '../state/index.js';
+import { AuthModule } from './auth.js';
+import { ChainBank } from './bank.js';
+import { type BlockView, ChainClock } from './clock.js';
+import { ChainError, codeFromDescription, ContractError, TxError, type TxFailure } from './errors.js';
+import { type Account, type KeyEntry, Keyring, publicAccount } from './keyring.js';
+import {
+  DEFAULT_BLOCK_SECONDS,
+  DEFAULT_CHAIN_ID,
+  DEFAULT_GENESIS_TIME_MS,
+  DEFAULT_TX_GAS_LIMIT,
+} from './limits.js';
+import { decodeTxMessage, encryptedInputOf, signerOf, type TxMessage } from './messages.js';
+import { createRegistry, MSG_SEND_TYPE_URL, signTx, verifyTx } from './tx.js';
+import { getTx, putTx, recentTxs, type TxRecord } from './tx-log.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const LAST_BLOCK_KEY = encoder.encode('chain/last-block');
+const CONFIG_FILE = 'chain.json';
+const KEYRING_FILE = 'keyring.json';
+const DATA_DIR = 'data';
+
+/** Options of {@link LocalChain.create}. */
+export interface LocalChainOptions {
+  /** Default `secret-local-1`. */
+  readonly chainId?: string;
+  /** Account address prefix; only `secret` is supported by the keeper today. */
+  readonly bech32Prefix?: string;
+  /** Keep the chain in this directory (state in LMDB, keys in `keyring.json`); reopening continues it. */
+  readonly dir?: string;
+  /** Contract I/O encryption: `aes-256-gcm` (default) or `aes-siv` (Secret mainnet / secret.js wire format). */
+  readonly scheme?: EncryptionScheme;
+  /** Makes network key, account keys and encryption nonces reproducible (any string or bytes). */
+  readonly seed?: Uint8Array | string;
+  /** Default SDK gas limit of every tx (default 10,000,000). */
+  readonly gasLimit?: bigint | number;
+  /** Where contract `debug` output goes (besides each result's `debug`); `false` = nowhere. Default: stderr. */
+  readonly onDebug?: ((contract: string, message: string) => void) | false;
+  /** Time of block 1 (default 2024-01-01T00:00:00Z, for reproducible runs). */
+  readonly genesisTime?: Date;
+  /** fsync every block commit of a persistent chain (default true). */
+  readonly durable?: boolean;
+}
+
+/** Options of every tx. */
+export interface TxOptions {
+  /** SDK gas limit of this tx (default: the chain's). */
+  readonly gasLimit?: bigint | number;
+  readonly memo?: string;
+}
+
+/** Options of {@link LocalChain.instantiate}. */
+export interface InstantiateOptions extends TxOptions {
+  /** Unique contract label. */
+  readonly label: string;
+  /** Funds sent to the new contract. */
+  readonly funds?: readonly Coin[];
+  /** Admin allowed to migrate the contract (address or account); none by default. */
+  readonly admin?: string | Account;
+}
+
+/** Options of {@link LocalChain.execute}. */
+export interface ExecuteOptions extends TxOptions {
+  readonly funds?: readonly Coin[];
+}
+
+/** An event as the sender sees it (contract attributes decrypted). */
+export interface ChainEvent {
+  readonly type: string;
+  readonly attributes: { readonly key: string; readonly value: string }[];
+}
+
+/** What every successful tx returns. */
+export interface TxResult {
+  /** UPPERCASE hex tx hash. */
+  readonly txHash: string;
+  readonly height: number;
+  /** SDK gas used: ante (tx size, signature) plus the message. */
+  readonly gasUsed: bigint;
+  readonly gasWanted: bigint;
+  /** Events with contract attributes decrypted for the sender. */
+  readonly events: ChainEvent[];
+  /** Decrypted response data of a contract call; undefined when the contract returned none. */
+  readonly data: Uint8Array | undefined;
+  /** Contract `debug` output during this tx. */
+  readonly debug: string[];
+  /** What the chain stored and emitted: encrypted input and data, events with encrypted attributes. */
+  readonly raw: {
+    readonly txBytes: Uint8Array;
+    readonly input: Uint8Array | undefined;
+    readonly data: Uint8Array | undefined;
+    readonly events: SdkEvent[];
+  };
+}
+
+/** Result of {@link LocalChain.storeCode}. */
+export interface StoreCodeResult extends TxResult {
+  readonly codeId: number;
+  /** Lowercase hex sha256 of the (uncompressed) wasm. */
+  readonly codeHash: string;
+}
+
+/** Result of {@link LocalChain.instantiate}. */
+export interface InstantiateResult extends TxResult {
+  readonly address: string;
+}
+
+/** A delivered tx before the sender's decryption (what {@link LocalChain.broadcastTx} returns). */
+export interface DeliveredTx {
+  readonly txHash: string;
+  readonly height: number;
+  readonly index: number;
+  readonly gasUsed: bigint;
+  readonly gasWanted: bigint;
+  readonly events: SdkEvent[];
+  /** Encrypted response data (empty when none). */
+  readonly data: Uint8Array;
+  /** The decoded message response (`MsgStoreCodeResponse` etc.). */
+  readonly response: Record<string, unknown>;
+  readonly debug: string[];
+}
+
+/** An account with its on-chain facts. */
+export interface AccountInfo extends Account {
+  readonly accountNumber: bigint;
+  readonly sequence: bigint;
+}
+
+/** Public facts of a deployed contract. */
+export interface ContractInfoView {
+  readonly address: string;
+  readonly codeId: number;
+  readonly codeHash: string;
+  readonly creator: string;
+  readonly label: string;
+  readonly admin: string | undefined;
+}
+
+/** A tx as its sender decrypts it (for inspection tools). */
+export interface DecryptedTx {
+  /** The contract message the sender sent (JSON), if the tx had one. */
+  readonly input: unknown;
+  readonly data: Uint8Array | undefined;
+  readonly events: ChainEvent[];
+  /** The decrypted contract error of a failed tx. */
+  readonly error: string | undefined;
+}
+
+interface ChainConfig {
+  version: 1;
+  chainId: string;
+  bech32Prefix: string;
+  scheme: EncryptionScheme;
+  /** hex; the network's master seed. A local dev chain keeps it on disk; a real node seals it. */
+  networkSeed: string;
+  /** hex master seed of `seed`, or null. */
+  seed: string | null;
+  genesisTimeMs: number;
+}
+
+function masterSeed(seed: Uint8Array | string | undefined): Uint8Array | undefined {
+  if (seed === undefined) return undefined;
+  if (typeof seed === 'string') return sha256(encoder.encode(`secret-compute/local-chain/${seed}`));
+  return seed.length === 32 ? Uint8Array.from(seed) : sha256(seed);
+}
+
+function newConfig(opts: LocalChainOptions): ChainConfig {
+  const master = masterSeed(opts.seed);
+  const networkSeed =
+    master === undefined ? randomBytes(32) : hmac(sha256, master, encoder.encode('network'));
+  return {
+    version: 1,
+    chainId: opts.chainId ?? DEFAULT_CHAIN_ID,
+    bech32Prefix: opts.bech32Prefix ?? BECH32_PREFIX,
+    scheme: parseEncryptionScheme(opts.scheme ?? 'aes-256-gcm'),
+    networkSeed: bytesToHex(networkSeed),
+    seed: master === undefined ? null : bytesToHex(master),
+    genesisTimeMs: opts.genesisTime?.getTime() ?? DEFAULT_GENESIS_TIME_MS,
+  };
+}
+
+function loadOrInitConfig(dir: string, opts: LocalChainOptions): ChainConfig {
+  const file = join(dir, CONFIG_FILE);
+  if (!existsSync(file)) {
+    const config = newConfig(opts);
+    writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+    return config;
+  }
+  let config: ChainConfig;
+  try {
+    config = JSON.parse(readFileSync(file, 'utf8')) as ChainConfig;
+  } catch (cause) {
+    throw new ChainError('INCOMPATIBLE_DIRECTORY', `${file} is not a LocalChain config`, { cause });
+  }
+  if (config.version !== 1) {
+    throw new ChainError(
+      'INCOMPATIBLE_DIRECTORY',
+      `${file}: unsupported config version ${String(config.version)}`,
+    );
+  }
+  const mismatch = (what: string, want: unknown, have: unknown): never => {
+    throw new ChainError(
+      'INCOMPATIBLE_DIRECTORY',
+      `${dir} holds a chain with ${what} ${JSON.stringify(have)}, not ${JSON.stringify(want)}`,
+    );
+  };
+  if (opts.chainId !== undefined && opts.chainId !== config.chainId)
+    mismatch('chain id', opts.chainId, config.chainId);
+  if (opts.scheme !== undefined && opts.scheme !== config.scheme)
+    mismatch('scheme', opts.scheme, config.scheme);
+  if (opts.bech32Prefix !== undefined && opts.bech32Prefix !== config.bech32Prefix) {
+    mismatch('bech32 prefix', opts.bech32Prefix, config.bech32Prefix);
+  }
+  const master = masterSeed(opts.seed);
+  if (master !== undefined && bytesToHex(master) !== config.seed)
+    mismatch('seed', '<given seed>', '<another seed>');
+  return config;
+}
+
+function toBigGas(v: bigint | number | undefined, fallback: bigint): bigint {
+  if (v === undefined) return fallback;
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+    throw new ChainError('INVALID_ARGUMENT', `gas limit must be an integer, got ${v}`);
+  }
+  const g = BigInt(v);
+  if (g <= 0n) throw new ChainError('INVALID_ARGUMENT', `gas limit must be positive, got ${g}`);
+  return g;
+}
+
+function toCodeId(codeId: number | bigint): bigint {
+  if (typeof codeId === 'number' && (!Number.isSafeInteger(codeId) || codeId <= 0)) {
+    throw new ChainError('INVALID_ARGUMENT', `code id must be a positive integer, got ${codeId}`);
+  }
+  return BigInt(codeId);
+}
+
+function b64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}
+
+function fromB64(s: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(s, 'base64'));
+}
+
+/** JSON-safe copy of a message response (bigint → string, bytes → base64). */
+function plainResponse(value: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = v;
+  return out;
+}
+
+/** The SDK failure facts of an error thrown while delivering a message, or undefined for internal errors. */
+function failureOf(e: unknown): TxFailure | undefined {
+  if (e instanceof TxError) {
+    return { code: e.code, codespace: e.codespace, abciCode: e.abciCode, log: e.log };
+  }
+  if (e instanceof ComputeError) {
+    return {
+      code: codeFromDescription(e.description),
+      codespace: e.codespace,
+      abciCode: e.code,
+      log: e.message,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Secret v1 contracts' errors reach the sender as serialized `StdError` JSON (`{"generic_err":{"msg":"…"}}`);
+ * a test author wants the text.
+ */
+function contractErrorText(decrypted: string): string {
+  try {
+    const parsed = JSON.parse(decrypted) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) {
+      const inner = Object.values(parsed)[0] as { msg?: unknown } | undefined;
+      if (Object.keys(parsed).length === 1 && typeof inner?.msg === 'string') return inner.msg;
+    }
+  } catch {
+    // plain text error
+  }
+  return decrypted;
+}
+
+/** A local Secret chain in this process. Create with {@link LocalChain.create}. */
+export class LocalChain {
+  readonly chainId: string;
+  readonly bech32Prefix: string;
+  readonly scheme: EncryptionScheme;
+  /** The network's I/O public key (what `Query/TxKey` returns). */
+  readonly ioPubkey: Uint8Array;
+  /** The directory of a persistent chain. */
+  readonly dir: string | undefined;
+  /** The compute keeper (untrusted side), for advanced use. */
+  readonly keeper: ComputeKeeper;
+  /** The trusted component. */
+  readonly enclave: SecretEnclave;
+  /** The gRPC query service of the compute module. */
+  readonly queries: QueryServer;
+
+  private readonly store: CommitStore;
+  private readonly auth = new AuthModule();
+  private readonly bank = new ChainBank();
+  private readonly keyring: Keyring;
+  private readonly clock: ChainClock;
+  private readonly registry: Registry = createRegistry();
+  private readonly master: Uint8Array | undefined;
+  private readonly gasLimit: bigint;
+  private readonly onDebug: ((contract: string, message: string) => void) | undefined;
+  private readonly signers = new Map<string, Promise<DirectSecp256k1Wallet>>();
+  private readonly ioClients = new Map<string, EncryptionUtils>();
+  private readonly queryIo: EncryptionUtils;
+  private queryCounter = 0;
+  private txIndex = 0;
+  private debugLog: string[] | undefined;
+  private closed = false;
+
+  private constructor(
+    config: ChainConfig,
+    store: CommitStore,
+    dir: string | undefined,
+    opts: LocalChainOptions,
+  ) {
+    this.chainId = config.chainId;
+    this.bech32Prefix = config.bech32Prefix;
+    this.scheme = config.scheme;
+    this.dir = dir;
+    this.store = store;
+    this.master = config.seed === null ? undefined : Uint8Array.from(Buffer.from(config.seed, 'hex'));
+    this.gasLimit = toBigGas(opts.gasLimit, DEFAULT_TX_GAS_LIMIT);
+    const sink = opts.onDebug;
+    this.onDebug =
+      sink === false
+        ? undefined
+        : (sink ?? ((contract: string, message: string) => console.error(`[debug ${contract}] ${message}`)));
+    const networkSeed = Uint8Array.from(Buffer.from(config.networkSeed, 'hex'));
+    this.enclave = createEnclave({
+      keys: NetworkKeys.fromSeeds([networkSeed]),
+      ioScheme: this.scheme,
+      bech32Prefix: this.bech32Prefix,
+    });
+    this.ioPubkey = this.enclave.ioPubkey;
+
+    let height = 1n;
+    let timeNanos = BigInt(config.genesisTimeMs) * 1_000_000n;
+    const last = store.get(LAST_BLOCK_KEY);
+    if (store.height > 0n && last !== undefined) {
+      const b = JSON.parse(decoder.decode(last)) as { height: string; timeNanos: string };
+      height = BigInt(b.height) + 1n;
+      timeNanos = BigInt(b.timeNanos) + BigInt(DEFAULT_BLOCK_SECONDS) * 1_000_000_000n;
+    }
+    this.clock = new ChainClock(
+      this.chainId,
+      hmac(sha256, networkSeed, encoder.encode('block-random')),
+      height,
+      timeNanos,
+    );
+    this.keeper = createComputeKeeper({
+      store,
+      enclave: this.enclave,
+      bank: this.bank,
+      account: this.auth,
+      block: this.clock,
+      txGasLimit: this.gasLimit,
+      debug: (contract, message) => {
+        this.debugLog?.push(message);
+        this.onDebug?.(contract, message);
+      },
+    });
+    this.queries = createQueryServer(this.keeper);
+    this.keyring = new Keyring(
+      this.bech32Prefix,
+      this.master,
+      dir === undefined ? undefined : join(dir, KEYRING_FILE),
+    );
+    this.keyring.load();
+    this.queryIo = new EncryptionUtils({
+      ioPubkey: this.ioPubkey,
+      scheme: this.scheme,
+      ...(this.master === undefined ? {} : { seed: hmac(sha256, this.master, encoder.encode('query-io')) }),
+    });
+    this.keeper.beginBlock();
+  }
+
+  /**
+   * Starts a chain: in memory, or in `dir` (created if needed; an existing chain there is reopened at the block
+   * after the last committed one, with its accounts, codes and contracts).
+   */
+  static create(opts: LocalChainOptions = {}): Promise<LocalChain> {
+    return Promise.resolve().then(() => {
+      const prefix = opts.bech32Prefix ?? BECH32_PREFIX;
+      if (prefix !== BECH32_PREFIX) {
+        // the keeper formats every address with its BECH32_PREFIX constant
+        throw new ChainError(
+          'INVALID_ARGUMENT',
+          `bech32Prefix ${JSON.stringify(prefix)}: only "secret" is supported`,
+        );
+      }
+      if (opts.dir === undefined)
+        return new LocalChain(newConfig(opts), new MemoryCommitStore(), undefined, opts);
+      mkdirSync(opts.dir, { recursive: true });
+      const config = loadOrInitConfig(opts.dir, opts);
+      const store = LmdbStore.open(join(opts.dir, DATA_DIR), { durable: opts.durable ?? true });
+      return new LocalChain(config, store, opts.dir, opts);
+    });
+  }
+
+  // ------------------------------------------------------------------ blocks
+
+  /** The current block. */
+  get block(): BlockView {
+    return this.clock.view();
+  }
+
+  /** Hex state commitment of the last committed block (zeros before the first). */
+  get appHash(): string {
+    return bytesToHex(this.store.commitHash);
+  }
+
+  /** Ends the current block (commits it; to disk for a persistent chain) and starts the next, `seconds` later. */
+  nextBlock(opts: { seconds?: number } = {}): Promise<BlockView> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      const seconds = opts.seconds ?? DEFAULT_BLOCK_SECONDS;
+      if (!Number.isFinite(seconds) || seconds < 0) {
+        throw new ChainError('INVALID_ARGUMENT', `seconds must be a non-negative number, got ${seconds}`);
+      }
+      this.commitBlock();
+      this.clock.advance(seconds);
+      this.txIndex = 0;
+      this.keeper.beginBlock();
+      return this.clock.view();
+    });
+  }
+
+  /** Commits the current block if it changed anything and releases the store. The chain cannot be used after. */
+  close(): Promise<void> {
+    return Promise.resolve().then(() => {
+      if (this.closed) return;
+      if (this.store.pendingWrites > 0) this.commitBlock();
+      this.closed = true;
+      if (this.store instanceof LmdbStore) this.store.close();
+    });
+  }
+
+  private commitBlock(): void {
+    const b = this.clock.current();
+    this.store.set(
+      LAST_BLOCK_KEY,
+      encoder.encode(JSON.stringify({ height: b.height.toString(), timeNanos: b.timeNanos.toString() })),
+    );
+    this.store.commit(b.height);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ChainError('CLOSED', 'this LocalChain is closed');
+  }
+
+  // ------------------------------------------------------------------ accounts and bank
+
+  /** Creates an account with a new key (in the chain's keyring) and optional starting balance. */
+  createAccount(opts: { name?: string; balance?: readonly Coin[] } = {}): Account {
+    this.assertOpen();
+    if (opts.balance !== undefined) this.checkCoins(opts.balance);
+    const key = this.keyring.create(opts.name);
+    this.auth.ensure(this.store, key.address, key.pubkey);
+    if (opts.balance !== undefined) this.bank.setBalances(this.store, key.address, opts.balance);
+    return publicAccount(key);
+  }
+
+  /** Every account this chain holds keys for, in creation order. */
+  accounts(): Account[] {
+    return this.keyring.list().map(publicAccount);
+  }
+
+  /** An account by name or address, with its account number and sequence. */
+  getAccount(nameOrAddress: string): AccountInfo {
+    const key = this.keyring.find(nameOrAddress);
+    const address = key?.address ?? nameOrAddress;
+    const acc = this.auth.get(this.store, address);
+    if (acc === undefined)
+      throw new ChainError('UNKNOWN_ACCOUNT', `no account ${JSON.stringify(nameOrAddress)} on chain`);
+    return {
+      name: key?.name ?? '',
+      address,
+      pubkey: key?.pubkey ?? acc.pubkey ?? new Uint8Array(0),
+      accountNumber: acc.accountNumber,
+      sequence: acc.sequence,
+    };
+  }
+
+  /** Balance of `address` in `denom` (`"0"` when none). */
+  getBalance(address: string | Account, denom: string): Coin {
+    return this.bank.balance(this.store, this.addressOf(address), denom);
+  }
+
+  /** All non-zero balances of `address`, sorted by denom. */
+  getBalances(address: string | Account): Coin[] {
+    return this.bank.balances(this.store, this.addressOf(address));
+  }
+
+  /** Sets the balances of `address` to exactly `coins` (a faucet for tests; not a transaction). */
+  setBalance(address: string | Account, coins: readonly Coin[]): void {
+    this.assertOpen();
+    const addr = this.addressOf(address);
+    fromBech32(addr);
+    this.checkCoins(coins);
+    this.auth.ensure(this.store, addr);
+    this.bank.setBalances(this.store, addr, coins);
+  }
+
+  private checkCoins(coins: readonly Coin[]): void {
+    for (const c of coins) {
+      if (typeof c?.denom !== 'string' || typeof c.amount !== 'string' || !/^\d+$/.test(c.amount)) {
+        throw new ChainError(
+          'INVALID_ARGUMENT',
+          `invalid coin ${JSON.stringify(c)}: amounts are decimal strings`,
+        );
+      }
+    }
+  }
+
+  private addressOf(a: string | Account): string {
+    if (typeof a !== 'string') return a.address;
+    return this.keyring.find(a)?.address ?? a;
+  }
+
+  private keyOf(sender: string | Account): KeyEntry {
+    return this.keyring.require(typeof sender === 'string' ? sender : sender.address);
+  }
+
+  /** The sender's client-side encryption (its X25519 key derives from its keyring entry). */
+  encryptionFor(sender: string | Account): EncryptionUtils {
+    const key = this.keyOf(sender);
+    let io = this.ioClients.get(key.address);
+    if (io === undefined) {
+      io = new EncryptionUtils({
+        ioPubkey: this.ioPubkey,
+        seed: key.ioSeed,
+        scheme: this.scheme,
+        chainId: this.chainId,
+      });
+      this.ioClients.set(key.address, io);
+    }
+    return io;
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  /** Bank send through the same tx path (`/cosmos.bank.v1beta1.MsgSend`). */
+  async send(
+    from: string | Account,
+    to: string | Account,
+    coins: readonly Coin[],
+    opts: TxOptions = {},
+  ): Promise<TxResult> {
+    const key = this.keyOf(from);
+    const msg = MsgSend.fromPartial({
+      fromAddress: key.address,
+      toAddress: this.addressOf(to),
+      amount: [...coins],
+    });
+    return (await this.transact(key, { typeUrl: MSG_SEND_TYPE_URL, value: msg }, opts, undefined)).result;
+  }
+
+  /** Uploads wasm (raw or gzip). */
+  async storeCode(
+    sender: string | Account,
+    wasm: Uint8Array,
+    opts: TxOptions & { source?: string; builder?: string } = {},
+  ): Promise<StoreCodeResult> {
+    const key = this.keyOf(sender);
+    const value = MsgStoreCode.fromPartial({
+      sender: fromBech32(key.address),
+      wasmByteCode: wasm,
+      source: opts.source ?? '',
+      builder: opts.builder ?? '',
+    });
+    const r = await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgStoreCode, value }, opts, undefined);
+    const codeId = r.response.codeId as bigint;
+    const info = this.keeper.getCodeInfo(codeId);
+    if (info === undefined) throw new ChainError('INVALID_ARGUMENT', `code ${codeId} missing after store`);
+    return { ...r.result, codeId: Number(codeId), codeHash: bytesToHex(info.codeHash) };
+  }
+
+  /** Instantiates code `codeId` with `msg` (encrypted for the enclave by the sender's client). */
+  async instantiate(
+    sender: string | Account,
+    codeId: number | bigint,
+    msg: object,
+    opts: InstantiateOptions,
+  ): Promise<InstantiateResult> {
+    const key = this.keyOf(sender);
+    const id = toCodeId(codeId);
+    const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
+    const admin = opts.admin === undefined ? '' : this.addressOf(opts.admin);
+    const value = MsgInstantiateContract.fromPartial({
+      sender: fromBech32(key.address),
+      codeId: id,
+      label: opts.label,
+      initMsg: wire,
+      initFunds: [...(opts.funds ?? [])],
+      admin,
+    });
+    const r = await this.transact(
+      key,
+      { typeUrl: COMPUTE_TYPE_URLS.MsgInstantiateContract, value },
+      opts,
+      wire,
+    );
+    return { ...r.result, address: r.response.address as string };
+  }
+
+  /** Executes `msg` on `contract`. */
+  async execute(
+    sender: string | Account,
+    contract: string,
+    msg: object,
+    opts: ExecuteOptions = {},
+  ): Promise<TxResult> {
+    const key = this.keyOf(sender);
+    const wire = this.encrypt(key, this.codeHashOfContract(contract), msg);
+    const value = MsgExecuteContract.fromPartial({
+      sender: fromBech32(key.address),
+      contract: fromBech32(contract),
+      msg: wire,
+      sentFunds: [...(opts.funds ?? [])],
+    });
+    return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgExecuteContract, value }, opts, wire))
+      .result;
+  }
+
+  /** Migrates `contract` to `newCodeId` (sender must be the admin). */
+  async migrate(
+    sender: string | Account,
+    contract: string,
+    newCodeId: number | bigint,
+    msg: object,
+    opts: TxOptions = {},
+  ): Promise<TxResult> {
+    const key = this.keyOf(sender);
+    const id = toCodeId(newCodeId);
+    const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
+    const value = MsgMigrateContract.fromPartial({ sender: key.address, contract, codeId: id, msg: wire });
+    return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgMigrateContract, value }, opts, wire))
+      .result;
+  }
+
+  /** Sets a new admin (sender must be the current admin). */
+  async updateAdmin(
+    sender: string | Account,
+    contract: string,
+    newAdmin: string | Account,
+    opts: TxOptions = {},
+  ): Promise<TxResult> {
+    const key = this.keyOf(sender);
+    const value = MsgUpdateAdmin.fromPartial({
+      sender: key.address,
+      contract,
+      newAdmin: this.addressOf(newAdmin),
+    });
+    return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgUpdateAdmin, value }, opts, undefined))
+      .result;
+  }
+
+  /** Removes the admin (sender must be the current admin); the contract can no longer be migrated. */
+  async clearAdmin(sender: string | Account, contract: string, opts: TxOptions = {}): Promise<TxResult> {
+    const key = this.keyOf(sender);
+    const value = MsgClearAdmin.fromPartial({ sender: key.address, contract });
+    return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgClearAdmin, value }, opts, undefined))
+      .result;
+  }
+
+  /** Smart query: encrypted by a query client, answered by the enclave, decrypted and parsed as JSON. */
+  async query<T = unknown>(contract: string, msg: object): Promise<T> {
+    this.assertOpen();
+    const nonce =
+      this.master === undefined
+        ? undefined
+        : hmac(sha256, this.master, encoder.encode(`query-nonce/${this.queryCounter++}`));
+    const wire = this.queryIo.encryptSync(this.codeHashOfContract(contract), msg, nonce);
+    const n = this.queryIo.nonceOf(wire);
+    let data: Uint8Array;
+    try {
+      data = (await this.queries.QuerySecretContract({ contractAddress: contract, query: wire })).data;
+    } catch (e) {
+      const failure = failureOf(e);
+      if (failure === undefined) throw e;
+      throw this.contractError(failure, this.queryIo, n, e);
+    }
+    return JSON.parse(decoder.decode(this.queryIo.decryptQueryResult(data, n))) as T;
+  }
+
+  /**
+   * Delivers an already signed tx (TxRaw bytes, SIGN_MODE_DIRECT) — e.g. one made by your own cosmjs client —
+   * and returns the chain's raw result. @throws TxError when the tx is rejected or its message fails.
+   */
+  async broadcastTx(txBytes: Uint8Array): Promise<DeliveredTx> {
+    return (await this.deliver(txBytes)).delivered;
+  }
+
+  private encrypt(key: KeyEntry, codeHash: string, msg: object): Uint8Array {
+    const io = this.encryptionFor(key.address);
+    let nonce: Uint8Array | undefined;
+    if (this.master !== undefined) {
+      const acc = this.auth.get(this.store, key.address);
+      nonce = hmac(sha256, this.master, encoder.encode(`nonce/${key.address}/${acc?.sequence ?? 0n}`));
+    }
+    return io.encryptSync(codeHash, msg, nonce);
+  }
+
+  private codeHashOfCode(codeId: bigint): string {
+    const info = this.keeper.getCodeInfo(codeId);
+    if (info === undefined) throw new ChainError('INVALID_ARGUMENT', `no code with id ${codeId}`);
+    return bytesToHex(info.codeHash);
+  }
+
+  private codeHashOfContract(contract: string): string {
+    let addr: Uint8Array;
+    try {
+      addr = fromBech32(contract);
+    } catch (cause) {
+      throw new ChainError('INVALID_ARGUMENT', `${JSON.stringify(contract)} is not a contract address`, {
+        cause,
+      });
+    }
+    const info = this.keeper.getContractInfo(addr);
+    if (info === undefined) throw new ChainError('INVALID_ARGUMENT', `no contract at ${contract}`);
+    return this.codeHashOfCode(info.codeId);
+  }
+
+  private signer(key: KeyEntry): Promise<DirectSecp256k1Wallet> {
+    let w = this.signers.get(key.address);
+    if (w === undefined) {
+      w = DirectSecp256k1Wallet.fromKey(key.privkey, this.bech32Prefix);
+      this.signers.set(key.address, w);
+    }
+    return w;
+  }
+
+  /** Client side: sign with the account's current number and sequence; then deliver and decrypt. */
+  private async transact(
+    key: KeyEntry,
+    message: EncodeObject,
+    opts: TxOptions,
+    wire: Uint8Array | undefined,
+  ): Promise<{ result: TxResult; response: Record<string, unknown> }> {
+    this.assertOpen();
+    const acc = this.auth.get(this.store, key.address);
+    if (acc === undefined)
+      throw new ChainError('UNKNOWN_ACCOUNT', `account ${key.address} not found on chain`);
+    const txBytes = await signTx({
+      signer: await this.signer(key),
+      address: key.address,
+      pubkey: key.pubkey,
+      registry: this.registry,
+      messages: [message],
+      chainId: this.chainId,
+      accountNumber: acc.accountNumber,
+      sequence: acc.sequence,
+      gasLimit: toBigGas(opts.gasLimit, this.gasLimit),
+      ...(opts.memo === undefined ? {} : { memo: opts.memo }),
+    });
+    const io = wire === undefined ? undefined : this.encryptionFor(key.address);
+    const nonce = wire === undefined || io === undefined ? undefined : io.nonceOf(wire);
+    let d: DeliveredTx;
+    try {
+      d = (await this.deliver(txBytes)).delivered;
+    } catch (e) {
+      if (e instanceof TxError && io !== undefined && nonce !== undefined && e.codespace === 'compute') {
+        throw this.contractError(e, io, nonce, e);
+      }
+      throw e;
+    }
+    const data =
+      io !== undefined && nonce !== undefined && d.data.length > 0
+        ? io.decryptData(d.data, nonce)
+        : undefined;
+    const events =
+      io !== undefined && nonce !== undefined ? io.decryptEvents(d.events, nonce) : d.events.map(copyEvent);
+    return {
+      response: d.response,
+      result: {
+        txHash: d.txHash,
+        height: d.height,
+        gasUsed: d.gasUsed,
+        gasWanted: d.gasWanted,
+        events,
+        data: data === undefined || data.length === 0 ? undefined : data,
+        debug: d.debug,
+        raw: {
+          txBytes,
+          input: wire,
+          data: d.data.length > 0 ? d.data : undefined,
+          events: d.events,
+        },
+      },
+    };
+  }
+
+  private contractError(
+    failure: TxFailure & {
+      txHash?: string | undefined;
+      gasUsed?: bigint | undefined;
+      height?: number | undefined;
+    },
+    io: EncryptionUtils,
+    nonce: Uint8Array,
+    cause: unknown,
+  ): ContractError {
+    let message = failure.log;
+    let encrypted = false;
+    try {
+      const m = io.decryptErrorMessage(failure.log, nonce);
+      if (m !== undefined) {
+        message = contractErrorText(m);
+        encrypted = true;
+      }
+    } catch {
+      // an error encrypted for someone else stays as the chain shows it
+    }
+    const full: TxFailure = {
+      code: failure.code,
+      codespace: failure.codespace,
+      abciCode: failure.abciCode,
+      log: failure.log,
+      ...(failure.txHash === undefined ? {} : { txHash: failure.txHash }),
+      ...(failure.gasUsed === undefined ? {} : { gasUsed: failure.gasUsed }),
+      ...(failure.height === undefined ? {} : { height: failure.height }),
+    };
+    return new ContractError(full, message, encrypted, { cause });
+  }
+
+  /** Chain side: ante checks, then the message in its own branch; records the outcome in the tx index. */
+  private async deliver(txBytes: Uint8Array): Promise<{ delivered: DeliveredTx; message: TxMessage }> {
+    this.assertOpen();
+    let message: TxMessage | undefined;
+    const verified = verifyTx(
+      txBytes,
+      { chainId: this.chainId, prefix: this.bech32Prefix, store: this.store, auth: this.auth },
+      (any) => {
+        message = decodeTxMessage(any);
+        return signerOf(message, this.bech32Prefix);
+      },
+    );
+    const msg = message!;
+    const block = this.clock.current();
+    const tx: TxInfo = { index: this.txIndex++, hash: verified.hash, sigInfo: verified.sigInfo };
+    const gasLimit = verified.gasLimit - verified.anteGas;
+    const debug: string[] = [];
+    this.debugLog = debug;
+    const input = encryptedInputOf(msg);
+    const base = {
+      hash: verified.hash,
+      height: Number(block.height),
+      index: tx.index,
+      time: Number(block.timeNanos / 1_000_000n),
+      sender: verified.signer,
+      typeUrl: verified.message.typeUrl,
+      gasWanted: verified.gasLimit.toString(),
+      txBytes: b64(txBytes),
+      ...(input === undefined ? {} : { input: b64(input) }),
+      ...contractFields(msg),
+    };
+    let outcome: { response: Record<string, unknown>; tx: KeeperTxResult<unknown> };
+    try {
+      outcome = await this.run(msg, tx, gasLimit);
+    } catch (e) {
+      const failure = failureOf(e);
+      if (failure === undefined) throw e;
+      putTx(this.store, {
+        ...base,
+        code: failure.abciCode,
+        codespace: failure.codespace,
+        log: failure.log,
+        gasUsed: '',
+        events: [],
+      });
+      throw new TxError({ ...failure, txHash: verified.hash, height: Number(block.height) }, failure.log, {
+        cause: e,
+      });
+    } finally {
+      this.debugLog = undefined;
+    }
+    const gasUsed = verified.anteGas + outcome.tx.gasUsed;
+    const data = outcome.response.data instanceof Uint8Array ? outcome.response.data : new Uint8Array(0);
+    const address =
+      typeof outcome.response.address === 'string' ? { contract: outcome.response.address } : {};
+    const codeId =
+      typeof outcome.response.codeId === 'bigint' ? { codeId: outcome.response.codeId.toString() } : {};
+    const record: TxRecord = {
+      ...base,
+      ...address,
+      ...codeId,
+      code: 0,
+      codespace: '',
+      log: '',
+      gasUsed: gasUsed.toString(),
+      events: outcome.tx.events,
+      ...(data.length > 0 ? { data: b64(data) } : {}),
+    };
+    putTx(this.store, record);
+    return {
+      message: msg,
+      delivered: {
+        txHash: verified.hash,
+        height: Number(block.height),
+        index: tx.index,
+        gasUsed,
+        gasWanted: verified.gasLimit,
+        events: outcome.tx.events,
+        data,
+        response: outcome.response,
+        debug,
+      },
+    };
+  }
+
+  /** Routes the message: compute messages through the keeper's Msg service, bank sends through the bank. */
+  private async run(
+    msg: TxMessage,
+    tx: TxInfo,
+    gasLimit: bigint,
+  ): Promise<{ response: Record<string, unknown>; tx: KeeperTxResult<unknown> }> {
+    let captured: KeeperTxResult<unknown> | undefined;
+    const server = createMsgServer(this.keeper, {
+      tx: () => tx,
+      gasLimit,
+      onResult: (_rpc, r) => {
+        captured = r;
+      },
+    });
+    let response: object;
+    switch (msg.kind) {
+      case 'store-code':
+        response = await server.StoreCode(msg.value);
+        break;
+      case 'instantiate':
+        response = await server.InstantiateContract(msg.value);
+        break;
+      case 'execute':
+        response = await server.ExecuteContract(msg.value);
+        break;
+      case 'migrate':
+        response = await server.MigrateContract(msg.value);
+        break;
+      case 'update-admin':
+        response = await server.UpdateAdmin(msg.value);
+        break;
+      case 'clear-admin':
+        response = await server.ClearAdmin(msg.value);
+        break;
+      case 'send': {
+        const { fromAddress, toAddress, amount } = msg.value;
+        fromBech32(fromAddress);
+        fromBech32(toAddress);
+        if (amount.length === 0) validateCoins([{ denom: '', amount: '0' }]);
+        validateCoins(amount);
+        captured = this.keeper.runTx({ gasLimit, tx }, (ctx) => {
+          ctx.emit({
+            type: 'message',
+            attributes: [
+              { key: 'action', value: MSG_SEND_TYPE_URL },
+              { key: 'sender', value: fromAddress },
+              { key: 'module', value: 'bank' },
+            ],
+          });
+          this.bank.sendCoins(ctx, fromAddress, toAddress, amount);
+          return {};
+        });
+        response = {};
+        break;
+      }
+    }
+    if (captured === undefined) throw new ChainError('INVALID_ARGUMENT', 'message produced no result');
+    return { response: plainResponse(response), tx: captured };
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  /** The recorded tx `hash`, as the chain stores it (encrypted), or undefined. */
+  getTx(hash: string): TxRecord | undefined {
+    return getTx(this.store, hash);
+  }
+
+  /** The last `limit` txs, newest first. */
+  recentTxs(limit = 20): TxRecord[] {
+    return recentTxs(this.store, limit);
+  }
+
+  /**
+   * What the sender of `record` decrypts (needs the sender's key in this chain's keyring; undefined otherwise):
+   * its input message, response data, events and error.
+   */
+  decryptTx(record: TxRecord): DecryptedTx | undefined {
+    const key = this.keyring.find(record.sender);
+    if (key === undefined) return undefined;
+    const io = this.encryptionFor(key.address);
+    if (record.input === undefined) {
+      return { input: undefined, data: undefined, events: record.events.map(copyEvent), error: undefined };
+    }
+    const wire = fromB64(record.input);
+    const nonce = io.nonceOf(wire);
+    const parsed = parseInputWire(this.scheme, wire);
+    const plaintext = openInputCiphertext(this.scheme, io.getTxEncryptionKeySync(nonce), parsed.ciphertext);
+    const input = JSON.parse(decoder.decode(splitInputPlaintext(plaintext).msg)) as unknown;
+    let error: string | undefined;
+    if (record.code !== 0) {
+      try {
+        const m = io.decryptErrorMessage(record.log, nonce);
+        error = m === undefined ? record.log : contractErrorText(m);
+      } catch {
+        error = record.log;
+      }
+    }
+    const data = record.data === undefined ? undefined : io.decryptData(fromB64(record.data), nonce);
+    return { input, data, events: io.decryptEvents(record.events, nonce), error };
+  }
+
+  /** Public facts of a contract, or undefined. */
+  contractInfo(address: string): ContractInfoView | undefined {
+    let addr: Uint8Array;
+    try {
+      addr = fromBech32(address);
+    } catch {
+      return undefined;
+    }
+    const info = this.keeper.getContractInfo(addr);
+    if (info === undefined) return undefined;
+    return {
+      address,
+      codeId: Number(info.codeId),
+      codeHash: this.codeHashOfCode(info.codeId),
+      creator: toBech32(info.creator),
+      label: info.label,
+      admin: info.admin === '' ? undefined : info.admin,
+    };
+  }
+
+  /** Every contract, in instantiation order of code ids. */
+  contracts(): ContractInfoView[] {
+    const out: ContractInfoView[] = [];
+    const prefix = Uint8Array.of(computeKeys.CONTRACT_KEY_PREFIX); // ‖ addr20 → ContractInfo (spec §1.6)
+    for (const [k] of this.store.iterator(prefix, prefixEnd(prefix))) {
+      if (k.length !== 21) continue;
+      const view = this.contractInfo(toBech32(k.subarray(1)));
+      if (view !== undefined) out.push(view);
+    }
+    return out;
+  }
+
+  /** The contract's storage exactly as the chain holds it: encrypted keys and values. */
+  contractState(address: string): { key: Uint8Array; value: Uint8Array }[] {
+    const prefix = computeKeys.contractStorePrefix(fromBech32(address));
+    const out: { key: Uint8Array; value: Uint8Array }[] = [];
+    for (const [k, v] of this.store.iterator(prefix, prefixEnd(prefix))) {
+      out.push({ key: k.slice(prefix.length), value: v.slice() });
+    }
+    return out;
+  }
+}
+
+function copyEvent(e: SdkEvent): ChainEvent {
+  return { type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })) };
+}
+
+function contractFields(msg: TxMessage): { contract?: string; codeId?: string } {
+  switch (msg.kind) {
+    case 'execute':
+      return { contract: toBech32(msg.value.contract) };
+    case 'migrate':
+      return { contract: msg.value.contract, codeId: msg.value.codeId.toString() };
+    case 'update-admin':
+    case 'clear-admin':
+      return { contract: msg.value.contract };
+    case 'instantiate':
+      return { codeId: msg.value.codeId.toString() };
+    default:
+      return {};
+  }
+}
