@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { sha256 } from '@noble/hashes/sha2.js';
 
-import { ContractRuntime,COSMWASM_GAS_CONFIG } from '../../src/runtime/index.js';
+import { ContractRuntime, COSMWASM_GAS_CONFIG } from '../../src/runtime/index.js';
 import type { CompiledContract } from '../../src/runtime/instance.js';
 import { ModuleCache } from '../../src/runtime/module-cache.js';
 import { mockBackend, mockEnv, mockInfo } from '../../src/testing/index.js';
