@@ -83,8 +83,16 @@ function checkFunds(coins: readonly Coin[]): void {
   if (coins.length > 0) validateCoins(coins);
 }
 
-function optionalSig(sig: Uint8Array): Uint8Array | undefined {
-  return sig.length === 0 ? undefined : sig;
+/**
+ * `callback_sig` is internal (spec §1.2: must be empty in a signed tx): it is the enclave's proof that a contract
+ * produced the message, and it does not bind the sender. Contract messages reach the keeper through the
+ * dispatcher, never through this service, so a non-empty one here is a forgery or a replay and is refused before
+ * anything runs.
+ */
+function noCallbackSig(sig: Uint8Array): undefined {
+  if (sig.length !== 0)
+    throw computeError(SdkErrors.Unauthorized, 'callback_sig must be empty in a signed transaction');
+  return undefined;
 }
 
 function messageEvent(sender: string, extra: readonly (readonly [string, string])[]): SdkEvent {
@@ -162,7 +170,7 @@ export class MsgServer implements Msg {
           req.initMsg,
           req.label,
           req.initFunds,
-          optionalSig(req.callbackSig),
+          noCallbackSig(req.callbackSig),
         );
         const address = toBech32(r.address);
         ctx.emit(messageEvent(sender, [[ATTRIBUTE_KEY_CONTRACT_ADDR, address]]));
@@ -185,7 +193,7 @@ export class MsgServer implements Msg {
           req.sender,
           req.msg,
           req.sentFunds,
-          optionalSig(req.callbackSig),
+          noCallbackSig(req.callbackSig),
         );
         return { data: r.data ?? new Uint8Array(0) };
       });
@@ -204,7 +212,7 @@ export class MsgServer implements Msg {
           sender,
           req.codeId,
           req.msg,
-          optionalSig(req.callbackSig),
+          noCallbackSig(req.callbackSig),
         );
         return { data: r.data ?? new Uint8Array(0) };
       });
@@ -219,7 +227,7 @@ export class MsgServer implements Msg {
       if (req.newAdmin === req.sender)
         throw computeError(ComputeErrors.InvalidMsg, 'new admin is the same as the old');
       return this.run('UpdateAdmin', (ctx) => {
-        this.keeper.updateAdmin(ctx, contract, sender, req.newAdmin, optionalSig(req.callbackSig));
+        this.keeper.updateAdmin(ctx, contract, sender, req.newAdmin, noCallbackSig(req.callbackSig));
         return {};
       });
     });
@@ -230,7 +238,7 @@ export class MsgServer implements Msg {
       const sender = fromBech32(req.sender);
       const contract = fromBech32(req.contract);
       return this.run('ClearAdmin', (ctx) => {
-        this.keeper.updateAdmin(ctx, contract, sender, '', optionalSig(req.callbackSig));
+        this.keeper.updateAdmin(ctx, contract, sender, '', noCallbackSig(req.callbackSig));
         return {};
       });
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { fromBech32 } from '../../src/keeper/address.js';
 import { b64, Chain, snapshot, User } from './helpers.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -45,9 +46,30 @@ describe('hostile inputs fail cleanly (real enclave)', () => {
           { set: { key: 'k', value: 'forged' } },
           { callbackSig: new Uint8Array(32).fill(9) },
         ),
+      /^callback_sig must be empty in a signed transaction: unauthorized$/,
+      4,
+    );
+    // past the Msg service (an embedder calling the keeper directly), the enclave still refuses it
+    const wire = alice.encrypt(a.codeHash, { set: { key: 'k', value: 'forged' } }, 55);
+    await failsCleanly(
+      chain,
+      () =>
+        Promise.resolve().then(() =>
+          chain.keeper.runTx({}, (ctx) =>
+            chain.keeper.execute(
+              ctx,
+              fromBech32(a.address),
+              alice.canonical,
+              wire,
+              [],
+              new Uint8Array(32).fill(9),
+            ),
+          ),
+        ),
       /^Execution error: Enclave: failed to verify transaction signature: execute contract failed$/,
       3,
     );
+    assert.equal(await chain.query(alice, a, { get: { key: 'k' } }), '{"value":"original"}');
   });
 
   it('a message encrypted for another code hash', async () => {
