@@ -130,7 +130,10 @@ function encryptWasmBody(ctx: OutputContext, body: Json, kind: string, headers: 
       out.send = sent;
     }
   }
-  const { wire, signed } = ctx.channel.encodeMessage(concat(utf8(hash), headers, msgBytes));
+  // Plaintext calls (IBC hooks, plaintext callbacks) forward the JSON as is: the callee treats undecryptable
+  // input as plaintext and skips hash validation, so a hash prefix would only corrupt the message.
+  const plain = ctx.channel.encrypted ? concat(utf8(hash), headers, msgBytes) : msgBytes;
+  const { wire, signed } = ctx.channel.encodeMessage(plain);
   out.msg = toBase64(wire);
   out.callback_sig = [...callbackSignature(ctx.callbackSecret, signed, funds)];
   return out;

@@ -353,6 +353,46 @@ for (const scheme of SCHEMES) {
       assert.match(plain!, /query_other failed: .*nope/);
     });
 
+    it('plaintext inputs (IBC hooks) produce plaintext outputs and plaintext callbacks the callee accepts', () => {
+      const { chain, alice, a, b } = setup();
+      const plain = utf8(
+        JSON.stringify({
+          respond: {
+            messages: [subMsg(b, { set: { key: 'via_ibc', value: 'p' } }, 3, 'never')],
+            data: b64(utf8('raw')),
+          },
+        }),
+      );
+      const out = ok(
+        chain.enclave.handle(
+          chain.call(a, 'secret1ibcmodule', []),
+          plain,
+          'ibc_wasm_hooks_incoming_transfer',
+        ),
+      );
+      assert.equal(text(out.data!), 'raw', 'plaintext input → plaintext data');
+      const m = out.messages[0]!;
+      assert.equal(m.wasMsgEncrypted, false);
+      assert.equal(m.id, 3n, 'plaintext submessages keep their id');
+      const exec = wasmExecuteOf(out);
+      assert.equal(text(fromB64(exec.msg)), '{"set":{"key":"via_ibc","value":"p"}}');
+      ok(deliver(chain, a, exec));
+      assert.equal(getValue(chain, alice, b, 'via_ibc', 17), 'p');
+      // The same plaintext with a forged callback signature is refused.
+      const forged = chain.enclave.handle(
+        chain.call(b, a.address, [], callbackSig(new Uint8Array(32))),
+        fromB64(exec.msg),
+        'execute',
+      );
+      assert.ok(
+        !forged.ok && forged.error.kind === 'enclave' && forged.error.error.kind === 'FailedTxVerification',
+        'forged',
+      );
+      // Raw IBC channel entry points are not available.
+      const ibc = chain.enclave.handle(chain.call(a, '', []), plain, 'ibc_packet_receive');
+      assert.ok(!ibc.ok && ibc.error.kind === 'enclave' && ibc.error.error.kind === 'NotImplemented', 'ibc');
+    });
+
     it('v0.10 contracts send encrypted wasm messages with callback_code_hash that v1 callees accept', () => {
       const { chain, alice, b } = setup();
       const old = chain.instantiate(code('exerciser-v010'), 4, alice, {});
