@@ -184,9 +184,7 @@ class Instrumenter {
   private readonly fGrow: number;
   private readonly tVoid: number;
   private readonly tGrow: number;
-  // Pre-encoded fragments of the injected code.
-  private readonly gasPrefix: Uint8Array;
-  private readonly gasSuffix: Uint8Array;
+  private readonly growChargeTail: Uint8Array;
   // Scratch state reused across function bodies.
   private evPos = new Int32Array(1024);
   private evKind = new Uint8Array(1024);
@@ -233,11 +231,7 @@ class Instrumenter {
       const t = m.funcTypes[f] as number;
       if ((this.nResults[t] as number) > 1) this.resultsOnlyType(t);
     }
-    const w = new Writer(32);
-    w.u8(Op.globalGet);
-    w.u32(this.gGas);
-    w.u8(Op.i64Const);
-    this.gasPrefix = w.result().slice();
+    // Tail of the global-based charge used by the memory.grow helper: `gas -= <top of stack>; if gas < 0 oog`.
     const s = new Writer(32);
     s.u8(Op.i64Sub);
     s.u8(Op.globalSet);
@@ -252,7 +246,7 @@ class Instrumenter {
     s.u8(Op.call);
     s.u32(this.fOog);
     s.u8(Op.end);
-    this.gasSuffix = s.result().slice();
+    this.growChargeTail = s.result().slice();
   }
 
   private get accounting(): boolean {
@@ -457,7 +451,7 @@ class Instrumenter {
         w.u8(Op.i64Const);
         w.sleb(this.growPerPage);
         w.u8(Op.i64Mul);
-        w.bytes(this.gasSuffix);
+        w.bytes(this.growChargeTail);
       }
       if (this.m.memories.length === 0) {
         // No memory, so no memory.grow to replace: the helper is never called but must still validate.

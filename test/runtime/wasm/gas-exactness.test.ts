@@ -117,9 +117,10 @@ function render(nodes: Node[], count: boolean, placement: 'block-start' | 'accou
           op('if');
           walk(n.then, [...labels, 'b']);
           // wabt drops an empty else from the binary, so only a non-empty one exists to be paid for.
-          if (n.else !== undefined && n.else.length > 0) {
-            out.push(...(post ? [' else', inc] : [inc, ' else']));
+          if (n.else !== undefined) {
+            const mark = out.length;
             walk(n.else, [...labels, 'b']);
+            if (out.length > mark) out.splice(mark, 0, ...(post ? [' else', inc] : [inc, ' else']));
           }
           out.push(...(post ? [' end', inc] : [inc, ' end']));
           break;
