@@ -163,6 +163,21 @@ describe('SIGN_MODE_DIRECT', () => {
     );
   });
 
+  it('rejects malleated high-S signatures, like the Cosmos SDK', () => {
+    const good = alice.signExecute(contract.canonical, msg);
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt(`0x${Buffer.from(good.signature.subarray(32)).toString('hex')}`);
+    const high = new Uint8Array(64);
+    high.set(good.signature.subarray(0, 32));
+    high.set(Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex'), 32);
+    const expected: ExpectedSignedMsg = { type: 'execute', contract, msg, funds: [] };
+    verifyParams(good, sender, expected, SECRET, msg);
+    rejects(() => verifyParams({ ...good, signature: high }, sender, expected, SECRET, msg));
+    rejects(() =>
+      verifyParams({ ...good, signature: good.signature.subarray(0, 63) }, sender, expected, SECRET, msg),
+    );
+  });
+
   it('rejects a tx whose body differs from the signed body', () => {
     const a = alice.signExecute(contract.canonical, msg);
     const other = alice.signExecute(contract.canonical, utf8('other'));
