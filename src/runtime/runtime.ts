@@ -228,6 +228,7 @@ export class ContractRuntime {
    * writes during queries and backend failures throw a {@link VmError} (OutOfGasError with `gasUsed` = limit).
    */
   call(req: CallRequest): CallOutcome {
+    validateRequest(req);
     let entry: CacheEntry;
     let inst: ContractInstance;
     try {
@@ -300,5 +301,18 @@ export class ContractRuntime {
       }
       throw error;
     }
+  }
+}
+
+/** Caller bugs are TypeErrors, thrown before anything runs (never dressed up as contract or VM failures). */
+function validateRequest(req: CallRequest): void {
+  if (!(req.codeHash instanceof Uint8Array) || req.codeHash.length !== 32) {
+    throw new TypeError('codeHash expected Uint8Array of length 32');
+  }
+  if (!(req.wasm instanceof Uint8Array)) throw new TypeError('wasm expected Uint8Array');
+  if (!(req.msg instanceof Uint8Array)) throw new TypeError('msg expected Uint8Array');
+  if (typeof req.gasLimit !== 'bigint') throw new TypeError('gasLimit expected bigint');
+  if ((req.entry === 'instantiate' || req.entry === 'execute') && req.info === undefined) {
+    throw new TypeError(`info (sender, funds) is required for ${req.entry}`);
   }
 }

@@ -81,3 +81,27 @@ describe('ContractRuntime module cache', () => {
     assert.ok(out.gasUsed > 0n && out.gasUsed < 10_000_000_000n);
   });
 });
+
+describe('ContractRuntime request validation', () => {
+  it('caller bugs are TypeErrors thrown before anything runs', () => {
+    const rt = new ContractRuntime();
+    const wasm = new Uint8Array([0, 97, 115, 109]);
+    const base = {
+      codeHash: sha256(wasm),
+      wasm,
+      entry: 'execute' as const,
+      env: mockEnv(),
+      info: mockInfo('x'),
+      msg: new Uint8Array(),
+      backend: mockBackend(),
+      gasLimit: 1n,
+    };
+    assert.throws(() => rt.call({ ...base, codeHash: new Uint8Array(31) }), TypeError);
+    assert.throws(
+      () => rt.call({ ...base, info: undefined }),
+      /info \(sender, funds\) is required for execute/,
+    );
+    assert.throws(() => rt.call({ ...base, gasLimit: 5 as unknown as bigint }), TypeError);
+    assert.equal(rt.cacheStats().misses, 0);
+  });
+});
