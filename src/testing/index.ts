@@ -5,3 +5,7 @@ export type { MockQuerierHandlers } from './mock-querier.js';
 export { MockQuerier } from './mock-querier.js';
 export type { StorageGasModel } from './mock-storage.js';
 export { COSMWASM_MOCK_STORAGE_GAS, FREE_STORAGE_GAS, MemoryStorage } from './mock-storage.js';
+
+// LocalChain lives in src/chain; it is re-exported here so test code can import everything from one subpath.
+export type { Account, BlockView, TxErrorCode } from '../chain/index.js';
+export { ChainError, ContractError, LocalChain, TxError } from '../chain/index.js';
