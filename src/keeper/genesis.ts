@@ -21,12 +21,15 @@ import {
   prefixEnd,
   readBe64,
 } from './keys.js';
-import { atomicsToDec, decToAtomics, validateParams } from './params.js';
+import { atomicsToDec, type ComputeParams, decToAtomics, DEFAULT_PARAMS, validateParams } from './params.js';
 import * as st from './store.js';
 
-/** Exports the module state of `store` (the keeper's by default). */
-export function exportGenesis(store: KVStore): GenesisState {
-  const params = st.getStoredParams(store);
+/**
+ * Exports the module state of `store`. Params are always exported (the stored ones, else `defaults`), as Go's
+ * `ExportGenesis` does with `GetParams`.
+ */
+export function exportGenesis(store: KVStore, defaults: ComputeParams = DEFAULT_PARAMS): GenesisState {
+  const params = st.getStoredParams(store) ?? defaults;
   const codes: Code[] = [];
   const codePrefix = Uint8Array.of(CODE_KEY_PREFIX);
   for (const [k] of store.iterator(codePrefix, prefixEnd(codePrefix))) {
@@ -61,13 +64,10 @@ export function exportGenesis(store: KVStore): GenesisState {
     codes,
     contracts,
     sequences,
-    params:
-      params === undefined
-        ? undefined
-        : {
-            compileCost: decToAtomics(params.compileCost).toString(),
-            maxContractSize: params.maxContractSize,
-          },
+    params: {
+      compileCost: decToAtomics(params.compileCost).toString(),
+      maxContractSize: params.maxContractSize,
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { base64 } from '@scure/base';
 import type { ContractApiVersion, InternalReplyInfo, OutputSubMsg, SigInfo } from '../enclave/index.js';
 import { BasicGasMeter } from '../state/index.js';
 import { fromBech32, toBech32 } from './address.js';
+import { validateCoins } from './bank-keeper.js';
 import { cacheContext, type KeeperContext, withCallDepth, withGasMeter } from './context.js';
 import { parseCosmosMsg, type ParsedCosmosMsg } from './cosmos-msg.js';
 import { ComputeError, computeError, ComputeErrors, isComputeError, SdkErrors } from './errors.js';
@@ -276,6 +277,7 @@ export class MessageDispatcher {
   ): DispatchOk {
     switch (msg.kind) {
       case 'wasm-execute': {
+        if (msg.funds.length > 0) validateCoins(msg.funds);
         const target = fromBech32(msg.contractAddr);
         const r = this.keeper.execute(
           ctx,
@@ -293,6 +295,7 @@ export class MessageDispatcher {
         };
       }
       case 'wasm-instantiate': {
+        if (msg.funds.length > 0) validateCoins(msg.funds);
         if (msg.label === '') throw computeError(ComputeErrors.Empty, 'label is required');
         if (new TextEncoder().encode(msg.label).length > MAX_LABEL_SIZE) {
           throw computeError(ComputeErrors.Limit, 'label cannot be longer than 512 characters');
@@ -357,6 +360,7 @@ export class MessageDispatcher {
           );
         }
         if (msg.amount.length === 0) return { events: [], data: null, isWasm: false };
+        validateCoins(msg.amount); // MsgSend.ValidateBasic, whatever BankKeeper is plugged in
         const to = toBech32(fromBech32(msg.toAddress));
         if (this.keeper.bank.isBlockedAddr(to)) {
           throw computeError(SdkErrors.Unauthorized, `${to} is not allowed to receive funds`);
