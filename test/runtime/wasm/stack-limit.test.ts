@@ -87,6 +87,41 @@ describe('instrument: deterministic stack limit', () => {
     }
   });
 
+  it(`survives ${MAX_NESTED_CONTRACT_CALLS} nested instances each recursing to its full budget, through host calls`, () => {
+    // $g recurses `depth` times, then asks the host to run the next nested contract call (the shape of a query
+    // from deep inside a contract), and at the last level recurses without bound.
+    const wasm = wat(`(module (import "env" "nest" (func $nest (param i32))) (memory (export "memory") 1)
+      (func $g (param $depth i32) (param $level i32) (local i64 i64 i64 i64)
+        (i32.store (i32.const 0) (local.get $depth))
+        (if (i32.eqz (local.get $depth)) (then (call $nest (local.get $level)) (return)))
+        (call $g (i32.sub (local.get $depth) (i32.const 1)) (local.get $level)))
+      (func (export "f") (param $depth i32) (param $level i32) (call $g (local.get $depth) (local.get $level))))`);
+    const instances: Metered[] = [];
+    let depth = 0;
+    const nest = (level: number): void => {
+      if (level + 1 === MAX_NESTED_CONTRACT_CALLS - 1) {
+        const last = instances[level + 1] as Metered;
+        const out = last.call('f', G, 1_000_000_000, level + 1);
+        assert.ok(!out.ok && out.reason === 'stack', `innermost: ${!out.ok ? String(out.error) : 'ok'}`);
+        return;
+      }
+      const next = instances[level + 1] as Metered;
+      const out = next.call('f', G, depth, level + 1);
+      if (!out.ok) throw out.error;
+    };
+    for (let i = 0; i < MAX_NESTED_CONTRACT_CALLS; i++)
+      instances.push(new Metered(wasm, { imports: () => ({ env: { nest } }) }));
+    // Calibrate: the deepest recursion that fits the budget, from a probe that never nests.
+    const probe = new Metered(wasm, { imports: () => ({ env: { nest: () => undefined } }) });
+    const deep = probe.call('f', G, 1_000_000_000, 0);
+    assert.ok(!deep.ok && deep.reason === 'stack');
+    const reached = new DataView((probe.exports.memory as WebAssembly.Memory).buffer).getInt32(0, true);
+    depth = 1_000_000_000 - reached - 2; // frames that fit, minus room for the nesting call
+    assert.ok(depth > 100, `depth ${depth}`);
+    const top = (instances[0] as Metered).call('f', G, depth, 0);
+    assert.ok(top.ok, `outer call: ${!top.ok ? String(top.error) : ''}`);
+  });
+
   it('allows recursion within the budget and unwinds stack_used to 0', () => {
     const m = new Metered(
       wat(`(module (memory 1) (func $down (export "down") (param i32) (result i32)
