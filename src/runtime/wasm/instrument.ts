@@ -7,17 +7,19 @@
  * injected at the start of a segment subtracts the segment's whole cost from `gas_remaining` before it runs and,
  * if that went negative, sets `gas_remaining = 0`, `trap_reason = 1` and traps. A segment starts at function entry
  * and after `loop`, `if`, `else`, `br`, `br_if`, `br_table`, `return`, `unreachable`, and after the `end` of an
- * `if` or of a `block` that some branch targets. Every executed instruction is charged exactly once, including
- * `else`/`end` reached by a branch; the function's final `end` is charged once per call, at entry. With a cost
+ * `if` or of a `block` that some branch targets (an untargeted if/else instead charges its `end` in the last
+ * segment of each arm). Every executed instruction is charged exactly once, including `else`/`end` reached by a
+ * branch; the function's final `end` is charged once per call, at entry (cross-checked against an independent
+ * counter in test/runtime/wasm/gas-exactness.test.ts). With a cost
  * table whose `placement` is `'accounting'`, checks are instead placed exactly as wasmer's metering middleware
  * places them for cosmwasm-vm (cosmwasm-abi.md §4.3), so CosmWasm gas figures are reproduced.
  *
  * Stack (cosmwasm-abi.md §8 "Deep recursion"): every function has a weight in 8-byte slots,
  * `FRAME_OVERHEAD_SLOTS + 2 × params + locals + max operand stack height` (params twice: V8 keeps them both in
  * the caller's outgoing-argument area and in the callee's spill slots). Entry adds it to `stack_used` after
- * checking it fits in `maxStackSlots` (else `trap_reason = 2` and trap); every exit restores the entry value: the original body
- * is wrapped in a block so branches to the function label fall into the epilogue, and `return` gets the
- * decrement in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
+ * checking it fits in `maxStackSlots` (else `trap_reason = 2` and trap); every exit restores the entry value
+ * (saved in a local): the original body is wrapped in a block so branches to the function label fall into the
+ * epilogue, and `return` gets the restore in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
  * Leaf functions (no calls) of weight ≤ `LEAF_FREE_SLOTS` are not counted: they cannot recurse.
  *
  * Gas is cached in an extra i64 local per function: loaded from `gas_remaining` at entry and after every call,
