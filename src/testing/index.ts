@@ -8,4 +8,4 @@ export { COSMWASM_MOCK_STORAGE_GAS, FREE_STORAGE_GAS, MemoryStorage } from './mo
 
 // LocalChain lives in src/chain; it is re-exported here so test code can import everything from one subpath.
 export type { Account, BlockView, TxErrorCode } from '../chain/index.js';
-export { ChainError, ContractError, LocalChain, TxError } from '../chain/index.js';
+export { addressOf, ChainError, ContractError, createRegistry, LocalChain, signTx, TxError, txHash } from '../chain/index.js';
