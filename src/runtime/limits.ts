@@ -3,24 +3,17 @@
  * src/runtime may hard-code a size, depth or page count.
  */
 
-/** Wasm page size in bytes (WebAssembly core spec). */
-export const WASM_PAGE_SIZE = 65_536;
-
-/**
- * Maximum linear memory of a running contract: 192 pages = 12 MiB. Secret's enclave creates every wasm3 runtime
- * with `new_runtime(1024 * 60, Some(192))` (contract-engine/src/wasm3/mod.rs) and forces the memory maximum to it;
- * a module whose *initial* size exceeds it fails with "failed to initialize wasm memory".
- */
-export const MAX_MEMORY_PAGES_RUNTIME = 192;
-
-/** Maximum initial memory accepted at StoreCode: 512 pages (sgx-vm compatability.rs `check_wasm_memories`). */
-export const MAX_MEMORY_PAGES_STORE = 512;
-
-/**
- * Secret's runtime stack is 60 KiB (`new_runtime(1024 * 60, …)`). Node's engine has no byte-exact equivalent, so
- * the wasm instrumentation enforces a deterministic call-depth/stack-height limit instead (see wasm/).
- */
-export const RUNTIME_STACK_BYTES = 60 * 1024;
+// Memory and stack limits of the instrumentation live next to it, in src/runtime/wasm/limits.ts, and are
+// re-exported here so this file lists every limit the runtime enforces.
+export {
+  /** Deterministic stack budget per call, in 8-byte slots (≈ Secret's 60 KiB wasm3 stack). */
+  DEFAULT_MAX_STACK_SLOTS,
+  /** Secret's runtime memory cap: 192 pages = 12 MiB (`new_runtime(1024 * 60, Some(192))`). */
+  SECRET_MAX_MEMORY_PAGES as MAX_MEMORY_PAGES_RUNTIME,
+  /** Max initial memory accepted at StoreCode: 512 pages (sgx-vm compatability.rs). */
+  STORE_MAX_INITIAL_MEMORY_PAGES as MAX_MEMORY_PAGES_STORE,
+  WASM_PAGE_SIZE,
+} from './wasm/limits.js';
 
 /** Nested contract queries: enclave `RECURSION_LIMIT = 10`; a contract whose env query depth is ≥ 10 gets ExceededRecursionLimit. */
 export const QUERY_RECURSION_LIMIT = 10;

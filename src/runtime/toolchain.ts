@@ -1,7 +1,7 @@
 /** The default wasm toolchain: the wasm engineer's validator and instrumenter (src/runtime/wasm/). */
-import { MAX_MEMORY_PAGES_RUNTIME } from './limits.js';
+import { DEFAULT_MAX_STACK_SLOTS, MAX_MEMORY_PAGES_RUNTIME } from './limits.js';
 import type { WasmToolchain } from './runtime.js';
-import { DEFAULT_MAX_STACK_SLOTS, instrument, INSTRUMENT_GLOBALS } from './wasm/index.js';
+import { instrument, INSTRUMENT_GLOBALS } from './wasm/index.js';
 import { checkWasm } from './wasm/validate.js';
 
 /**
