@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { CommunicationError, VmError } from '../../../src/runtime/errors.js';
+import { COSMWASM_GAS_CONFIG } from '../../../src/runtime/gas.js';
 import { dbIterationUnsupported, dbRead, dbRemove, dbWrite } from '../../../src/runtime/imports/db.js';
 import { COSMWASM_MOCK_STORAGE_GAS, MemoryStorage } from '../../../src/testing/index.js';
 import { enc, harness } from '../helpers.js';
@@ -100,5 +101,16 @@ describe('db_scan / db_next', () => {
       () => dbIterationUnsupported(),
       (e) => e instanceof VmError && e.message === 'function not implemented',
     );
+  });
+});
+
+describe('CosmWasm cost table', () => {
+  it('charges host-call and region-read gas before the backend (18,000 + 200,000 + 115/B)', () => {
+    const h = harness('v1', {
+      gasConfig: COSMWASM_GAS_CONFIG,
+      backend: { storage: new MemoryStorage(COSMWASM_MOCK_STORAGE_GAS) },
+    });
+    dbRead(h.inst.env, h.region('abcd'));
+    assert.equal(h.gasUsed(), 18_000n + 200_000n + 115n * 4n + 4n);
   });
 });
