@@ -136,9 +136,12 @@ function checkStore(bytes: Uint8Array, supportedFeatures: readonly string[]): Mo
   }
   // The decoder checks structure and proposals; the engine checks types last (after Secret's own checks, which
   // keep their messages), so nothing the runtime cannot compile is stored.
+  // The engine's own wording differs between Node versions and must not reach consensus-visible error text:
+  // it goes into `cause` only.
   if (!WebAssembly.validate(bytes)) {
     throw staticError(
-      `Wasm bytecode could not be deserialized. Deserialization error: ${debugStr(engineError(bytes))}`,
+      'Wasm bytecode could not be deserialized. Deserialization error: "module failed type validation"',
+      new Error(engineError(bytes)),
     );
   }
   return describe(m, v010 === undefined ? 'v0.10' : 'v1', requiredFeatures);
