@@ -366,6 +366,8 @@ export class LocalChain {
   private txIndex = 0;
   private debugLog: string[] | undefined;
   private closed = false;
+  /** Whether the current block changed state beyond its own bookkeeping (so close() must commit it). */
+  private dirty = false;
 
   private constructor(
     config: ChainConfig,
@@ -489,7 +491,8 @@ export class LocalChain {
   close(): Promise<void> {
     return Promise.resolve().then(() => {
       if (this.closed) return;
-      if (this.store.pendingWrites > 0) this.commitBlock();
+      if (this.dirty) this.commitBlock();
+      else this.store.discardUncommitted(); // only the block's own random: recreated on reopen
       this.closed = true;
       if (this.store instanceof LmdbStore) this.store.close();
     });
@@ -502,6 +505,7 @@ export class LocalChain {
       encoder.encode(JSON.stringify({ height: b.height.toString(), timeNanos: b.timeNanos.toString() })),
     );
     this.store.commit(b.height);
+    this.dirty = false;
   }
 
   private assertOpen(): void {
@@ -515,6 +519,7 @@ export class LocalChain {
     this.assertOpen();
     if (opts.balance !== undefined) this.checkCoins(opts.balance);
     const key = this.keyring.create(opts.name);
+    this.dirty = true;
     this.auth.ensure(this.store, key.address, key.pubkey);
     if (opts.balance !== undefined) this.bank.setBalances(this.store, key.address, opts.balance);
     return publicAccount(key);
@@ -559,6 +564,7 @@ export class LocalChain {
     this.checkCoins(coins);
     this.auth.ensure(this.store, addr);
     this.bank.setBalances(this.store, addr, coins);
+    this.dirty = true;
   }
 
   private checkCoins(coins: readonly Coin[]): void {
@@ -896,6 +902,7 @@ export class LocalChain {
       },
     );
     const msg = message!;
+    this.dirty = true; // the sequence increment is a state change whatever the message does
     const block = this.clock.current();
     const tx: TxInfo = { index: this.txIndex++, hash: verified.hash, sigInfo: verified.sigInfo };
     const gasLimit = verified.gasLimit - verified.anteGas;
