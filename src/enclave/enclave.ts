@@ -28,12 +28,17 @@ import {
   validateAdminProof,
   validateContractKey,
 } from './contract-key.js';
-import { ContractState, deriveStateKeys } from './contract-state.js';
+import { ContractState, deriveStateKeys, type StateKeys } from './contract-state.js';
 import { toEnclaveError } from './error-mapping.js';
 import { EnclaveError } from './errors.js';
 import { IoChannel } from './io-channel.js';
 import type { NetworkKeys } from './keys.js';
-import { CODE_ANALYSIS_CACHE_SIZE, DEFAULT_BECH32_PREFIX, HEX_ENCODED_HASH_SIZE } from './limits.js';
+import {
+  CODE_ANALYSIS_CACHE_SIZE,
+  DEFAULT_BECH32_PREFIX,
+  HEX_ENCODED_HASH_SIZE,
+  STATE_KEY_CACHE_SIZE,
+} from './limits.js';
 import { type OutputContext, processContractError, processQueryResult, processResponse } from './output.js';
 import { enclaveQuerier } from './query-chain.js';
 import { parseReplyMessage } from './reply.js';
@@ -114,6 +119,8 @@ export class SecretEnclave implements Enclave {
   readonly #verifiedCode = new WeakMap<Uint8Array, Uint8Array>();
   /** Secret's enclave-global `MSG_COUNTER`: reset on a new height, +1 per init/handle/migrate. */
   #counter = { height: -1n, counter: 0n };
+  /** Derived state keys by og contract key hex (see #stateKeys). */
+  readonly #stateKeyCache = new Map<string, StateKeys>();
   readonly #exposeCauses: boolean;
 
   constructor(options: EnclaveOptions) {
@@ -358,6 +365,24 @@ export class SecretEnclave implements Enclave {
     return info;
   }
 
+  /**
+   * K_key/K_val of a contract (two HKDFs), cached by og key: they are a pure function of it, and a busy
+   * contract is called many times per block. Bounded, oldest entry evicted.
+   */
+  #stateKeys(og: Uint8Array): StateKeys {
+    const id = toHex(og);
+    let keys = this.#stateKeyCache.get(id);
+    if (keys === undefined) {
+      keys = deriveStateKeys(this.#secrets, og);
+      if (this.#stateKeyCache.size >= STATE_KEY_CACHE_SIZE) {
+        const oldest = this.#stateKeyCache.keys().next().value;
+        if (oldest !== undefined) this.#stateKeyCache.delete(oldest);
+      }
+      this.#stateKeyCache.set(id, keys);
+    }
+    return keys;
+  }
+
   /** MSG_COUNTER: value before this call's increment (reset to 0 on a new height). */
   #bumpCounter(env: EnclaveEnv): bigint {
     if (this.#counter.height !== env.block.height) this.#counter = { height: env.block.height, counter: 0n };
@@ -463,7 +488,7 @@ export class SecretEnclave implements Enclave {
   }
 
   #state(call: EnclaveCall, og: Uint8Array, counter: bigint, readOnly: boolean): ContractState {
-    return new ContractState(call.store, deriveStateKeys(this.#secrets, og), {
+    return new ContractState(call.store, this.#stateKeys(og), {
       readOnly,
       ...(readOnly
         ? {}

@@ -44,5 +44,11 @@ export const PROOF_LENGTH = 32;
  */
 export const CODE_ANALYSIS_CACHE_SIZE = 256;
 
+/**
+ * Contracts whose derived state keys (K_key, K_val) are kept. 64 bytes each; 1024 entries cover the contracts
+ * active in a block many times over while bounding memory to ~100 KiB. Eviction only costs two HKDFs.
+ */
+export const STATE_KEY_CACHE_SIZE = 1024;
+
 /** Bech32 prefix of Secret Network accounts (cosmwasm `BECH32_PREFIX_ACC_ADDR` = "secret"). */
 export const DEFAULT_BECH32_PREFIX = 'secret';
