@@ -269,3 +269,40 @@ describe('contract results are values', () => {
     assert.throws(() => rt.call(req(envelope('{"ok":{}}'), 'migrate')), { kind: 'MissingExport' });
   });
 });
+
+describe('backend failures', () => {
+  it('a throwing backend becomes VmError kind Backend with the original as cause; the next call works', () => {
+    const rt = new ContractRuntime();
+    const wasm = contract(
+      '(drop (call $db_read (i32.const 8))) (call $ok)',
+      '',
+      '(import "env" "db_read" (func $db_read (param i32) (result i32)))',
+    );
+    // Region at 8 → {offset 0} is invalid, so give db_read a valid region built by allocate instead.
+    const good = contract(
+      '(drop (call $db_read (call $allocate (i32.const 0)))) (call $ok)',
+      '',
+      '(import "env" "db_read" (func $db_read (param i32) (result i32)))',
+    );
+    void wasm;
+    const boom = new Error('disk on fire');
+    const failing = mockBackend({
+      storage: {
+        get: () => {
+          throw boom;
+        },
+        set: () => ({ cost: 0n, externallyUsed: 0n }),
+        remove: () => ({ cost: 0n, externallyUsed: 0n }),
+      },
+    });
+    assert.throws(
+      () => rt.call({ ...req(good, 'execute'), backend: failing }),
+      (e) =>
+        e instanceof VmError &&
+        e.kind === 'Backend' &&
+        e.message === 'failed to execute ocall' &&
+        e.cause === boom,
+    );
+    assert.ok('ok' in rt.call(req(good, 'execute')).result);
+  });
+});
