@@ -273,18 +273,12 @@ describe('contract results are values', () => {
 describe('backend failures', () => {
   it('a throwing backend becomes VmError kind Backend with the original as cause; the next call works', () => {
     const rt = new ContractRuntime();
-    const wasm = contract(
-      '(drop (call $db_read (i32.const 8))) (call $ok)',
-      '',
-      '(import "env" "db_read" (func $db_read (param i32) (result i32)))',
-    );
-    // Region at 8 → {offset 0} is invalid, so give db_read a valid region built by allocate instead.
+    // db_read of a valid (empty) key Region made by the contract's allocate.
     const good = contract(
       '(drop (call $db_read (call $allocate (i32.const 0)))) (call $ok)',
       '',
       '(import "env" "db_read" (func $db_read (param i32) (result i32)))',
     );
-    void wasm;
     const boom = new Error('disk on fire');
     const failing = mockBackend({
       storage: {
