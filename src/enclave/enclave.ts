@@ -260,6 +260,8 @@ export class SecretEnclave implements Enclave {
       if (og === undefined || og.length !== 64) throw new EnclaveError('FailedContractAuthentication');
       // The admin proof binds the sender (as admin) to this og key, which authenticates both.
       validateAdminProof(this.#secrets, sender.canonical, og, adminProof);
+      // Migrations move no funds (verify_input: Migrate/UpdateAdmin/ClearAdmin must have none).
+      if (call.env.message.sentFunds.length > 0) throw new EnclaveError('FailedTxVerification');
       const input = this.#parseInput(msg, code.hex, false);
       verifyParams(
         call.sigInfo,
@@ -302,6 +304,7 @@ export class SecretEnclave implements Enclave {
         call.codeHash,
       );
       validateAdminProof(this.#secrets, sender.canonical, keys.og, currentAdminProof);
+      if (call.env.message.sentFunds.length > 0) throw new EnclaveError('FailedTxVerification');
       const expected: ExpectedSignedMsg =
         newAdmin === '' ? { type: 'clear_admin', contract } : { type: 'update_admin', contract, newAdmin };
       verifyParams(call.sigInfo, sender, expected, this.#secrets.callbackSecret, new Uint8Array(0));

@@ -207,6 +207,35 @@ for (const scheme of SCHEMES) {
         assert.equal(enclaveKind(res), 'ValidationFailure');
       });
 
+      it('migrate and update admin refuse funds', () => {
+        const { chain, alice, c } = setup();
+        const funds = [{ denom: 'uscrt', amount: '1' }];
+        const wire = alice.encrypt(c.code.codeHash, {}, 30);
+        const res = chain.enclave.migrate(
+          {
+            code: c.code,
+            env: chain.env(c.address, alice.address, funds, c.key),
+            store: c.store,
+            querier: chain.querier(0),
+            gasLimit: chain.gasLimit,
+            sigInfo: alice.signMigrate(c.address, wire),
+          },
+          wire,
+          c.adminProof,
+        );
+        assert.equal(enclaveKind(res), 'FailedTxVerification');
+        const upd = chain.enclave.updateAdmin(
+          {
+            codeHash: c.code.codeHash,
+            env: chain.env(c.address, alice.address, funds, c.key),
+            sigInfo: alice.signUpdateAdmin(c.address, ''),
+          },
+          '',
+          c.adminProof,
+        );
+        assert.equal(enclaveKind(upd), 'FailedTxVerification');
+      });
+
       it('migrate must be encrypted', () => {
         const { chain, alice, c } = setup();
         const wire = new TextEncoder().encode(`${hex(c.code.codeHash)}{}`);
