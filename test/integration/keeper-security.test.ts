@@ -334,3 +334,36 @@ describe('hostile inputs fail cleanly (real enclave)', () => {
     void User;
   });
 });
+
+describe('call depth (real enclave)', () => {
+  it('an unbounded reply → submessage chain stops at depth 100 with code 30 and changes nothing', async () => {
+    const chain = new Chain();
+    const alice = chain.user(1);
+    const code = await chain.storeCode(alice, 'exerciser-v1');
+    const a = await chain.instantiate(alice, code, {}, 'A');
+    const b = await chain.instantiate(alice, code, {}, 'B');
+    const toB = {
+      id: 1,
+      reply_on: 'always',
+      gas_limit: null,
+      msg: {
+        wasm: {
+          execute: {
+            contract_addr: b.address,
+            code_hash: hex(b.codeHash),
+            msg: b64(JSON.stringify({ multi: { cmds: [] } })),
+            send: [],
+          },
+        },
+      },
+    };
+    // every reply A receives sends B another submessage with reply: each level nests one dispatch deeper
+    await chain.execute(alice, a, { set_reply: { messages: [toB] } });
+    await failsCleanly(
+      chain,
+      () => chain.execute(alice, a, { respond: { messages: [toB] } }),
+      /max call depth exceeded$/,
+      30,
+    );
+  });
+});
