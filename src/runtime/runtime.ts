@@ -168,6 +168,11 @@ export class ContractRuntime {
     };
   }
 
+  /** Drops every compiled module and idle instance (e.g. to free memory; the next calls recompile). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
   /** Compiles (or fetches from cache) the module for `codeHash`. */
   private entryFor(codeHash: Uint8Array, wasm: Uint8Array): CacheEntry {
     const hex = bytesToHex(codeHash);

@@ -105,3 +105,32 @@ describe('ContractRuntime request validation', () => {
     assert.equal(rt.cacheStats().misses, 0);
   });
 });
+
+describe('ContractRuntime.clearCache', () => {
+  it('forces a recompile', () => {
+    const rt = new ContractRuntime();
+    const wasm = wat(`(module ${PRELUDE} (func (export "interface_version_8"))
+      (data (i32.const 64) "{\\"ok\\":{}}")
+      (func (export "query") (param i32 i32) (result i32) (local $r i32)
+        (local.set $r (call $allocate (i32.const 9)))
+        (i64.store (i32.load (local.get $r)) (i64.load (i32.const 64)))
+        (i32.store8 offset=8 (i32.load (local.get $r)) (i32.const 125))
+        (i32.store offset=8 (local.get $r) (i32.const 9))
+        (local.get $r)))`);
+    const q = () =>
+      rt.call({
+        codeHash: sha256(wasm),
+        wasm,
+        entry: 'query',
+        env: mockEnv(),
+        msg: new Uint8Array([1]),
+        backend: mockBackend(),
+        gasLimit: 1_000_000n,
+      });
+    q();
+    rt.clearCache();
+    assert.equal(rt.cacheStats().size, 0);
+    assert.deepEqual(q().result, { ok: {} });
+    assert.equal(rt.cacheStats().misses, 2);
+  });
+});
