@@ -149,6 +149,22 @@ describe('hostile inputs fail cleanly (real enclave)', () => {
     assert.deepEqual(snapshot(chain.store), before);
   });
 
+  it('a plaintext query is refused like Secret (TestQueryNotEncryptedInputError)', async () => {
+    const { chain, a } = await deployed();
+    await assert.rejects(
+      () =>
+        chain.queries.QuerySecretContract({
+          contractAddress: a.address,
+          query: new TextEncoder().encode('{"get":{"key":"k"}}'),
+        }),
+      {
+        name: 'ComputeError',
+        code: 4,
+        message: 'Execution error: Enclave: failed to decrypt data: query contract failed',
+      },
+    );
+  });
+
   it('an over-deep query chain fails; a chain within the limit works', async () => {
     const { chain, alice, a } = await deployed();
     assert.equal(await chain.query(alice, a, { recurse: { depth: 8 } }), '{"depth":0}');
