@@ -393,6 +393,34 @@ for (const scheme of SCHEMES) {
       assert.ok(!ibc.ok && ibc.error.kind === 'enclave' && ibc.error.error.kind === 'NotImplemented', 'ibc');
     });
 
+    it('nested contract queries stop at the recursion limit (10)', () => {
+      const { chain, alice, a } = setup();
+      const recurse = (depth: number) => {
+        const q = alice.encrypt(a.code.codeHash, { recurse: { depth } }, 200 + depth);
+        const r = chain.enclave.query(
+          {
+            code: a.code,
+            env: chain.env(a.address, '', [], a.key, 1),
+            store: a.store,
+            querier: chain.querier(1),
+            gasLimit: 10n ** 10n,
+          },
+          q,
+        );
+        return { q, r };
+      };
+      const shallow = recurse(3);
+      assert.ok(shallow.r.ok, 'depth 3 works');
+      assert.deepEqual(
+        JSON.parse(text(alice.io.decryptQueryResult(shallow.r.output.data, alice.io.nonceOf(shallow.q)))),
+        { depth: 0 },
+      );
+      const deep = recurse(12);
+      assert.ok(!deep.r.ok && deep.r.error.kind === 'contract', 'depth 12 fails inside the contract');
+      const plain = alice.io.decryptErrorMessage(deep.r.error.message, alice.io.nonceOf(deep.q));
+      assert.ok(plain?.includes('exceeded_recursion_limit'), 'the innermost query hit the limit');
+    });
+
     it('v0.10 contracts send encrypted wasm messages with callback_code_hash that v1 callees accept', () => {
       const { chain, alice, b } = setup();
       const old = chain.instantiate(code('exerciser-v010'), 4, alice, {});
