@@ -6,21 +6,36 @@ import { computeError, ComputeErrors } from './errors.js';
 import type { EventAttribute, SdkEvent } from './expected-keepers.js';
 import { EVENT_TYPE_MIN_LENGTH } from './limits.js';
 
+/** Event type `wasm` (types/events.go). */
 export const EVENT_TYPE_WASM = 'wasm';
+/** Event type `wasm-` (types/events.go). */
 export const CUSTOM_CONTRACT_EVENT_PREFIX = 'wasm-';
+/** Event type `instantiate` (types/events.go). */
 export const EVENT_TYPE_INSTANTIATE = 'instantiate';
+/** Event type `execute` (types/events.go). */
 export const EVENT_TYPE_EXECUTE = 'execute';
+/** Event type `migrate` (types/events.go). */
 export const EVENT_TYPE_MIGRATE = 'migrate';
+/** Event type `reply` (types/events.go). */
 export const EVENT_TYPE_REPLY = 'reply';
+/** Event type `update_contract_admin` (types/events.go). */
 export const EVENT_TYPE_UPDATE_CONTRACT_ADMIN = 'update_contract_admin';
+/** Event type `message` (types/events.go). */
 export const EVENT_TYPE_MESSAGE = 'message';
 
+/** Attribute key `contract_address`. */
 export const ATTRIBUTE_KEY_CONTRACT_ADDR = 'contract_address';
+/** Attribute key `code_id`. */
 export const ATTRIBUTE_KEY_CODE_ID = 'code_id';
+/** Attribute key `new_admin_address`. */
 export const ATTRIBUTE_KEY_NEW_ADMIN = 'new_admin_address';
+/** Attribute key `module`. */
 export const ATTRIBUTE_KEY_MODULE = 'module';
+/** Attribute key `sender`. */
 export const ATTRIBUTE_KEY_SENDER = 'sender';
+/** Attribute key `signer`. */
 export const ATTRIBUTE_KEY_SIGNER = 'signer';
+/** Attribute key `_`. */
 export const ATTRIBUTE_RESERVED_PREFIX = '_';
 /** Value of `message.module` for this module. */
 export const MODULE_ATTRIBUTE_VALUE = 'compute';

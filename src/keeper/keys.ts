@@ -7,18 +7,31 @@
 /** Module and store name. */
 export const MODULE_NAME = 'compute';
 
+/** `0x01‖BE64(code_id)` → CodeInfo. */
 export const CODE_KEY_PREFIX = 0x01;
+/** `0x02‖addr` → ContractInfo. */
 export const CONTRACT_KEY_PREFIX = 0x02;
+/** `0x03‖addr‖<encrypted key>` → encrypted contract state. */
 export const CONTRACT_STORE_PREFIX = 0x03;
+/** `0x04‖name` → BE64 next id. */
 export const SEQUENCE_KEY_PREFIX = 0x04;
+/** `0x06‖addr` → ContractKey. */
 export const CONTRACT_ENCLAVE_ID_PREFIX = 0x06;
+/** `0x07‖label` → contract address (label uniqueness index). */
 export const CONTRACT_LABEL_PREFIX = 0x07;
+/** `0x08`: the ante handler's tx counter (not written by the keeper). */
 export const TX_COUNTER_PREFIX = 0x08;
+/** `0x09‖addr‖BE64(pos)` → ContractCodeHistoryEntry. */
 export const CONTRACT_CODE_HISTORY_PREFIX = 0x09;
+/** `0x0A‖code‖height‖tx_index‖addr` → empty (contracts by code). */
 export const CONTRACT_BY_CODE_ID_SECONDARY_INDEX_PREFIX = 0x0a;
+/** `0x0B` → Params. */
 export const PARAMS_KEY_PREFIX = 0x0b;
+/** `0x0C‖bech32` → governance-authorised migration code id. */
 export const CONTRACT_MIGRATION_AUTH_PREFIX = 0x0c;
+/** `0x0D‖bech32` → governance-authorised admin. */
 export const CONTRACT_ADMIN_UPDATE_AUTH_PREFIX = 0x0d;
+/** `0xFF‖LE64(height)` → 32-byte block random. */
 export const RANDOM_PREFIX = 0xff;
 /**
  * Not part of Secret's layout: Secret keeps wasm blobs in wasmer's file cache keyed by code hash. Keeping them

@@ -45,36 +45,44 @@ export function peekAutoIncrementId(store: KVStore, key: Uint8Array): bigint {
   return raw === undefined ? 1n : readBe64(raw);
 }
 
+/** Allocates the next code id (`lastCodeId` sequence). */
 export function nextCodeId(store: KVStore): bigint {
   return autoIncrementId(store, KEY_LAST_CODE_ID);
 }
 
+/** Allocates the next instance id (`lastContractId` sequence, global across codes). */
 export function nextInstanceId(store: KVStore): bigint {
   return autoIncrementId(store, KEY_LAST_INSTANCE_ID);
 }
 
+/** CodeInfo of `codeId`, if stored. */
 export function getCodeInfo(store: KVStore, codeId: bigint): CodeInfo | undefined {
   const raw = store.get(codeKey(codeId));
   return raw === undefined ? undefined : CodeInfo.decode(raw);
 }
 
+/** Stores CodeInfo of `codeId`. */
 export function setCodeInfo(store: KVStore, codeId: bigint, info: CodeInfo): void {
   store.set(codeKey(codeId), CodeInfo.encode(info).finish());
 }
 
+/** Uncompressed wasm by code hash. */
 export function getWasm(store: KVStore, codeHash: Uint8Array): Uint8Array | undefined {
   return store.get(wasmCodeKey(codeHash));
 }
 
+/** Stores uncompressed wasm by code hash. */
 export function setWasm(store: KVStore, codeHash: Uint8Array, wasm: Uint8Array): void {
   store.set(wasmCodeKey(codeHash), wasm);
 }
 
+/** ContractInfo of a contract, if any. */
 export function getContractInfo(store: KVStore, addr: Uint8Array): ContractInfo | undefined {
   const raw = store.get(contractKey(addr));
   return raw === undefined ? undefined : ContractInfo.decode(raw);
 }
 
+/** Stores ContractInfo of a contract. */
 export function setContractInfo(store: KVStore, addr: Uint8Array, info: ContractInfo): void {
   store.set(contractKey(addr), ContractInfo.encode(info).finish());
 }
@@ -82,19 +90,23 @@ export function setContractInfo(store: KVStore, addr: Uint8Array, info: Contract
 /** The stored enclave key record of a contract. */
 export type StoredContractKey = ContractKey;
 
+/** ContractKey (enclave keys and proof) of a contract. */
 export function getContractKey(store: KVStore, addr: Uint8Array): ContractKey | undefined {
   const raw = store.get(contractEnclaveKey(addr));
   return raw === undefined ? undefined : ContractKey.decode(raw);
 }
 
+/** Stores the ContractKey of a contract. */
 export function setContractKey(store: KVStore, addr: Uint8Array, key: ContractKey): void {
   store.set(contractEnclaveKey(addr), ContractKey.encode(key).finish());
 }
 
+/** Contract address registered under `label`. */
 export function getContractAddressByLabel(store: KVStore, label: string): Uint8Array | undefined {
   return store.get(contractLabelKey(label));
 }
 
+/** Registers `label` → contract address. */
 export function setContractLabel(store: KVStore, label: string, addr: Uint8Array): void {
   store.set(contractLabelKey(label), addr);
 }
@@ -110,6 +122,7 @@ export function appendHistory(store: KVStore, addr: Uint8Array, entry: ContractC
   store.set(contractHistoryKey(addr, pos), ContractCodeHistoryEntry.encode(entry).finish());
 }
 
+/** The contract's code history in order. */
 export function getHistory(store: KVStore, addr: Uint8Array): ContractCodeHistoryEntry[] {
   const prefix = contractHistoryPrefix(addr);
   const out: ContractCodeHistoryEntry[] = [];
@@ -133,6 +146,7 @@ export function getStoredParams(store: KVStore): ComputeParams | undefined {
   };
 }
 
+/** Stores params (compile cost as LegacyDec atomics). */
 export function setParams(store: KVStore, params: ComputeParams): void {
   const proto: ParamsProto = {
     compileCost: decToAtomics(params.compileCost).toString(),
@@ -141,10 +155,12 @@ export function setParams(store: KVStore, params: ComputeParams): void {
   store.set(PARAMS_KEY, ParamsProto.encode(proto).finish());
 }
 
+/** The stored random of block `height`. */
 export function getRandom(store: KVStore, height: bigint): Uint8Array | undefined {
   return store.get(randomKey(height));
 }
 
+/** Stores the random of block `height`. */
 export function setRandom(store: KVStore, height: bigint, random: Uint8Array): void {
   store.set(randomKey(height), random);
 }
@@ -155,10 +171,12 @@ export function getMigrationAuthorization(store: KVStore, contract: string): big
   return raw === undefined ? undefined : readBe64(raw);
 }
 
+/** Authorises a migration of `contract` to `codeId` (governance). */
 export function setMigrationAuthorization(store: KVStore, contract: string, codeId: bigint): void {
   store.set(migrationAuthKey(contract), be64(codeId));
 }
 
+/** Removes a migration authorisation. */
 export function deleteMigrationAuthorization(store: KVStore, contract: string): void {
   store.delete(migrationAuthKey(contract));
 }
@@ -169,10 +187,12 @@ export function getAdminUpdateAuthorization(store: KVStore, contract: string): s
   return raw === undefined ? undefined : new TextDecoder().decode(raw);
 }
 
+/** Authorises an admin update of `contract` (governance). */
 export function setAdminUpdateAuthorization(store: KVStore, contract: string, admin: string): void {
   store.set(adminUpdateAuthKey(contract), new TextEncoder().encode(admin));
 }
 
+/** Removes an admin-update authorisation. */
 export function deleteAdminUpdateAuthorization(store: KVStore, contract: string): void {
   store.delete(adminUpdateAuthKey(contract));
 }
