@@ -16,7 +16,7 @@ import {
 import { ContractState, deriveStateKeys } from '../../src/enclave/contract-state.js';
 import { EnclaveError } from '../../src/enclave/errors.js';
 import { NetworkKeys } from '../../src/enclave/keys.js';
-import { encodeReplyHeaders,parseReplyHeaders } from '../../src/enclave/reply-params.js';
+import { encodeReplyHeaders, parseReplyHeaders } from '../../src/enclave/reply-params.js';
 import { secretsFromKeys } from '../../src/enclave/secrets.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { seedBytes, sha256, utf8 } from './helpers.js';
