@@ -8,7 +8,8 @@
  * if that went negative, sets `gas_remaining = 0`, `trap_reason = 1` and traps. A segment starts at function entry
  * and after `loop`, `if`, `else`, `br`, `br_if`, `br_table`, `return`, `unreachable`, and after the `end` of an
  * `if` or of a `block` that some branch targets (an untargeted if/else instead charges its `end` in the last
- * segment of each arm). Every executed instruction is charged exactly once, including `else`/`end` reached by a
+ * segment of each arm, and the segment holding an `if` prepays the cheaper of its two arms' first segments).
+ * Every executed instruction is charged exactly once, including `else`/`end` reached by a
  * branch; the function's final `end` is charged once per call, at entry (cross-checked against an independent
  * counter in test/runtime/wasm/gas-exactness.test.ts). With a cost
  * table whose `placement` is `'accounting'`, checks are instead placed exactly as wasmer's metering middleware
@@ -199,6 +200,10 @@ class Instrumenter {
   private ctrlParams = new Int32Array(64);
   /** For an `if` whose `else` was seen: the event of the then-arm's last segment; -1 otherwise. */
   private ctrlThenEv = new Int32Array(64);
+  /** For an `if`: the segment holding the `if` and the first segments of its then and else arms. */
+  private ctrlPreEv = new Int32Array(64);
+  private ctrlThenFirst = new Int32Array(64);
+  private ctrlElseFirst = new Int32Array(64);
   /** Index of the i64 local caching `gas_remaining` in the function being emitted. */
   private gasLocal = 0;
 
@@ -507,6 +512,14 @@ class Instrumenter {
     const e = new Int32Array(n);
     e.set(this.ctrlThenEv);
     this.ctrlThenEv = e;
+    const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.ctrlPreEv = grow(this.ctrlPreEv);
+    this.ctrlThenFirst = grow(this.ctrlThenFirst);
+    this.ctrlElseFirst = grow(this.ctrlElseFirst);
   }
 
   /** Scans one body (recording injection points and its stack weight), then emits the rewritten body. */
@@ -584,7 +597,9 @@ class Instrumenter {
           if (op !== Op.block) {
             // Loop starts are branch targets and if-arms are conditional: both begin a segment.
             this.evVal[curEv] = segCost;
+            this.ctrlPreEv[depth] = curEv;
             curEv = this.pushEvent(c.pos, segKind, 0);
+            this.ctrlThenFirst[depth] = curEv;
             segCost = 0;
           }
           break;
@@ -594,6 +609,7 @@ class Instrumenter {
           this.ctrlThenEv[depth] = curEv;
           this.evVal[curEv] = segCost;
           curEv = this.pushEvent(c.pos, segKind, 0);
+          this.ctrlElseFirst[depth] = curEv;
           segCost = cost;
           break;
         }
@@ -623,6 +639,20 @@ class Instrumenter {
             segCost = cost;
           } else {
             segCost += cost;
+          }
+          if (kind === K_IF && thenEv >= 0 && !acct) {
+            // Exactly one arm's first segment follows the `if`, so the cheaper of the two can be paid by the
+            // segment holding the `if`; that arm's own check then often disappears (cost 0).
+            const evVal = this.evVal;
+            const thenFirst = this.ctrlThenFirst[depth + 1] as number;
+            const elseFirst = this.ctrlElseFirst[depth + 1] as number;
+            const m = Math.min(evVal[thenFirst] as number, evVal[elseFirst] as number);
+            if (m > 0) {
+              const pre = this.ctrlPreEv[depth + 1] as number;
+              evVal[pre] = (evVal[pre] as number) + m;
+              evVal[thenFirst] = (evVal[thenFirst] as number) - m;
+              evVal[elseFirst] = (evVal[elseFirst] as number) - m;
+            }
           }
           if (height > maxHeight) maxHeight = height;
           break;
