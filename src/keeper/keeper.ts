@@ -6,6 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 
+import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -28,7 +29,7 @@ import {
 import { checkWasm as runtimeCheckWasm } from '../runtime/wasm/index.js';
 import { BasicGasMeter, GasKVStore, type KVStore, PrefixStore } from '../state/index.js';
 import { MemoryAccountKeeper } from './account-keeper.js';
-import { contractAddress, fromBech32, toBech32 } from './address.js';
+import { bytesEqual, contractAddress, fromBech32, toBech32 } from './address.js';
 import { MemoryBankKeeper } from './bank-keeper.js';
 import { LocalBlockContext } from './block-context.js';
 import { cacheContext, createContext, type KeeperContext } from './context.js';
@@ -316,7 +317,7 @@ export class ComputeKeeper {
     callbackSig?: Uint8Array,
   ): ContractCallResult & { address: Uint8Array } {
     ctx.gasMeter.consumeGas(INSTANCE_COST, 'Loading CosmWasm module: init');
-    const sigInfo = this.sigInfoFor(ctx, callbackSig);
+    const sigInfo = this.sigInfoFor(ctx, callbackSig, creator);
     if (ctx.store.has(contractLabelKey(label))) {
       throw computeError(ComputeErrors.AccountExists, label);
     }
@@ -396,7 +397,7 @@ export class ComputeKeeper {
     callbackSig?: Uint8Array,
   ): ContractCallResult {
     ctx.gasMeter.consumeGas(INSTANCE_COST, 'Loading CosmWasm module: execute');
-    const sigInfo = this.sigInfoFor(ctx, callbackSig);
+    const sigInfo = this.sigInfoFor(ctx, callbackSig, caller);
     const { code, key } = this.contractInstance(ctx.store, contract);
     const addrStr = toBech32(contract);
     const callerStr = toBech32(caller);
@@ -428,7 +429,7 @@ export class ComputeKeeper {
     callbackSig?: Uint8Array,
   ): ContractCallResult {
     ctx.gasMeter.consumeGas(INSTANCE_COST, 'Loading CosmWasm module: migrate');
-    const sigInfo = this.sigInfoFor(ctx, callbackSig);
+    const sigInfo = this.sigInfoFor(ctx, callbackSig, caller);
     const info = st.getContractInfo(ctx.store, contract);
     if (info === undefined) throw computeError(SdkErrors.InvalidRequest, 'unknown contract');
     const newCodeInfo = st.getCodeInfo(ctx.store, newCodeId);
@@ -497,7 +498,7 @@ export class ComputeKeeper {
     callbackSig?: Uint8Array,
   ): void {
     ctx.gasMeter.consumeGas(INSTANCE_COST, 'Loading CosmWasm module: update-admin');
-    const sigInfo = this.sigInfoFor(ctx, callbackSig);
+    const sigInfo = this.sigInfoFor(ctx, callbackSig, caller);
     const info = st.getContractInfo(ctx.store, contract);
     if (info === undefined) throw computeError(SdkErrors.InvalidRequest, 'unknown contract');
     const callerStr = toBech32(caller);
@@ -664,9 +665,23 @@ export class ComputeKeeper {
   }
 
   /** Sig info for a call: the callback signature for contract-originated calls, else the tx's. */
-  private sigInfoFor(ctx: KeeperContext, callbackSig: Uint8Array | undefined): SigInfo | undefined {
+  private sigInfoFor(
+    ctx: KeeperContext,
+    callbackSig: Uint8Array | undefined,
+    sender: Uint8Array,
+  ): SigInfo | undefined {
     if (callbackSig !== undefined) return callbackSigInfo(callbackSig);
-    return ctx.tx?.sigInfo;
+    const sigInfo = ctx.tx?.sigInfo;
+    // GetTxInfo: the message sender must be the tx signer (checked here so the error is Secret's, not the
+    // enclave's generic signature failure)
+    const pk = sigInfo?.publicKey;
+    if (pk !== undefined && pk.length > 0 && !bytesEqual(ripemd160(sha256(pk)), sender)) {
+      throw computeError(
+        ComputeErrors.SigFailed,
+        `[Compute] Message sender: ${toBech32(sender)} is not found in the tx signer set`,
+      );
+    }
+    return sigInfo;
   }
 
   private contractInstance(store: KVStore, contract: Uint8Array) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { fromBech32 } from '../../src/keeper/address.js';
+import { MsgExecuteContract } from '../../src/proto/secret/compute/v1beta1/msg.js';
 import { b64, Chain, snapshot, User } from './helpers.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -147,6 +148,30 @@ describe('hostile inputs fail cleanly (real enclave)', () => {
       code: 4,
     });
     assert.deepEqual(snapshot(chain.store), before);
+  });
+
+  it('a message whose sender is not the tx signer', async () => {
+    const { chain, alice, mallory, a } = await deployed();
+    const wire = alice.encrypt(a.codeHash, { set: { key: 'k', value: 'spoofed' } }, 91);
+    const msg = MsgExecuteContract.fromPartial({
+      sender: alice.canonical,
+      contract: fromBech32(a.address),
+      msg: wire,
+    });
+    await failsCleanly(
+      chain,
+      () =>
+        chain.signed(
+          mallory,
+          '/secret.compute.v1beta1.MsgExecuteContract',
+          MsgExecuteContract.encode(msg).finish(),
+          () => chain.msgs.ExecuteContract(msg),
+        ),
+      new RegExp(
+        `^\\[Compute\\] Message sender: ${alice.address} is not found in the tx signer set: parse signature failed$`,
+      ),
+      16,
+    );
   });
 
   it('a plaintext query is refused like Secret (TestQueryNotEncryptedInputError)', async () => {
