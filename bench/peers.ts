@@ -1,0 +1,164 @@
+/**
+ * Peers (issue #9 case 3): the same token.wasm (CosmWasm-1.x compatible) in @oraichain/cw-simulate (metered and
+ * unmetered) and @terran-one/cw-simulate (unmetered only: its VM has no metering, `Environment.getGasLimit` is a
+ * TODO in @terran-one/cosmwasm-vm-js 0.2.16), executes and queries per second, side by side with ours.
+ *
+ * Ours: a private, metered transfer through the keeper + real enclave from a repeat user (bench/token.ts figures,
+ * measured in the same `npm run bench` run; re-measured here when this file runs alone), and an encrypted balance
+ * query. Peers: plaintext `executeContract` / `query` through each simulator's app (its own tx branch, events,
+ * JSON); no encryption, no signatures. Each peer app is built once; transfers go between 64 funded users.
+ */
+import { createRequire } from 'node:module';
+
+import { bech32 } from '@scure/base';
+
+import { loadFixture } from '../test/fixtures/index.js';
+import { type BenchResult, compare, measure, measureAsync } from './harness.js';
+import * as token from './token.js';
+
+const require = createRequire(import.meta.url);
+
+interface SimResult {
+  ok: boolean;
+  err: boolean;
+  val: unknown;
+}
+interface SimApp {
+  wasm: {
+    storeCode(creator: string, wasm: Uint8Array): SimResult;
+    instantiateContract(
+      sender: string,
+      funds: unknown[],
+      codeId: number,
+      msg: unknown,
+      label: string,
+    ): Promise<SimResult>;
+    executeContract(sender: string, funds: unknown[], contract: string, msg: unknown): Promise<SimResult>;
+    query(contract: string, msg: unknown): SimResult;
+  };
+}
+type SimCtor = new (opts: Record<string, unknown>) => SimApp;
+
+/** Deterministic valid bech32 addresses for the peers (they validate with the chain prefix). */
+function addresses(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const bytes = new Uint8Array(20);
+    new DataView(bytes.buffer).setUint32(16, i + 1);
+    bytes[0] = 0xbe;
+    return bech32.encode('secret', bech32.toWords(bytes));
+  });
+}
+
+interface PeerFigures {
+  executes: number;
+  queries: number;
+}
+
+export async function measurePeer(App: SimCtor, opts: Record<string, unknown>): Promise<PeerFigures> {
+  const app = new App({ chainId: 'secret-bench-1', bech32Prefix: 'secret', ...opts });
+  const users = addresses(64);
+  const stored = app.wasm.storeCode(users[0]!, loadFixture('token'));
+  if (!stored.ok) throw new Error(`storeCode: ${String(stored.val)}`);
+  const init = await app.wasm.instantiateContract(
+    users[0]!,
+    [],
+    stored.val as number,
+    {
+      name: 'Bench',
+      symbol: 'BNCH',
+      decimals: 6,
+      initial_balances: users.map((address) => ({ address, amount: '1000000000000' })),
+      minter: null,
+    },
+    'token',
+  );
+  if (!init.ok) throw new Error(`instantiate: ${String(init.val)}`);
+  const contract = findAddress(init.val);
+  let i = 0;
+  const transfer = async (): Promise<void> => {
+    const from = users[i++ % users.length]!;
+    const r = await app.wasm.executeContract(from, [], contract, {
+      transfer: { recipient: users[0]!, amount: '1' },
+    });
+    if (!r.ok) throw new Error(`execute: ${String(r.val)}`);
+  };
+  await transfer();
+  const ex = await measureAsync(transfer, token.TX_RUNS);
+  const q = measure(() => {
+    const r = app.wasm.query(contract, { balance: { address: users[i++ % users.length]! } });
+    if (!r.ok) throw new Error(`query: ${String(r.val)}`);
+  }, token.TX_RUNS);
+  return { executes: ex.opsPerSec, queries: q.opsPerSec };
+}
+
+/** Contract address out of an instantiate AppResponse (events → `_contract_address` / `_contract_addr`). */
+function findAddress(res: unknown): string {
+  const events =
+    (res as { events?: { type: string; attributes: { key: string; value: string }[] }[] }).events ?? [];
+  for (const e of events)
+    for (const a of e.attributes)
+      if (a.key === '_contract_address' || a.key === '_contract_addr' || a.key === 'contract_address')
+        return a.value;
+  throw new Error('no contract address in instantiate response');
+}
+
+/** Why a peer could not be run (shown in docs/benchmarks.md). Filled by {@link run}. */
+export const peerProblems: string[] = [];
+
+export async function run(): Promise<BenchResult[]> {
+  if (token.lastFigures === undefined) await token.run();
+  const ours = token.lastFigures!;
+  const peers: { name: string; metered: boolean; load: () => SimCtor; opts: Record<string, unknown> }[] = [
+    {
+      name: '@oraichain/cw-simulate metered',
+      metered: true,
+      load: () => (require('@oraichain/cw-simulate') as { CWSimulateApp: SimCtor }).CWSimulateApp,
+      opts: { metering: true, gasLimit: 100_000_000_000 },
+    },
+    {
+      name: '@oraichain/cw-simulate unmetered',
+      metered: false,
+      load: () => (require('@oraichain/cw-simulate') as { CWSimulateApp: SimCtor }).CWSimulateApp,
+      opts: { metering: false },
+    },
+    {
+      name: '@terran-one/cw-simulate unmetered',
+      metered: false,
+      load: () => (require('@terran-one/cw-simulate') as { CWSimulateApp: SimCtor }).CWSimulateApp,
+      opts: {},
+    },
+  ];
+  const rows: BenchResult[] = [];
+  for (const p of peers) {
+    let f: PeerFigures;
+    try {
+      f = await measurePeer(p.load(), p.opts);
+    } catch (e) {
+      peerProblems.push(`${p.name}: ${(e as Error).message}`);
+      continue;
+    }
+    rows.push(
+      compare(
+        `peers: token transfer, ours private+metered vs ${p.name}`,
+        'executes/s',
+        ours.repeatUserTps,
+        { name: p.name, value: f.executes },
+        p.metered ? { text: 'ours >= peer (ratio >= 1)', met: (r) => r >= 1 } : undefined,
+      ),
+      compare(
+        `peers: balance query, ours private vs ${p.name}`,
+        'queries/s',
+        ours.queryQps,
+        { name: p.name, value: f.queries },
+        p.metered ? { text: 'ours >= 2x peer', met: (r) => r >= 2 } : undefined,
+      ),
+    );
+  }
+  rows.push({
+    name: 'peers: @terran-one/cw-simulate metered',
+    unit: 'n/a',
+    value: 0,
+    notes: 'not measurable: its VM (@terran-one/cosmwasm-vm-js 0.2.16) has no gas metering',
+  });
+  return rows;
+}
