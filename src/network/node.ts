@@ -15,6 +15,7 @@ import {
   MemoryBankKeeper,
   type MsgServer,
   type QueryServer,
+  toBech32,
   type TxInfo,
 } from '../keeper/index.js';
 import type { TrustedNode } from '../registration/index.js';
@@ -92,6 +93,7 @@ export class SimNode {
     });
     this.registrationMsgs = createRegistrationMsgServer(this.registration, {
       blockTimeNanos: () => this.block.current().timeNanos,
+      formatSender: toBech32,
     });
     this.registrationQueries = createRegistrationQueryServer(this.registration);
   }

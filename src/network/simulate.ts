@@ -8,8 +8,7 @@
  * Heights: 1 = registration block (genesis + RegisterAuth of every non-bootstrap node), 2 = deploy block (store
  * token + exerciser-v1, instantiate), 3 … B+2 = the B blocks of private transactions.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -103,6 +102,11 @@ export interface SimulateOptions {
   readonly workDir?: string;
   /** Attestation authority signature algorithm (default ed25519). */
   readonly authorityAlgorithm?: AttestationAlgorithm;
+  /**
+   * Restart nodes before the given heights: the node drops its trusted component and unseals it again from
+   * its sealed keychain (no re-registration), keeping its state. Must not change any result.
+   */
+  readonly restarts?: readonly { readonly node: number; readonly atBlock: number }[];
   /** Stop after the first block with a divergence (default true). */
   readonly stopOnDivergence?: boolean;
 }
@@ -271,6 +275,18 @@ function registrationTx(operator: SimUser, certificate: Uint8Array, label: strin
   return { label, signed, deliver: (n) => n.registrationMsgs.RegisterAuth(req) };
 }
 
+/** Smallest key greater than every key starting with `prefix` (undefined: unbounded). */
+function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  const end = prefix.slice();
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]! += 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return undefined;
+}
+
 function injectFault(node: SimNode, fault: FaultSpec, tokenAddress: string): void {
   if (fault.kind === 'wrong-seed') {
     const keychain = unsealKeychain(node.sealedPath, {
@@ -287,10 +303,8 @@ function injectFault(node: SimNode, fault: FaultSpec, tokenAddress: string): voi
   const start = new Uint8Array(1 + addr.length);
   start[0] = 0x03;
   start.set(addr, 1);
-  const end = start.slice();
-  end[end.length - 1]! += 1; // fine unless the address ends in 0xff; then the range is just wider on this prefix
   const entries: [Uint8Array, Uint8Array][] = [];
-  const it = node.store.iterator(start, end);
+  const it = node.store.iterator(start, prefixEnd(start));
   try {
     for (const [k, v] of it) entries.push([k.slice(), v.slice()]);
   } finally {
@@ -419,6 +433,12 @@ export async function simulateNetwork(opts: SimulateOptions): Promise<Simulation
       if (firstDivergence !== undefined && opts.stopOnDivergence !== false) break;
       const t = performance.now();
       for (const node of nodes) node.block.nextBlock();
+      for (const r of opts.restarts ?? []) {
+        if (r.atBlock !== height) continue;
+        const node = nodes[r.node];
+        if (node === undefined) throw new RangeError(`restart node ${r.node} out of range`);
+        node.restartWith(TrustedNode.unseal(node.sealedPath, node.machineKey, measurement));
+      }
       if (fault !== undefined && height === faultHeight) {
         injectFault(nodes[fault.node]!, fault, workload.deployment.token.address);
       }

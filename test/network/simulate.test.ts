@@ -85,6 +85,19 @@ describe('network simulate', () => {
     assert.match(d.divergent[0]!.reason, /state hash/);
   });
 
+  it('nodes restarted from their sealed keychains (no re-registration) keep agreeing', async () => {
+    const r = await simulateNetwork({
+      validators: 3,
+      blocks: 4,
+      restarts: [
+        { node: 1, atBlock: 3 },
+        { node: 0, atBlock: 5 },
+      ],
+    });
+    assert.equal(r.agreed, true);
+    assert.equal(r.blockReports.length, 6);
+  });
+
   it('the bootstrap node itself can be the faulty one (majority decides, not node 0)', async () => {
     const r = await simulateNetwork({
       validators: 3,
