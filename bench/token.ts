@@ -265,9 +265,9 @@ export interface TokenFigures {
 }
 export let lastFigures: TokenFigures | undefined;
 
-const NEW_USERS = 3_500;
+const NEW_USERS = 3_000;
 const REPEAT_USERS = 64;
-const REPEAT_TXS = 7_000;
+const REPEAT_TXS = 5_000;
 
 export async function run(): Promise<BenchResult[]> {
   const t0 = performance.now();
@@ -341,10 +341,15 @@ export async function run(): Promise<BenchResult[]> {
   ];
 }
 
-// `node --cpu-prof --import tsx bench/token.ts profile <new|repeat> [seconds]`: a plain tx loop for profiling.
+// `node --import tsx bench/token.ts profile <new|repeat> [seconds] [out.cpuprofile]`: a plain tx loop, CPU-profiled
+// (V8 sampling profiler via node:inspector) only while txs are delivered, not during client-side setup.
+// Summarize with `node --import tsx bench/profile-summary.ts <out.cpuprofile>`.
 if (import.meta.url === `file://${process.argv[1] ?? ''}` && process.argv[2] === 'profile') {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
   const mode = process.argv[3] ?? 'repeat';
   const seconds = Number(process.argv[4] ?? '4');
+  const outFile = process.argv[5] ?? `token-${mode}.cpuprofile`;
   const n = mode === 'new' ? 6_000 : 64;
   const t0 = performance.now();
   const setup = await tokenSetup(Array.from({ length: n }, (_, i) => `p-${i}`));
@@ -353,17 +358,25 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}` && process.argv[2] ===
   const txs =
     mode === 'new'
       ? users.map((u) => chain.prepareExecute(u, contract.canonical, code.codeHash, cmd))
-      : Array.from({ length: 12_000 }, (_, i) =>
+      : Array.from({ length: 8_000 }, (_, i) =>
           chain.prepareExecute(users[i % n]!, contract.canonical, code.codeHash, cmd),
         );
   let done = 0;
   if (mode !== 'new') for (; done < n; done++) await chain.deliver(txs[done]!);
   console.log(`setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
   const start = performance.now();
   const end = start + seconds * 1000;
   const first = done;
   while (performance.now() < end && done < txs.length) await chain.deliver(txs[done++]!);
+  const elapsed = performance.now() - start;
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(outFile, JSON.stringify(profile));
   console.log(
-    `${mode}: ${done - first} txs, ${(((done - first) * 1000) / (performance.now() - start)).toFixed(0)} tx/s`,
+    `${mode}: ${done - first} txs, ${(((done - first) * 1000) / elapsed).toFixed(0)} tx/s → ${outFile}`,
   );
 }
