@@ -109,3 +109,12 @@ export interface TxInfo {
 
 /** Static wasm validation at StoreCode (the runtime's check); throws with the validation message on failure. */
 export type WasmChecker = (wasm: Uint8Array) => void;
+
+/** What the keeper needs to know about stored code (Secret `AnalyzeCode`). */
+export interface CodeAnalysis {
+  /** All six IBC entry points are exported: the contract gets the IBC port `wasm.<address>`. */
+  readonly hasIbcEntryPoints: boolean;
+}
+
+/** Analyses code (deterministically); the keeper caches results per code hash. */
+export type CodeAnalyzer = (wasm: Uint8Array) => CodeAnalysis;

@@ -33,6 +33,8 @@ export type {
   BankKeeper,
   BlockContext,
   BlockInfo,
+  CodeAnalysis,
+  CodeAnalyzer,
   Coin,
   EventAttribute,
   MessageRouter,

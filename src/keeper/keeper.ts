@@ -58,6 +58,8 @@ import type {
   AccountKeeper,
   BankKeeper,
   BlockContext,
+  CodeAnalysis,
+  CodeAnalyzer,
   Coin,
   MessageRouter,
   SdkEvent,
@@ -102,6 +104,8 @@ export interface ComputeKeeperOptions {
   readonly params?: ComputeParams;
   /** StoreCode validation; default: the runtime's `checkWasm(wasm, { phase: 'store' })`. */
   readonly checkWasm?: WasmChecker;
+  /** IBC entry-point detection for port binding; default: the runtime's `checkWasm(...).ibcEntryPoints`. */
+  readonly analyzeCode?: CodeAnalyzer;
   /** Non-wasm contract queries (custom, staking, ...). Bank and wasm are built in. */
   readonly queryPlugins?: QueryPlugins;
   /** Bech32 address allowed to `UpdateParams` (Secret: the gov module account). */
@@ -176,6 +180,9 @@ export class ComputeKeeper {
   readonly redactErrors: boolean;
   private readonly defaultParams: ComputeParams;
   private readonly checkWasm: WasmChecker;
+  private readonly analyzeCode: CodeAnalyzer;
+  /** Analysis results by code hash (hex); deterministic, so caching is safe. */
+  private readonly analysisCache = new Map<string, CodeAnalysis>();
   private readonly dispatcher: MessageDispatcher;
   private readonly debugSink: ((contract: string, message: string) => void) | undefined;
 
@@ -198,6 +205,11 @@ export class ComputeKeeper {
       ((wasm: Uint8Array) => {
         runtimeCheckWasm(wasm, { phase: 'store' });
       });
+    this.analyzeCode =
+      opts.analyzeCode ??
+      ((wasm: Uint8Array) => ({
+        hasIbcEntryPoints: runtimeCheckWasm(wasm, { phase: 'store' }).ibcEntryPoints,
+      }));
     this.debugSink = opts.debug;
     this.dispatcher = new MessageDispatcher(this);
   }
@@ -348,12 +360,15 @@ export class ComputeKeeper {
     const output = this.finish(ctx, res, ComputeErrors.InstantiateFailed);
 
     const created = { blockHeight: ctx.block.height, txIndex: BigInt(ctx.tx?.index ?? 0) };
+    // v1 contracts exporting the IBC entry points get the port `wasm.<addr>` (Secret binds it at instantiate)
+    const ibcPortId =
+      output.apiVersion === 'v1' && this.analysis(code).hasIbcEntryPoints ? `wasm.${addrStr}` : '';
     const info: ContractInfo = {
       codeId,
       creator,
       label,
       created,
-      ibcPortId: '',
+      ibcPortId,
       admin,
       adminProof: output.adminProof,
       requireGovernance: false,
@@ -449,6 +464,9 @@ export class ComputeKeeper {
     const key = st.getContractKey(ctx.store, contract);
     if (key === undefined) throw computeError(ComputeErrors.NotFound, 'contract key');
     const code = this.loadCode(ctx.store, newCodeInfo);
+    const newHasIbc = this.analysis(code).hasIbcEntryPoints;
+    if (!newHasIbc && info.ibcPortId !== '')
+      throw computeError(ComputeErrors.MigrationFailed, 'requires ibc callbacks');
     const env = this.env(ctx, callerStr, [], addrStr, key, 0);
     const res = this.callEnclave(ctx, (call) => this.enclave.migrate(call, msg, info.adminProof), {
       code,
@@ -471,7 +489,11 @@ export class ComputeKeeper {
       msg,
     });
     ctx.store.delete(st.secondaryIndexKey(info.codeId, info, contract));
-    const newInfo: ContractInfo = { ...info, codeId: newCodeId };
+    const newInfo: ContractInfo = {
+      ...info,
+      codeId: newCodeId,
+      ibcPortId: newHasIbc && info.ibcPortId === '' ? `wasm.${addrStr}` : info.ibcPortId,
+    };
     st.setContractInfo(ctx.store, contract, newInfo);
     ctx.store.set(st.secondaryIndexKey(newCodeId, newInfo, contract), EMPTY);
     if (st.getMigrationAuthorization(ctx.store, addrStr) !== undefined)
@@ -692,6 +714,21 @@ export class ComputeKeeper {
     const key = st.getContractKey(store, contract);
     if (key === undefined) throw computeError(ComputeErrors.NotFound, 'contract key');
     return { info, code: this.loadCode(store, codeInfo), key };
+  }
+
+  private analysis(code: ContractCode): CodeAnalysis {
+    const k = bytesToHex(code.codeHash);
+    let a = this.analysisCache.get(k);
+    if (a === undefined) {
+      try {
+        a = this.analyzeCode(code.wasm);
+      } catch {
+        // code that no longer validates has no usable IBC entry points; the enclave reports the real problem
+        a = { hasIbcEntryPoints: false };
+      }
+      this.analysisCache.set(k, a);
+    }
+    return a;
   }
 
   private loadCode(store: KVStore, info: CodeInfo): ContractCode {

@@ -334,3 +334,37 @@ describe('pluggable routing', () => {
     });
   });
 });
+
+describe('IBC port binding', () => {
+  it('binds wasm.<addr> for code with IBC entry points and refuses migrating it to code without them', () => {
+    const h = setup({
+      analyzeCode: (w) => ({ hasIbcEntryPoints: new TextDecoder().decode(w) === 'fake:ibc' }),
+    });
+    const ibcCode = h.store_('ibc');
+    const plainCode = h.store_('plain');
+    const c = h.instantiate(ibcCode, 'I', {}, toBech32(h.alice));
+    assert.equal(h.keeper.getContractInfo(c)?.ibcPortId, `wasm.${toBech32(c)}`);
+    const info = JSON.parse(
+      text(
+        h.execute(c, { query_chain: { wasm: { contract_info: { contract_addr: toBech32(c) } } } }).result
+          .data,
+      ) ?? '',
+    ) as Json;
+    assert.equal(
+      JSON.parse(Buffer.from(info.Ok.Ok as string, 'base64').toString()).ibc_port,
+      `wasm.${toBech32(c)}`,
+    );
+    const before = snapshot(h.store);
+    assert.throws(() => h.run((ctx) => h.keeper.migrate(ctx, c, h.alice, plainCode, json({}))), {
+      name: 'ComputeError',
+      code: 5,
+      message: 'requires ibc callbacks: migrate contract failed',
+    });
+    assert.deepEqual(snapshot(h.store), before);
+    // a plain contract migrated to IBC code gets its port bound
+    const p = h.instantiate(plainCode, 'P', {}, toBech32(h.alice));
+    assert.equal(h.keeper.getContractInfo(p)?.ibcPortId, '');
+    h.run((ctx) => h.keeper.migrate(ctx, p, h.alice, ibcCode, json({})));
+    assert.equal(h.keeper.getContractInfo(p)?.ibcPortId, `wasm.${toBech32(p)}`);
+  });
+});
