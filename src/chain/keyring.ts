@@ -4,6 +4,7 @@
  * chain the keyring is a JSON file next to the state, readable only by its owner. Never use these keys for
  * value: they exist for local development.
  */
+import { createECDH } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -43,6 +44,16 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** bech32 account address of a compressed secp256k1 key: RIPEMD160(SHA256(pk)). */
 export function addressOf(pubkey: Uint8Array, prefix: string): string {
   return bech32.encode(prefix, bech32.toWords(ripemd160(sha256(pubkey))), 1023);
+}
+
+/**
+ * Compressed secp256k1 public key. OpenSSL's point multiplication (node:crypto ECDH) is ~30x faster here than
+ * @noble/curves without precomputed tables, which matters when tests create hundreds of accounts.
+ */
+function compressedPubkey(privkey: Uint8Array): Uint8Array {
+  const ecdh = createECDH('secp256k1');
+  ecdh.setPrivateKey(privkey);
+  return new Uint8Array(ecdh.getPublicKey(null, 'compressed'));
 }
 
 /** The accounts a chain knows keys for, by name and by address. */
@@ -133,7 +144,7 @@ export class Keyring {
   }
 
   private insert(name: string, privkey: Uint8Array, ioSeed: Uint8Array): KeyEntry {
-    const pubkey = secp256k1.getPublicKey(privkey, true);
+    const pubkey = compressedPubkey(privkey);
     const address = addressOf(pubkey, this.prefix);
     if (this.byAddress.has(address)) {
       throw new ChainError('DUPLICATE_ACCOUNT', `key for ${address} is already in the keyring`);

@@ -13,7 +13,6 @@ import {
   type OfflineDirectSigner,
   Registry,
 } from '@cosmjs/proto-signing';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
@@ -34,6 +33,7 @@ import {
   SIG_VERIFY_COST_SECP256K1,
   TX_SIZE_COST_PER_BYTE,
 } from './limits.js';
+import { verifySecp256k1 } from './secp256k1.js';
 
 /** Type URL of the bank send message LocalChain routes besides the compute messages. */
 export const MSG_SEND_TYPE_URL = '/cosmos.bank.v1beta1.MsgSend';
@@ -226,15 +226,7 @@ export function verifyTx(
     }),
   ).finish();
   const signature = raw.signatures[0]!;
-  let valid = false;
-  try {
-    valid =
-      signature.length === 64 &&
-      secp256k1.verify(signature, signBytes, pubkey, { prehash: true, lowS: true });
-  } catch {
-    valid = false;
-  }
-  if (!valid) {
+  if (!verifySecp256k1(signBytes, signature, pubkey)) {
     reject(
       'UNAUTHORIZED',
       'sdk',

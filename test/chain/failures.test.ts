@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { DirectSecp256k1Wallet } from '@cosmjs/proto-signing';
+import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 
 import {
   ChainError,
@@ -237,6 +238,18 @@ describe('LocalChain: ante checks on raw transactions', () => {
     bad[bad.length - 5]! ^= 1;
     await assert.rejects(chain.broadcastTx(bad), { name: 'TxError', code: 'UNAUTHORIZED' });
     await assert.rejects(chain.broadcastTx(Uint8Array.of(1, 2, 3)), { name: 'TxError', code: 'TX_DECODE' });
+    // the high-S twin of a valid signature is valid ECDSA but malleable: the SDK rejects it
+    const good = TxRaw.decode(await signedSend(chain, key, from, to, { sequence: 1n }));
+    const sig = good.signatures[0]!;
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const highS = (n - BigInt(`0x${Buffer.from(sig.subarray(32)).toString('hex')}`))
+      .toString(16)
+      .padStart(64, '0');
+    const twin = TxRaw.encode({
+      ...good,
+      signatures: [Uint8Array.from([...sig.subarray(0, 32), ...Buffer.from(highS, 'hex')])],
+    }).finish();
+    await assert.rejects(chain.broadcastTx(twin), { name: 'TxError', code: 'UNAUTHORIZED' });
     // none of the rejected txs moved funds or sequence
     assert.equal(chain.getAccount(from).sequence, 1n);
     assert.deepEqual(chain.getBalance(to, 'uscrt'), { denom: 'uscrt', amount: '1' });
