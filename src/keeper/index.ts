@@ -62,6 +62,7 @@ export {
   DEFAULT_TX_GAS_LIMIT,
   type TxOptions,
   type TxResult,
+  txGasUsedOf,
 } from './keeper.js';
 export * as keys from './keys.js';
 export {

@@ -145,6 +145,14 @@ export interface TxOptions {
   readonly tx?: TxInfo;
 }
 
+/** Gas used by failed transactions, keyed by the error `runTx` threw. */
+const failedTxGas = new WeakMap<object, bigint>();
+
+/** SDK gas a failed {@link ComputeKeeper.runTx} consumed before failing (what the SDK reports as gas used). */
+export function txGasUsedOf(err: unknown): bigint | undefined {
+  return typeof err === 'object' && err !== null ? failedTxGas.get(err) : undefined;
+}
+
 const EMPTY = new Uint8Array(0);
 /** Env random of queries: Go passes `[]byte{0}` (spec §2.11). */
 const QUERY_RANDOM = Uint8Array.of(0);
@@ -239,8 +247,9 @@ export class ComputeKeeper {
       result = fn(ctx);
     } catch (e) {
       branch.discard();
-      if (isOutOfGas(e) && !(e instanceof ComputeError)) throw outOfGasError(ctx, 'wasm contract', e);
-      throw e;
+      const err = isOutOfGas(e) && !(e instanceof ComputeError) ? outOfGasError(ctx, 'wasm contract', e) : e;
+      if (typeof err === 'object' && err !== null) failedTxGas.set(err, ctx.gasMeter.consumedToLimit());
+      throw err;
     }
     branch.write();
     return { result, events: ctx.eventManager.events, gasUsed: ctx.gasMeter.consumedToLimit(), gasWanted };

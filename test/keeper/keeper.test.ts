@@ -368,3 +368,20 @@ describe('IBC port binding', () => {
     assert.equal(h.keeper.getContractInfo(p)?.ibcPortId, `wasm.${toBech32(p)}`);
   });
 });
+
+describe('runTx', () => {
+  it('reports the gas a failed tx consumed', async () => {
+    const { txGasUsedOf } = await import('../../src/keeper/keeper.js');
+    const h = setup();
+    const code = h.store_();
+    const c = h.instantiate(code, 'F');
+    assert.throws(
+      () => h.execute(c, { fail: 'x' }),
+      (e: unknown) => txGasUsedOf(e) === 20_000n + 100n + 1n,
+    );
+    assert.throws(
+      () => h.execute(c, { burn: 10_000_000_000 }, 50_000n),
+      (e: unknown) => txGasUsedOf(e) === 50_000n,
+    );
+  });
+});
