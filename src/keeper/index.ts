@@ -60,9 +60,9 @@ export {
   type ContractCallResult,
   createComputeKeeper,
   DEFAULT_TX_GAS_LIMIT,
+  txGasUsedOf,
   type TxOptions,
   type TxResult,
-  txGasUsedOf,
 } from './keeper.js';
 export * as keys from './keys.js';
 export {
