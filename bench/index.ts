@@ -11,7 +11,7 @@ import { type BenchResult, formatTable } from './harness.js';
 import { scalingSvg } from './plot.js';
 
 /**
- * Benchmark areas in the order they run; each file exports `run(): Promise<BenchResult[]>`. `token` runs before
+ * Benchmark areas in the order they run; each file exports `run(): Promise<BenchResult[]>`. `keeper` runs before
  * `peers` and `scaling`, which compare against its figures.
  */
 const AREAS = [
@@ -21,8 +21,8 @@ const AREAS = [
   'runtime',
   'state',
   'enclave',
+  'network',
   'keeper',
-  'token',
   'chain',
   'peers',
   'scaling',
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
   let plot = '';
   if (selected.includes('scaling')) {
-    const { scalingSeries } = (await import('./scaling.js'));
+    const { scalingSeries } = await import('./scaling.js');
     if (scalingSeries.length > 0) {
       writeFileSync(
         new URL('../docs/state-scaling.svg', import.meta.url),
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       plot = '![cost per call against stored keys](state-scaling.svg)\n';
     }
   }
-  const { peerProblems } = (await import('./peers.js'));
+  const { peerProblems } = await import('./peers.js');
   const notes = all.filter((r) => r.notes !== undefined).map((r) => `- ${r.name}: ${r.notes!}`);
   const analysisFile = new URL('./analysis.md', import.meta.url);
   const doc = [

@@ -314,12 +314,12 @@ export async function run(): Promise<BenchResult[]> {
       ? `pool ${p.size} txs, none reused`
       : `pool ${p.size} txs wrapped ${p.wrapped}x (replayed txs)`;
   process.stderr.write(
-    `bench: token setup ${setupS.toFixed(1)} s; new ${wrapNote(newPool)}; repeat ${wrapNote(repeatPool)}\n`,
+    `bench: keeper setup ${setupS.toFixed(1)} s; new ${wrapNote(newPool)}; repeat ${wrapNote(repeatPool)}\n`,
   );
   return [
     {
       ...compare(
-        'token: private transfer via keeper, new user key per tx',
+        'keeper: private transfer via keeper, new user key per tx',
         'tx/s',
         mNew.opsPerSec,
         { name: 'per-core ceiling, no sig verify (performance-limits.md)', value: 2_770 },
@@ -329,7 +329,7 @@ export async function run(): Promise<BenchResult[]> {
     },
     {
       ...compare(
-        'token: private transfer via keeper, repeat users',
+        'keeper: private transfer via keeper, repeat users',
         'tx/s',
         mRepeat.opsPerSec,
         { name: 'per-core ceiling, no sig verify (performance-limits.md)', value: 9_870 },
@@ -337,11 +337,11 @@ export async function run(): Promise<BenchResult[]> {
       ),
       notes: wrapNote(repeatPool),
     },
-    compare('token: private balance query via keeper, repeat users', 'queries/s', mQuery.opsPerSec),
+    compare('keeper: private balance query via keeper, repeat users', 'queries/s', mQuery.opsPerSec),
   ];
 }
 
-// `node --import tsx bench/token.ts profile <new|repeat> [seconds] [out.cpuprofile]`: a plain tx loop, CPU-profiled
+// `node --import tsx bench/keeper.ts profile <new|repeat> [seconds] [out.cpuprofile]`: a plain tx loop, CPU-profiled
 // (V8 sampling profiler via node:inspector) only while txs are delivered, not during client-side setup.
 // Summarize with `node --import tsx bench/profile-summary.ts <out.cpuprofile>`.
 if (import.meta.url === `file://${process.argv[1] ?? ''}` && process.argv[2] === 'profile') {

@@ -3,7 +3,7 @@
  * unmetered) and @terran-one/cw-simulate (unmetered only: its VM has no metering, `Environment.getGasLimit` is a
  * TODO in @terran-one/cosmwasm-vm-js 0.2.16), executes and queries per second, side by side with ours.
  *
- * Ours: a private, metered transfer through the keeper + real enclave from a repeat user (bench/token.ts figures,
+ * Ours: a private, metered transfer through the keeper + real enclave from a repeat user (bench/keeper.ts figures,
  * measured in the same `npm run bench` run; re-measured here when this file runs alone), and an encrypted balance
  * query. Peers: plaintext `executeContract` / `query` through each simulator's app (its own tx branch, events,
  * JSON); no encryption, no signatures. Each peer app is built once; transfers go between 64 funded users.
@@ -14,7 +14,7 @@ import { bech32 } from '@scure/base';
 
 import { loadFixture } from '../test/fixtures/index.js';
 import { type BenchResult, compare, measure, measureAsync } from './harness.js';
-import * as token from './token.js';
+import * as keeperBench from './keeper.js';
 
 const require = createRequire(import.meta.url);
 
@@ -83,11 +83,11 @@ export async function measurePeer(App: SimCtor, opts: Record<string, unknown>): 
     if (!r.ok) throw new Error(`execute: ${String(r.val)}`);
   };
   await transfer();
-  const ex = await measureAsync(transfer, token.TX_RUNS);
+  const ex = await measureAsync(transfer, keeperBench.TX_RUNS);
   const q = measure(() => {
     const r = app.wasm.query(contract, { balance: { address: users[i++ % users.length]! } });
     if (!r.ok) throw new Error(`query: ${String(r.val)}`);
-  }, token.TX_RUNS);
+  }, keeperBench.TX_RUNS);
   return { executes: ex.opsPerSec, queries: q.opsPerSec };
 }
 
@@ -106,8 +106,8 @@ function findAddress(res: unknown): string {
 export const peerProblems: string[] = [];
 
 export async function run(): Promise<BenchResult[]> {
-  if (token.lastFigures === undefined) await token.run();
-  const ours = token.lastFigures!;
+  if (keeperBench.lastFigures === undefined) await keeperBench.run();
+  const ours = keeperBench.lastFigures!;
   const peers: { name: string; metered: boolean; load: () => SimCtor; opts: Record<string, unknown> }[] = [
     {
       name: '@oraichain/cw-simulate metered',
@@ -131,11 +131,18 @@ export async function run(): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
   for (const p of peers) {
     let f: PeerFigures;
+    // @terran-one/cosmwasm-vm-js console.logs every missing key ("db_read: key not found") during instantiate
+    const log = console.log;
+    console.log = (...args: unknown[]) => {
+      if (!String(args[0]).startsWith('db_read: key not found')) log(...args);
+    };
     try {
       f = await measurePeer(p.load(), p.opts);
     } catch (e) {
       peerProblems.push(`${p.name}: ${(e as Error).message}`);
       continue;
+    } finally {
+      console.log = log;
     }
     rows.push(
       compare(

@@ -32,8 +32,8 @@ export function scalingSvg(
   const ph = H - m.t - m.b;
   const xs = series.flatMap((s) => s.points.map((p) => p[0])).filter((x) => x > 0);
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
-  const x0 = Math.floor(Math.log10(Math.min(...xs, 10)));
-  const x1 = Math.ceil(Math.log10(Math.max(...xs, 100)));
+  const x0 = xs.length === 0 ? 0 : Math.floor(Math.log10(Math.min(...xs)));
+  const x1 = Math.max(x0 + 1, xs.length === 0 ? 1 : Math.ceil(Math.log10(Math.max(...xs))));
   const yMax = niceMax(Math.max(...ys, 1) * 1.05);
   const px = (x: number): number => m.l + ((Math.log10(x) - x0) / (x1 - x0)) * pw;
   const py = (y: number): number => m.t + ph - (y / yMax) * ph;

@@ -1,5 +1,5 @@
 /**
- * Scaling (issue #9 cases 4 and 5), all through the keeper + real enclave (bench/token.ts harness):
+ * Scaling (issue #9 cases 4 and 5), all through the keeper + real enclave (bench/keeper.ts harness):
  * - per-call cost of a private token transfer and of an encrypted balance query with 10^3, 10^5 and 10^6 keys in
  *   the contract's store. The store is prefilled the way the enclave itself would write it: token balance entries
  *   (`b` ‖ canonical address → u128 BE) encrypted with the contract's own state keys (AES-SIV key + value, real
@@ -31,7 +31,7 @@ import { mockBackend, mockEnv, mockInfo } from '../src/testing/index.js';
 import { cmd, subMsg, v1Msg } from '../test/fixtures/exerciser.js';
 import { loadFixture } from '../test/fixtures/index.js';
 import { type BenchResult, compare, measure, measureAsync, type MeasureOptions } from './harness.js';
-import { BenchChain, hex, NETWORK_SEED, sha256, type TokenSetup, tokenSetup, TxPool } from './token.js';
+import { BenchChain, hex, NETWORK_SEED, sha256, type TokenSetup, tokenSetup, TxPool } from './keeper.js';
 
 const RUNS: MeasureOptions = { warmupMs: 60, runs: 5, runMs: 120 };
 const LEVELS: readonly number[] = process.env.BENCH_SCALING_LEVELS?.split(',').map(Number) ?? [
