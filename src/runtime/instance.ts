@@ -2,11 +2,12 @@
  * One live contract instance: the engine instance, its Environment (imports), the instrumentation globals, and
  * the machinery to reset a used instance to its pristine state so it can serve another call.
  */
-import type { ApiVersion } from './backend.js';
+import type { ApiVersion, Backend } from './backend.js';
 import { Environment } from './environment.js';
-import { ENCLAVE_ERROR, VmError } from './errors.js';
+import { ENCLAVE_ERROR, toVmError, VmError } from './errors.js';
 import type { GasConfig } from './gas.js';
 import { buildImports } from './imports/index.js';
+import { WARMUP_GAS_BUDGET } from './limits.js';
 
 /** Export names of the globals the instrumentation adds (see src/runtime/wasm/ INSTRUMENT_GLOBALS). */
 export interface InstrumentationGlobals {
@@ -34,9 +35,30 @@ export interface CompiledContract {
   readonly globals: InstrumentationGlobals | undefined;
   /** Whether a used instance can be restored to pristine (all mutable globals reachable). */
   readonly reusable: boolean;
-  /** Pristine state, captured from the first instance (reuse mode). */
+  /**
+   * Outcome of the canonical warm-up for this module ({@link ContractInstance.warmUp}), learned from its first
+   * instance: `'warm'` = every instance is warmed, `'pristine'` = warm-up failed, instances start un-warmed.
+   */
+  warmState?: WarmState | undefined;
+  /** Canonical (warmed or pristine) state, captured from the first instance (reuse mode). */
   snapshot?: InstanceSnapshot | undefined;
 }
+
+/** How a module's instances start: after the canonical warm-up, or (warm-up failed) right after instantiation. */
+export type WarmState = 'warm' | 'pristine';
+
+function refuse(): never {
+  throw new VmError('Backend', ENCLAVE_ERROR.ocallError, {
+    detail: 'no backend during the instance warm-up',
+  });
+}
+
+/** The warm-up's backend: every storage, address and query request fails (the warm-up must not see chain state). */
+const WARMUP_BACKEND: Backend = Object.freeze({
+  storage: { get: refuse, set: refuse, remove: refuse },
+  api: { canonicalizeAddress: refuse, humanizeAddress: refuse },
+  querier: { query: refuse },
+});
 
 /**
  * Memory and mutable global values right after instantiation. Memory is stored as its length plus the non-zero
@@ -173,7 +195,50 @@ export class ContractInstance {
     return this.trapGlobal === undefined ? 0 : (this.trapGlobal.value as number);
   }
 
-  /** Captures memory and mutable globals (call right after instantiation). */
+  /**
+   * CONSENSUS RULE — the canonical instance state. Every instance, in both instance modes and on every node, starts
+   * a call from the state reached by: instantiate; run `deallocate(allocate(1))` with a fixed budget of
+   * {@link WARMUP_GAS_BUDGET} wasm gas that is charged to no caller, as a read-only call whose backend refuses every
+   * storage / address / query request; then reset the instrumentation globals (gas_remaining 0, trap_reason 0,
+   * stack_used 0). Rust's dlmalloc grows memory on its first allocation; doing that once here means a call's own
+   * allocations normally fit, so a used instance can be reset from a snapshot instead of replaced (spec
+   * performance-limits.md, "Do not create a fresh instance per tx"). Gas of a call therefore excludes the
+   * allocator's first `memory.grow`.
+   *
+   * If the warm-up fails — no `allocate`/`deallocate` export, `allocate` returns 0, a trap, out of the budget, a
+   * host import that fails — the module's instances start pristine instead (the caller creates a new instance;
+   * this one is poisoned). The outcome depends only on the module, so every node decides it alike.
+   *
+   * @returns true if warmed; false on a deterministic failure (instance poisoned).
+   * @throws VmError for failures of the engine itself (e.g. JS stack exhaustion), which must not decide the rule.
+   */
+  warmUp(): boolean {
+    const alloc = this.fn('allocate');
+    const dealloc = this.fn('deallocate');
+    if (alloc === undefined || dealloc === undefined || alloc.length !== 1 || dealloc.length !== 1) {
+      this.poisoned = true;
+      return false;
+    }
+    const env = this.env;
+    env.startCall({ backend: WARMUP_BACKEND, readonly: true, queryDepth: 1, gasLimit: WARMUP_GAS_BUDGET });
+    try {
+      this.clearTrapState();
+      const ptr = env.allocate(1);
+      this.clearTrapState();
+      env.deallocate(ptr);
+    } catch (err) {
+      this.poisoned = true;
+      if (err instanceof VmError || err instanceof WebAssembly.RuntimeError) return false;
+      throw toVmError(err);
+    } finally {
+      env.endCall();
+    }
+    env.setGasRemaining(0n);
+    this.clearTrapState();
+    return true;
+  }
+
+  /** Captures memory and mutable globals (call right after instantiation and warm-up). */
   snapshot(): InstanceSnapshot {
     const mem = new Uint8Array(this.memory.buffer);
     return {

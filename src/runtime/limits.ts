@@ -93,3 +93,12 @@ export const RESULT_LIMITS = {
  * hot set of codes is typically far smaller. Secret's enclave LRU holds a similar order of magnitude.
  */
 export const DEFAULT_MODULE_CACHE_SIZE = 64;
+
+/**
+ * Wasm gas budget of the canonical warm-up (`deallocate(allocate(1))` right after instantiation, see
+ * `ContractInstance.warmUp`). Not charged to any caller. Rust's dlmalloc needs ~9,900 for it (one 8,192 memory.grow
+ * page + ~850 instructions, measured on every fixture); 100x headroom covers other allocators while bounding the
+ * unmetered work a hostile `allocate` can force per instantiation to ~500k instructions (< 1 ms). Part of the
+ * consensus rule: a warm-up that needs more falls back to the pristine instance on every node alike.
+ */
+export const WARMUP_GAS_BUDGET = 1_000_000n;

@@ -109,14 +109,15 @@ const REFUNDS_WRITE_PSEUDO_GAS: ReadonlySet<EntryPoint> = new Set<EntryPoint>([
 
 /**
  * Default instance mode: `reuse`. Both modes are observably identical (results, gas and state are tested equal,
- * in-process and across processes). `reuse` keeps one idle instance per cached module and, after a successful
- * call, restores the pristine memory snapshot and every mutable global (including `__stack_pointer`, re-exported by
- * the instrumentation); an instance that trapped or whose memory grew beyond the snapshot is discarded, because
- * memory cannot shrink and it could never look fresh again. Measured (bench/runtime.ts, 2 vCPU, noisy): a contract
- * that stays inside its initial memory runs ~8–11x more calls/s reused than fresh (instantiation + GC of the old
- * memory dominate a cheap call); Rust contracts grow memory on their first allocation, so for them reuse
- * degenerates to fresh at the same cost (token transfer: within noise). Reuse is never slower, so it is the default.
- * Restoring happens right after the call, so no plaintext lingers in an idle instance.
+ * in-process and across processes): both start every call from the canonical warmed state (consensus rule at
+ * `ContractInstance.warmUp`: instantiate, then `deallocate(allocate(1))` off the caller's budget). `fresh` builds
+ * and warms a new instance per call; `reuse` keeps one idle instance per cached module and, after a successful
+ * call, restores the warmed snapshot's memory and every mutable global (including `__stack_pointer`, re-exported by
+ * the instrumentation). An instance that trapped or whose memory grew beyond the snapshot is discarded, because
+ * memory cannot shrink and it could never look canonical again. Because the snapshot is taken after the
+ * allocator's first `memory.grow`, Rust contracts' ordinary calls fit and are served by the reused instance; the
+ * per-call instance cost (instantiation, ~1 MiB of page faults, GC of the old memory) disappears. Restoring happens
+ * right after the call, so no plaintext lingers in an idle instance.
  */
 export const DEFAULT_INSTANCE_MODE: InstanceMode = 'reuse';
 
@@ -129,6 +130,7 @@ export class ContractRuntime {
   private readonly toolchain: WasmToolchain;
   private instancesCreated = 0;
   private instancesReused = 0;
+  private instancesDiscarded = 0;
 
   constructor(options: ContractRuntimeOptions = {}) {
     this.gasConfig = options.gasConfig ?? SECRET_GAS_CONFIG;
@@ -148,7 +150,11 @@ export class ContractRuntime {
     return this.toolchain.checkWasm(wasm, phase);
   }
 
-  /** Cache statistics (for embedders' metrics). */
+  /**
+   * Cache statistics (for embedders' metrics). `instancesCreated`: engine instances made (a module whose warm-up
+   * fails costs one extra, once); `instancesReused`: calls served by a restored idle instance; `instancesDiscarded`
+   * (reuse mode): instances dropped after a call because they trapped or their memory grew beyond the snapshot.
+   */
   cacheStats(): {
     size: number;
     capacity: number;
@@ -156,6 +162,7 @@ export class ContractRuntime {
     misses: number;
     instancesCreated: number;
     instancesReused: number;
+    instancesDiscarded: number;
   } {
     const c = this.cache;
     return {
@@ -165,6 +172,7 @@ export class ContractRuntime {
       misses: c.misses,
       instancesCreated: this.instancesCreated,
       instancesReused: this.instancesReused,
+      instancesDiscarded: this.instancesDiscarded,
     };
   }
 
@@ -207,6 +215,30 @@ export class ContractRuntime {
     return this.cache.set(key, compiled);
   }
 
+  /**
+   * A new instance in the canonical state (see the consensus rule at {@link ContractInstance.warmUp}): warmed, or
+   * pristine if the module's warm-up fails. The first instance of a module decides which; a later instance whose
+   * warm-up disagrees means the engine misbehaved, and the call fails rather than run from another state.
+   */
+  private newInstance(compiled: CompiledContract): ContractInstance {
+    const inst = ContractInstance.create(compiled, this.gasConfig);
+    this.instancesCreated++;
+    if (compiled.warmState === 'pristine') return inst;
+    if (inst.warmUp()) {
+      compiled.warmState = 'warm';
+      return inst;
+    }
+    if (compiled.warmState === 'warm') {
+      throw new VmError('Instantiation', ENCLAVE_ERROR.failedFunctionCall, {
+        detail: 'instance warm-up failed although it succeeded for an earlier instance of the same module',
+      });
+    }
+    compiled.warmState = 'pristine';
+    const pristine = ContractInstance.create(compiled, this.gasConfig);
+    this.instancesCreated++;
+    return pristine;
+  }
+
   private acquire(entry: CacheEntry): ContractInstance {
     if (this.instanceMode === 'reuse' && entry.idle !== undefined) {
       const inst = entry.idle;
@@ -214,8 +246,7 @@ export class ContractRuntime {
       this.instancesReused++;
       return inst;
     }
-    const inst = ContractInstance.create(entry.compiled, this.gasConfig);
-    this.instancesCreated++;
+    const inst = this.newInstance(entry.compiled);
     if (this.instanceMode === 'reuse' && entry.compiled.reusable && entry.compiled.snapshot === undefined) {
       entry.compiled.snapshot = inst.snapshot();
     }
@@ -226,6 +257,7 @@ export class ContractRuntime {
     const snap = entry.compiled.snapshot;
     if (this.instanceMode !== 'reuse' || snap === undefined || entry.idle !== undefined) return;
     if (inst.restore(snap)) entry.idle = inst;
+    else this.instancesDiscarded++;
   }
 
   /**
@@ -291,6 +323,7 @@ export class ContractRuntime {
       return outcome;
     } catch (err) {
       inst.poisoned = true;
+      if (this.instanceMode === 'reuse') this.instancesDiscarded++;
       const reason = inst.trapReason();
       const spent = env.gasUsed();
       env.endCall();

@@ -57,8 +57,16 @@ describe('ContractRuntime module cache', () => {
     call(rt);
     call(rt);
     assert.deepEqual(
-      { ...rt.cacheStats(), instancesCreated: 0, instancesReused: 0 },
-      { size: 1, capacity: 4, hits: 2, misses: 1, instancesCreated: 0, instancesReused: 0 },
+      { ...rt.cacheStats(), instancesCreated: 0, instancesReused: 0, instancesDiscarded: 0 },
+      {
+        size: 1,
+        capacity: 4,
+        hits: 2,
+        misses: 1,
+        instancesCreated: 0,
+        instancesReused: 0,
+        instancesDiscarded: 0,
+      },
     );
   });
   it('prices by the configured cost table', () => {

@@ -1,0 +1,249 @@
+/**
+ * The canonical warmed instance state (consensus rule at ContractInstance.warmUp): real Rust contracts are served
+ * by reused instances, both instance modes agree on results, gas and state, and modules whose warm-up fails fall
+ * back to the pristine state deterministically.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { sha256 } from '@noble/hashes/sha2.js';
+
+import type { EntryPoint, InstanceMode } from '../../src/runtime/index.js';
+import { ContractRuntime } from '../../src/runtime/index.js';
+import type { CompiledContract } from '../../src/runtime/instance.js';
+import { ContractInstance } from '../../src/runtime/instance.js';
+import { WARMUP_GAS_BUDGET } from '../../src/runtime/limits.js';
+import { MockApi, mockBackend, mockEnv, mockInfo } from '../../src/testing/index.js';
+import { loadFixture } from '../fixtures/index.js';
+import { PRELUDE, wat } from './helpers.js';
+
+const api = new MockApi();
+const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => api.addrMake(n)) as [string, string, string];
+const enc = (o: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(o));
+const PAGE = 65536;
+
+type Step = readonly [EntryPoint, string, unknown];
+
+/** Runs `steps` on a new runtime; returns per-step gas/result/error, final storage and the runtime's stats. */
+function scenario(wasm: Uint8Array, mode: InstanceMode, steps: readonly Step[]) {
+  const rt = new ContractRuntime({ instanceMode: mode });
+  const backend = mockBackend();
+  const codeHash = sha256(wasm);
+  const out = steps.map(([entry, sender, msg]) => {
+    try {
+      const r = rt.call({
+        codeHash,
+        wasm,
+        entry,
+        env: mockEnv(),
+        info: mockInfo(sender),
+        msg: enc(msg),
+        backend,
+        gasLimit: 100_000_000n,
+      });
+      return { gas: r.gasUsed.toString(), result: Buffer.from(r.resultBytes).toString('hex') };
+    } catch (err) {
+      const e = err as { name: string; message: string; gasUsed?: bigint };
+      return { gas: String(e.gasUsed), error: `${e.name}: ${e.message}` };
+    }
+  });
+  const storage = backend.storage
+    .entries()
+    .map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`);
+  return { out, storage, stats: rt.cacheStats() };
+}
+
+const TOKEN_STEPS: Step[] = [
+  [
+    'instantiate',
+    alice,
+    {
+      name: 'Tok',
+      symbol: 'TOK',
+      decimals: 6,
+      initial_balances: [{ address: alice, amount: '1000' }],
+      minter: alice,
+    },
+  ],
+  ['execute', alice, { transfer: { recipient: bob, amount: '10' } }],
+  ['execute', alice, { transfer: { recipient: bob, amount: '10' } }],
+  ['execute', bob, { transfer: { recipient: carol, amount: '300' } }],
+  ['query', alice, { balance: { address: bob } }],
+  ['execute', bob, { transfer: { recipient: carol, amount: '3' } }],
+];
+
+const EXERCISER_STEPS: Step[] = [
+  ['instantiate', alice, {}],
+  ['execute', alice, { set: { key: 'k', value: 'v' } }],
+  ['execute', alice, { get: { key: 'k' } }],
+  ['execute', alice, { env: {} }],
+  ['execute', alice, { fail: { msg: 'boom' } }],
+  ['execute', alice, { spin: { iterations: '1000' } }],
+  ['query', alice, { get: { key: 'k' } }],
+  ['execute', alice, { remove: { key: 'k' } }],
+];
+
+describe('canonical warmed instance: real Rust contracts', () => {
+  for (const [name, steps] of [
+    ['token', TOKEN_STEPS],
+    ['exerciser-v1', EXERCISER_STEPS],
+    ['exerciser-v010', EXERCISER_STEPS],
+  ] as const) {
+    it(`${name}: every call after the first reuses the instance; identical to fresh instances`, () => {
+      const wasm = loadFixture(name);
+      const reuse = scenario(wasm, 'reuse', steps);
+      const fresh = scenario(wasm, 'fresh', steps);
+      assert.deepEqual(reuse.out, fresh.out);
+      assert.deepEqual(reuse.storage, fresh.storage);
+      assert.ok(
+        reuse.out.some((o) => 'result' in o),
+        'the scenario has successful calls',
+      );
+      assert.equal(reuse.stats.instancesCreated, 1, JSON.stringify(reuse.stats));
+      assert.equal(reuse.stats.instancesReused, steps.length - 1);
+      assert.equal(reuse.stats.instancesDiscarded, 0);
+      assert.equal(fresh.stats.instancesCreated, steps.length);
+      assert.equal(fresh.stats.instancesReused, 0);
+    });
+  }
+
+  it('a second token transfer reuses the instance (same gas and bytes as on a fresh instance)', () => {
+    const wasm = loadFixture('token');
+    const steps = TOKEN_STEPS.slice(0, 3);
+    const { out, stats } = scenario(wasm, 'reuse', steps);
+    assert.deepEqual([stats.instancesCreated, stats.instancesReused], [1, 2]);
+    assert.deepEqual(out, scenario(wasm, 'fresh', steps).out);
+  });
+
+  it('the warmed state of token.wasm is 18 pages (17 declared + the allocator’s first grow), budget reset', () => {
+    const wasm = loadFixture('token');
+    const rt = new ContractRuntime();
+    const { compiled } = (
+      rt as unknown as { entryFor(h: Uint8Array, w: Uint8Array): { compiled: CompiledContract } }
+    ).entryFor(sha256(wasm), wasm);
+    const inst = ContractInstance.create(compiled, rt.gasConfig);
+    assert.equal(inst.memory.buffer.byteLength, 17 * PAGE);
+    assert.equal(inst.warmUp(), true);
+    assert.equal(inst.memory.buffer.byteLength, 18 * PAGE);
+    assert.equal(inst.env.gasRemaining(), 0n);
+    assert.equal(inst.trapReason(), 0);
+  });
+
+  it('a call whose memory grows past the warmed snapshot discards the instance; results stay identical', () => {
+    const wasm = loadFixture('exerciser-v1');
+    const steps: Step[] = [
+      ['instantiate', alice, {}],
+      ['execute', alice, { alloc: { bytes: 300_000 } }],
+      ['execute', alice, { get: { key: 'instantiate_msg' } }],
+      ['execute', alice, { get: { key: 'instantiate_msg' } }],
+    ];
+    const reuse = scenario(wasm, 'reuse', steps);
+    assert.deepEqual(reuse.out, scenario(wasm, 'fresh', steps).out);
+    assert.deepEqual(
+      [reuse.stats.instancesCreated, reuse.stats.instancesReused, reuse.stats.instancesDiscarded],
+      [2, 2, 1],
+    );
+  });
+});
+
+describe('canonical warmed instance: warm-up failures fall back to the pristine state', () => {
+  // A bump allocator (PRELUDE) wrapped so that the warm-up's allocate(1) sets $w and then misbehaves in a chosen
+  // way; other sizes allocate normally (no argument here is 1 byte long). execute answers {"ok":"<$w>"}: "1" when
+  // the call started from the warmed state, "0" from the pristine one.
+  const contract = (onWarm: string, imports = ''): Uint8Array =>
+    wat(`(module ${imports} ${PRELUDE.replace('(export "allocate")', '')}
+      (global $w (mut i32) (i32.const 0))
+      (global $k (mut i32) (i32.const 0))
+      (func (export "interface_version_8"))
+      (func (export "allocate") (param $n i32) (result i32)
+        (if (i32.eq (local.get $n) (i32.const 1)) (then (global.set $w (i32.const 1)) ${onWarm}))
+        (call $allocate (local.get $n)))
+      (func (export "execute") (param i32 i32 i32) (result i32) (local $r i32)
+        (local.set $r (call $allocate (i32.const 16)))
+        (i64.store (i32.load (local.get $r)) (i64.const 0x30223a226b6f227b))
+        (i32.store (i32.add (i32.load (local.get $r)) (i32.const 8)) (i32.const 0x7d22))
+        (i32.store8 (i32.add (i32.load (local.get $r)) (i32.const 7)) (i32.add (i32.const 48) (global.get $w)))
+        (i32.store offset=8 (local.get $r) (i32.const 10))
+        (local.get $r)))`);
+  const spin = (k: number): string =>
+    `(block $d (loop $l (br_if $d (i32.ge_u (global.get $k) (i32.const ${k})))
+       (global.set $k (i32.add (global.get $k) (i32.const 1))) (br $l)))`;
+  const run = (wasm: Uint8Array, mode: InstanceMode) => {
+    const rt = new ContractRuntime({ instanceMode: mode });
+    const calls = [0, 1, 2].map(() =>
+      rt.call({
+        codeHash: sha256(wasm),
+        wasm,
+        entry: 'execute',
+        env: mockEnv(),
+        info: mockInfo(alice),
+        msg: enc({}),
+        backend: mockBackend(),
+        gasLimit: 10_000_000n,
+      }),
+    );
+    return { calls: calls.map((c) => [c.result, c.gasUsed]), stats: rt.cacheStats() };
+  };
+
+  const cases: [string, string, string][] = [
+    ['allocate traps', '(unreachable)', ''],
+    ['allocate runs out of the warm-up budget', spin(1_000_000), ''],
+    ['allocate returns 0', '(return (i32.const 0))', ''],
+    ['allocate loops forever', '(loop $l (br $l))', ''],
+    [
+      'allocate calls a host import (the warm-up backend refuses it)',
+      '(drop (call $db_read (i32.const 0)))',
+      '(import "env" "db_read" (func $db_read (param i32) (result i32)))',
+    ],
+  ];
+  for (const [label, onWarm, imports] of cases) {
+    it(`${label}: pristine start in both modes, reuse still applies`, () => {
+      const wasm = contract(onWarm, imports);
+      const reuse = run(wasm, 'reuse');
+      const fresh = run(wasm, 'fresh');
+      assert.deepEqual(reuse.calls, fresh.calls);
+      assert.deepEqual(reuse.calls[0]![0], { ok: '0' });
+      // The first instance's warm-up fails and is replaced by a pristine one, once per module.
+      assert.equal(reuse.stats.instancesCreated, 2);
+      assert.equal(reuse.stats.instancesReused, 2);
+      assert.equal(fresh.stats.instancesCreated, 4);
+    });
+  }
+
+  it('a successful warm-up is used in both modes and is not charged to the caller', () => {
+    const cheap = run(contract(spin(1)), 'reuse');
+    assert.deepEqual(cheap.calls[0]![0], { ok: '1' });
+    assert.equal(cheap.stats.instancesCreated, 1);
+    // ~120k more instructions inside the warm-up (within WARMUP_GAS_BUDGET): same gas for every call.
+    assert.ok(20_000n * 12n < WARMUP_GAS_BUDGET);
+    const costly = contract(spin(20_000));
+    assert.deepEqual(run(costly, 'reuse').calls, cheap.calls);
+    assert.deepEqual(run(costly, 'fresh').calls, cheap.calls);
+  });
+
+  it('a module without allocate fails identically in both modes', () => {
+    const wasm = loadFixture('hostile/missing-allocate');
+    const calls = (mode: InstanceMode): string[] => {
+      const rt = new ContractRuntime({ instanceMode: mode });
+      return [0, 1].map(() => {
+        try {
+          rt.call({
+            codeHash: sha256(wasm),
+            wasm,
+            entry: 'instantiate',
+            env: mockEnv(),
+            info: mockInfo(alice),
+            msg: enc({}),
+            backend: mockBackend(),
+            gasLimit: 10_000_000n,
+          });
+          return 'ok';
+        } catch (err) {
+          const e = err as { name: string; message: string; gasUsed?: bigint };
+          return `${e.name}: ${e.message} (${String(e.gasUsed)})`;
+        }
+      });
+    };
+    assert.deepEqual(calls('reuse'), calls('fresh'));
+  });
+});
