@@ -16,6 +16,14 @@
  * The signature covers `"secret-compute/software-attestation/v1" ‖ every byte before it`; ed25519 signs that
  * message, secp256k1 signs its SHA-256 (low-S, compact r‖s).
  */
+import {
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
+
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 
@@ -44,6 +52,14 @@ export interface AuthorityKey {
   readonly publicKey: Uint8Array;
 }
 
+const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+
+/** ed25519 through node:crypto (JWK import): ~14× faster verification than @noble on this machine. */
+function ed25519Verify(signature: Uint8Array, msg: Uint8Array, publicKey: Uint8Array): boolean {
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(publicKey) }, format: 'jwk' });
+  return nodeVerify(null, msg, key, signature);
+}
+
 function signingMessage(body: Uint8Array): Uint8Array {
   const m = new Uint8Array(SIGNING_DOMAIN.length + body.length);
   m.set(SIGNING_DOMAIN);
@@ -54,6 +70,7 @@ function signingMessage(body: Uint8Array): Uint8Array {
 /** An attestation authority holding its signing key (software mode: a key file or a seed, not a CPU). */
 export class AttestationAuthority implements AuthorityKey {
   readonly #secret: Uint8Array;
+  readonly #nodeKey: KeyObject | undefined;
   readonly publicKey: Uint8Array;
 
   private constructor(
@@ -65,6 +82,13 @@ export class AttestationAuthority implements AuthorityKey {
       algorithm === 'ed25519'
         ? ed25519.getPublicKey(this.#secret)
         : secp256k1.getPublicKey(this.#secret, true);
+    this.#nodeKey =
+      algorithm === 'ed25519'
+        ? createPrivateKey({
+            key: { kty: 'OKP', crv: 'Ed25519', d: b64url(this.#secret), x: b64url(this.publicKey) },
+            format: 'jwk',
+          })
+        : undefined;
   }
 
   /**
@@ -120,7 +144,7 @@ export class AttestationAuthority implements AuthorityKey {
     const msg = signingMessage(body);
     const sig =
       this.algorithm === 'ed25519'
-        ? ed25519.sign(msg, this.#secret)
+        ? new Uint8Array(nodeSign(null, msg, this.#nodeKey!))
         : secp256k1.sign(msg, this.#secret, { prehash: true, lowS: true });
     const out = new Uint8Array(body.length + SIGNATURE_LENGTH);
     out.set(body);
@@ -206,10 +230,10 @@ function verifySignature(r: AttestationReport): boolean {
   const msg = signingMessage(r.body);
   try {
     return r.authority.algorithm === 'ed25519'
-      ? ed25519.verify(r.signature, msg, r.authority.publicKey)
+      ? ed25519Verify(r.signature, msg, r.authority.publicKey)
       : secp256k1.verify(r.signature, msg, r.authority.publicKey, { prehash: true, lowS: true });
   } catch {
-    // noble throws on points that do not decode; that is a signature that does not verify
+    // a public key that does not decode is a signature that does not verify
     return false;
   }
 }

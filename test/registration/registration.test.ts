@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+
 import { aesSivOpen } from '../../src/compute/aes-siv.js';
 import { X25519PrivateKey } from '../../src/compute/x25519.js';
 import { NetworkKeys } from '../../src/enclave/keys.js';
@@ -249,6 +252,26 @@ describe('registration: every rejection path has its own code and writes nothing
     // same key bytes under another algorithm do not match either
     const k1 = AttestationAuthority.fromSecret('secp256k1', bytes32('authority'));
     expectRejected(k1.attest(pk, MEASUREMENT, BLOCK_TIME), 'WRONG_AUTHORITY');
+  });
+
+  it('reports are standard signatures: an independent verifier (@noble) accepts them over domain ‖ body', () => {
+    const domain = new TextEncoder().encode('secret-compute/software-attestation/v1');
+    const r = parseAttestationReport(AUTHORITY.attest(pk, MEASUREMENT, BLOCK_TIME));
+    assert.equal(r.authority.algorithm, 'ed25519');
+    assert.equal(
+      ed25519.verify(r.signature, new Uint8Array([...domain, ...r.body]), AUTHORITY.publicKey),
+      true,
+    );
+    const k1 = AttestationAuthority.fromSecret('secp256k1', bytes32('k1'));
+    const r1 = parseAttestationReport(k1.attest(pk, MEASUREMENT, BLOCK_TIME));
+    assert.equal(
+      secp256k1.verify(r1.signature, new Uint8Array([...domain, ...r1.body]), k1.publicKey, {
+        prehash: true,
+      }),
+      true,
+    );
+    assert.equal(r1.timeNanos, BLOCK_TIME);
+    assert.deepEqual(r1.registrationPublicKey, pk);
   });
 
   it('a secp256k1 authority works when configured, and its bad signatures are refused', () => {
