@@ -150,6 +150,14 @@ export async function runNetworkSimulateCommand(
         `measurement ${report.measurement.slice(0, 16)}…, registration ${report.registrationMillis.toFixed(0)} ms, ` +
         `total ${(report.totalMillis / 1000).toFixed(1)} s\n`,
     );
+    if (report.clientView !== undefined) {
+      const v = report.clientView;
+      out.stdout(
+        `token balances as users decrypt them (same on every node): ${Object.entries(v.balances)
+          .map(([u, b]) => `${u} ${b}`)
+          .join(', ')}; supply ${v.supplyConserved ? 'conserved' : 'NOT conserved'}\n`,
+      );
+    }
     if (report.firstDivergence === undefined) out.stdout('all nodes agreed on every block\n');
     else {
       const d = report.firstDivergence;

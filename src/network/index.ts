@@ -12,4 +12,10 @@ export {
   type SimulateOptions,
   type SimulationReport,
 } from './simulate.js';
-export { type Deployment, loadContract, type PlannedTx, Workload } from './workload.js';
+export {
+  type Deployment,
+  loadContract,
+  type PlannedTx,
+  TOKEN_BALANCE_PER_USER,
+  Workload,
+} from './workload.js';

@@ -29,7 +29,7 @@ import {
 } from '../registration/index.js';
 import { DeterministicRng, type SignedTx, SimUser } from './client.js';
 import { type ChainConfig, SimNode } from './node.js';
-import { type PlannedTx, Workload } from './workload.js';
+import { type PlannedTx, TOKEN_BALANCE_PER_USER, Workload } from './workload.js';
 
 /** Faults the harness can inject into one node. */
 export type FaultKind = 'wrong-seed' | 'tampered-store';
@@ -127,6 +127,15 @@ export interface SimulationReport {
   readonly measurement: string;
   /** The network io key users encrypted to (hex). */
   readonly ioPublicKey: string;
+  /**
+   * What clients see at the end (only when every node agreed): each user's token balance, queried with an
+   * encrypted query on every node and decrypted by the user; identical on all nodes by construction of the
+   * check (a disagreement throws), and the balances must sum to the minted supply (transfers conserve it).
+   */
+  readonly clientView?: {
+    readonly balances: Readonly<Record<string, string>>;
+    readonly supplyConserved: boolean;
+  };
   readonly registrationMillis: number;
   readonly totalMillis: number;
 }
@@ -316,6 +325,32 @@ function injectFault(node: SimNode, fault: FaultSpec, tokenAddress: string): voi
   }
 }
 
+/** Every user's token balance as the user decrypts it, from every node (they must answer the same). */
+async function queryBalances(
+  nodes: readonly SimNode[],
+  users: readonly SimUser[],
+  workload: Workload,
+  rng: DeterministicRng,
+): Promise<{ balances: Record<string, string>; supplyConserved: boolean }> {
+  const token = workload.deployment.token;
+  const balances: Record<string, string> = {};
+  let total = 0n;
+  for (const u of users) {
+    const wire = u.encrypt(token.codeHash, { balance: { address: u.address } }, rng.bytes32());
+    const answers = new Set<string>();
+    for (const node of nodes) {
+      const r = await node.queries.QuerySecretContract({ contractAddress: token.address, query: wire });
+      answers.add(new TextDecoder().decode(u.io.decryptQueryResult(r.data, u.io.nonceOf(wire))));
+    }
+    if (answers.size !== 1)
+      throw new Error(`nodes answered ${u.name}'s balance query differently: ${[...answers].join(' / ')}`);
+    const balance = (JSON.parse([...answers][0]!) as { balance: string }).balance;
+    balances[u.name] = balance;
+    total += BigInt(balance);
+  }
+  return { balances, supplyConserved: total === BigInt(users.length) * TOKEN_BALANCE_PER_USER };
+}
+
 /** Runs the simulation (see the module comment). */
 export async function simulateNetwork(opts: SimulateOptions): Promise<SimulationReport> {
   const t0 = performance.now();
@@ -454,8 +489,11 @@ export async function simulateNetwork(opts: SimulateOptions): Promise<Simulation
         compare(height, height === 2 ? 'deploy' : 'private txs', nodes, results, txs, performance.now() - t),
       );
     }
+    const clientView =
+      firstDivergence === undefined ? await queryBalances(nodes, users, workload, rng) : undefined;
     return {
       validators,
+      ...(clientView === undefined ? {} : { clientView }),
       blocks: blockReports.filter((b) => b.kind === 'private txs').length,
       txs: txCount,
       agreed: firstDivergence === undefined,

@@ -34,6 +34,9 @@ export interface Deployment {
   readonly exerciserB: { readonly address: string; readonly codeHash: Uint8Array };
 }
 
+/** Initial token balance of every user. */
+export const TOKEN_BALANCE_PER_USER = 1_000_000n;
+
 function b64Json(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64');
 }
@@ -135,7 +138,10 @@ export class Workload {
           name: 'Simulated',
           symbol: 'SIM',
           decimals: 6,
-          initial_balances: this.users.map((u) => ({ address: u.address, amount: '1000000' })),
+          initial_balances: this.users.map((u) => ({
+            address: u.address,
+            amount: TOKEN_BALANCE_PER_USER.toString(),
+          })),
           minter: admin.address,
         },
         'token',

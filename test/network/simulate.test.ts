@@ -47,6 +47,14 @@ describe('network simulate', () => {
     const priv = seen.slice(2);
     assert.ok(priv.reduce((n, b) => n + b.succeeded, 0) > 30);
     assert.ok(priv.reduce((n, b) => n + b.failed, 0) > 0);
+    // clients decrypt the same balances from every node, and transfers moved tokens without creating any
+    const v = r.clientView!;
+    assert.equal(v.supplyConserved, true);
+    assert.equal(Object.keys(v.balances).length, 4);
+    assert.ok(
+      Object.values(v.balances).some((b) => b !== '1000000'),
+      'some transfers went through',
+    );
   });
 
   it('a node whose seed is wrong is named at the first block after the fault', async () => {
@@ -115,6 +123,7 @@ describe('network simulate', () => {
     assert.equal(await runNetworkSimulateCommand(['--validators', '2', '--blocks', '2'], ok.out), 0);
     assert.match(ok.text(), /block +1 registration .*agree 2\/2/);
     assert.match(ok.text(), /all nodes agreed on every block/);
+    assert.match(ok.text(), /token balances as users decrypt them .*supply conserved/);
     const bad = capture();
     assert.equal(
       await runNetworkSimulateCommand(
