@@ -6,6 +6,7 @@ import { bech32 } from '@scure/base';
 
 import type { AddressFlavor, Api, BackendResult } from './backend.js';
 import { NO_GAS } from './backend.js';
+import { ADDRESS_MEMO_SIZE } from './limits.js';
 
 /** Default human-readable part on Secret Network. */
 export const SECRET_BECH32_PREFIX = 'secret';
@@ -52,20 +53,49 @@ export function encodeBech32(prefix: string, data: Uint8Array): string {
  * address operation itself (GasConfig); a chain embedding with other pricing can wrap this.
  */
 export class Bech32Api implements Api {
+  /**
+   * Memo of both conversions (pure functions of their input, so caching changes no result, only speed): a token
+   * transfer validates and canonicalizes the same few addresses every call, and bech32 in JS costs ~10 µs each.
+   * Bounded by {@link ADDRESS_MEMO_SIZE}; the oldest entry goes first.
+   */
+  private readonly canonMemo = new Map<string, BackendResult<Uint8Array>>();
+  private readonly humanMemo = new Map<string, BackendResult<string>>();
+
   constructor(readonly prefix: string = SECRET_BECH32_PREFIX) {}
 
   canonicalizeAddress(human: string, _flavor: AddressFlavor): BackendResult<Uint8Array> {
-    const decoded = decodeBech32(human);
-    if ('error' in decoded) return { userError: decoded.error, gas: NO_GAS };
-    if (decoded.prefix !== this.prefix)
-      return { userError: `wrong address prefix: "${decoded.prefix}"`, gas: NO_GAS };
-    return { ok: decoded.data, gas: NO_GAS };
+    let res = this.canonMemo.get(human);
+    if (res === undefined) {
+      res = this.canonicalizeUncached(human);
+      remember(this.canonMemo, human, res);
+    }
+    // A copy: callers own the bytes they get.
+    return 'ok' in res ? { ok: new Uint8Array(res.ok), gas: res.gas } : res;
   }
 
   humanizeAddress(canonical: Uint8Array, flavor: AddressFlavor): BackendResult<string> {
     if (canonical.length === 0) {
       return { userError: flavor === 'v1' ? 'Input is empty' : 'canonical address is empty', gas: NO_GAS };
     }
-    return { ok: encodeBech32(this.prefix, canonical), gas: NO_GAS };
+    const key = Buffer.from(canonical.buffer, canonical.byteOffset, canonical.byteLength).toString('latin1');
+    let res = this.humanMemo.get(key);
+    if (res === undefined) {
+      res = { ok: encodeBech32(this.prefix, canonical), gas: NO_GAS };
+      remember(this.humanMemo, key, res);
+    }
+    return res;
   }
+
+  private canonicalizeUncached(human: string): BackendResult<Uint8Array> {
+    const decoded = decodeBech32(human);
+    if ('error' in decoded) return { userError: decoded.error, gas: NO_GAS };
+    if (decoded.prefix !== this.prefix)
+      return { userError: `wrong address prefix: "${decoded.prefix}"`, gas: NO_GAS };
+    return { ok: decoded.data, gas: NO_GAS };
+  }
+}
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= ADDRESS_MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  memo.set(key, value);
 }

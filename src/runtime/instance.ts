@@ -61,13 +61,15 @@ const WARMUP_BACKEND: Backend = Object.freeze({
 });
 
 /**
- * Memory and mutable global values right after instantiation. Memory is stored as its length plus the non-zero
- * chunks: restoring is then one zero-fill and a few small copies, about twice as fast as copying the whole image
- * (a Rust contract's 1 MiB stack region is all zeros).
+ * Memory and mutable global values of the canonical state. Memory is stored as its length plus the non-zero
+ * chunks and the zero gaps between them: restoring writes every byte exactly once (gaps zero-filled, chunks
+ * copied), and a Rust contract's 1 MiB stack region is nearly all one gap.
  */
 export interface InstanceSnapshot {
   readonly memoryBytes: number;
   readonly segments: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
+  /** `[start, end)` byte ranges that are zero in the snapshot: the complement of `segments`. */
+  readonly zeroRanges: readonly (readonly [number, number])[];
   readonly globals: readonly (number | bigint)[];
 }
 
@@ -95,6 +97,20 @@ function nonZeroSegments(mem: Uint8Array): { offset: number; bytes: Uint8Array }
   }
   if (start >= 0) out.push({ offset: start, bytes: mem.slice(start) });
   return out;
+}
+
+function zeroGaps(
+  segments: readonly { readonly offset: number; readonly bytes: Uint8Array }[],
+  memoryBytes: number,
+): [number, number][] {
+  const gaps: [number, number][] = [];
+  let at = 0;
+  for (const seg of segments) {
+    if (seg.offset > at) gaps.push([at, seg.offset]);
+    at = seg.offset + seg.bytes.length;
+  }
+  if (at < memoryBytes) gaps.push([at, memoryBytes]);
+  return gaps;
 }
 
 type Fn = (...args: number[]) => unknown;
@@ -241,9 +257,11 @@ export class ContractInstance {
   /** Captures memory and mutable globals (call right after instantiation and warm-up). */
   snapshot(): InstanceSnapshot {
     const mem = new Uint8Array(this.memory.buffer);
+    const segments = nonZeroSegments(mem);
     return {
       memoryBytes: mem.byteLength,
-      segments: nonZeroSegments(mem),
+      segments,
+      zeroRanges: zeroGaps(segments, mem.byteLength),
       globals: this.stateGlobals.map((g) => g.value as number | bigint),
     };
   }
@@ -257,7 +275,7 @@ export class ContractInstance {
     const buffer = this.memory.buffer;
     if (buffer.byteLength !== snap.memoryBytes) return false;
     const mem = new Uint8Array(buffer);
-    mem.fill(0);
+    for (const [start, end] of snap.zeroRanges) mem.fill(0, start, end);
     for (const seg of snap.segments) mem.set(seg.bytes, seg.offset);
     for (let i = 0; i < this.stateGlobals.length; i++) this.stateGlobals[i]!.value = snap.globals[i]!;
     this.clearTrapState();

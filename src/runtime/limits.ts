@@ -102,3 +102,9 @@ export const DEFAULT_MODULE_CACHE_SIZE = 64;
  * consensus rule: a warm-up that needs more falls back to the pristine instance on every node alike.
  */
 export const WARMUP_GAS_BUDGET = 1_000_000n;
+
+/**
+ * Entries in each of `Bech32Api`'s address memos (human → canonical, canonical → human). Speed only (the
+ * conversions are pure): 4,096 × ~150 B ≈ 0.6 MB per memo holds a block's worth of distinct senders/recipients.
+ */
+export const ADDRESS_MEMO_SIZE = 4096;

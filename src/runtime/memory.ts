@@ -45,25 +45,28 @@ export function readRegionStruct(memory: WebAssembly.Memory, ptr: number): Regio
 
 /** CosmWasm `validate_region` plus the data-in-memory check. */
 function validateRegion(r: Region, memoryBytes: number): void {
-  const fail = (detail: string): never => {
-    throw new CommunicationError(
-      ENCLAVE_ERROR.memoryReadError,
-      { offset: r.offset, length: r.length },
-      {
-        detail: `Got an invalid region: ${detail}`,
-      },
-    );
-  };
-  if (r.offset === 0) fail('Got a zero Wasm address in the offset');
+  if (r.offset === 0) invalidRegion(r, 'Got a zero Wasm address in the offset');
   if (r.length > r.capacity)
-    fail(`Region length exceeds capacity. Length ${r.length}, capacity ${r.capacity}`);
+    invalidRegion(r, `Region length exceeds capacity. Length ${r.length}, capacity ${r.capacity}`);
   if (r.capacity > U32_MAX - r.offset)
-    fail(`Region exceeds address space. Offset ${r.offset}, capacity ${r.capacity}`);
+    invalidRegion(r, `Region exceeds address space. Offset ${r.offset}, capacity ${r.capacity}`);
   if (r.offset + r.capacity > memoryBytes) {
-    fail(
+    invalidRegion(
+      r,
       `Tried to access memory of region ${JSON.stringify(r)} in wasm memory of size ${memoryBytes} bytes. This typically happens when the given Region pointer does not point to a proper Region struct.`,
     );
   }
+}
+
+// Module-level (not a closure in validateRegion): this runs for every Region the host touches.
+function invalidRegion(r: Region, detail: string): never {
+  throw new CommunicationError(
+    ENCLAVE_ERROR.memoryReadError,
+    { offset: r.offset, length: r.length },
+    {
+      detail: `Got an invalid region: ${detail}`,
+    },
+  );
 }
 
 /**

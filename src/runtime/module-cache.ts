@@ -15,6 +15,8 @@ export interface CacheEntry {
 /** Least-recently-used cache over `Map` insertion order (deterministic; only performance depends on it). */
 export class ModuleCache {
   private readonly entries = new Map<string, CacheEntry>();
+  /** The most recently used entry (already last in `entries`): a repeat hit skips the delete + re-insert. */
+  private newest: CacheEntry | undefined;
   hits = 0;
   misses = 0;
 
@@ -35,8 +37,11 @@ export class ModuleCache {
       return undefined;
     }
     this.hits++;
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    if (this.newest !== e) {
+      this.entries.delete(key);
+      this.entries.set(key, e);
+      this.newest = e;
+    }
     return e;
   }
 
@@ -45,6 +50,7 @@ export class ModuleCache {
     const entry: CacheEntry = { compiled, idle: undefined };
     this.entries.delete(key);
     this.entries.set(key, entry);
+    this.newest = entry;
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
@@ -58,5 +64,6 @@ export class ModuleCache {
 
   clear(): void {
     this.entries.clear();
+    this.newest = undefined;
   }
 }

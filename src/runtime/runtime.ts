@@ -2,8 +2,6 @@
  * `ContractRuntime`: the one object an embedder (the enclave) needs. It validates code, compiles and caches
  * instrumented modules, runs entry points with gas, and turns every failure into a typed VmError.
  */
-import { bytesToHex } from '@noble/hashes/utils.js';
-
 import type { ApiVersion, Backend } from './backend.js';
 import type { ContractResult, EntryPoint } from './calls.js';
 import { callEntry } from './calls.js';
@@ -128,6 +126,8 @@ export class ContractRuntime {
   readonly metering: boolean;
   private readonly cache: ModuleCache;
   private readonly toolchain: WasmToolchain;
+  /** Module cache key = code hash hex + this (gas table and metering), so differently instrumented modules never mix. */
+  private readonly cacheKeySuffix: string;
   private instancesCreated = 0;
   private instancesReused = 0;
   private instancesDiscarded = 0;
@@ -143,6 +143,7 @@ export class ContractRuntime {
       });
     }
     this.cache = new ModuleCache(options.cacheSize ?? DEFAULT_MODULE_CACHE_SIZE);
+    this.cacheKeySuffix = `:${this.gasConfig.name}:${this.gasConfig.instructionCosts.version}:${this.metering ? 'm' : 'u'}`;
   }
 
   /** Static checks for a phase; throws VmError('StaticValidation') with Secret's message. */
@@ -183,8 +184,8 @@ export class ContractRuntime {
 
   /** Compiles (or fetches from cache) the module for `codeHash`. */
   private entryFor(codeHash: Uint8Array, wasm: Uint8Array): CacheEntry {
-    const hex = bytesToHex(codeHash);
-    const key = `${hex}:${this.gasConfig.name}:${this.gasConfig.instructionCosts.version}:${this.metering ? 'm' : 'u'}`;
+    const hex = Buffer.from(codeHash.buffer, codeHash.byteOffset, codeHash.byteLength).toString('hex');
+    const key = hex + this.cacheKeySuffix;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     const info = this.toolchain.checkWasm(wasm, 'execute');
