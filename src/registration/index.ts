@@ -41,6 +41,12 @@ export {
   TRUSTED_COMPONENT_DIRS,
 } from './measurement.js';
 export {
+  IO_MASTER_KEY_FILE,
+  NODE_MASTER_KEY_FILE,
+  readPublishedKeys,
+  writePublishedKeys,
+} from './published-keys.js';
+export {
   decodeKeychain,
   encodeKeychain,
   type Keychain,

@@ -49,6 +49,8 @@ export class RegistrationMsgServer implements Msg {
    * `RegisterAuth`: verifies the report (certificate) and shares the seeds with the reported key. Response
    * data is `S: <hex encrypted seed>` and the event is Secret's `message{module=register, signer,
    * encrypted_seed=0x…, node_id=0x<pubkey hex>}`; `events` carries the same events as JSON.
+   * `replace_machine_id` is ignored: software attestation has no machine (PPID) allow-list to update. The tx's
+   * signature and fee are the ante handler's business, as in Secret.
    */
   RegisterAuth(req: RaAuthenticate): Promise<RaAuthenticateResponse> {
     return Promise.resolve().then(() => {

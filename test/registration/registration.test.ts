@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -17,10 +20,12 @@ import {
   DEFAULT_MAX_REPORT_AGE_NANOS,
   DEFAULT_MAX_REPORT_FUTURE_NANOS,
   parseAttestationReport,
+  readPublishedKeys,
   type RegistrationErrorCode,
   RegistrationKeeper,
   TrustedNode,
   verifyAttestationReport,
+  writePublishedKeys,
 } from '../../src/registration/index.js';
 import { MemoryStore } from '../../src/state/index.js';
 import { AUTHORITY, BLOCK_TIME, bootstrapChain, bytes32, MEASUREMENT, policy } from './helpers.js';
@@ -113,6 +118,28 @@ describe('registration: full flow', () => {
       () => wrong.initGenesis({ ...g, ioMasterKey: { bytes: new Uint8Array(31) } }),
       rejected('INVALID_REQUEST'),
     );
+  });
+
+  it('published key files (init-bootstrap style) round-trip and are never replaced', () => {
+    const { keeper } = bootstrapChain();
+    const dir = mkdtempSync(join(tmpdir(), 'pubkeys-'));
+    try {
+      const g = keeper.exportGenesis();
+      writePublishedKeys(dir, g);
+      assert.deepEqual(readPublishedKeys(dir), {
+        nodeExchMasterKey: g.nodeExchMasterKey!.bytes,
+        ioMasterKey: g.ioMasterKey!.bytes,
+      });
+      assert.equal(
+        readFileSync(join(dir, 'io-master-key.txt'), 'utf8'),
+        Buffer.from(g.ioMasterKey!.bytes).toString('base64'),
+      );
+      assert.throws(() => writePublishedKeys(dir, g), { code: 'EEXIST' });
+      writeFileSync(join(dir, 'io-master-key.txt'), 'AAAA');
+      assert.throws(() => readPublishedKeys(dir), rejected('INVALID_REQUEST'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('re-registering the same key returns the stored seed; queries reject unknown and short keys', async () => {
