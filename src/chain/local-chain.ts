@@ -294,11 +294,17 @@ function fromB64(s: string): Uint8Array {
   return Uint8Array.from(Buffer.from(s, 'base64'));
 }
 
-/** JSON-safe copy of a message response (bigint → string, bytes → base64). */
-function plainResponse(value: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = v;
-  return out;
+/**
+ * compute-codespace codes that mean "the contract (or what it returned) failed", reported as ContractError:
+ * instantiate/execute/query/migrate/reply failed, invalid or unknown CosmosMsg, invalid event, call depth, last-tx
+ * marker. Others (duplicate label, code not found, wasm too large) are plain TxErrors.
+ */
+const CONTRACT_FAILURE_CODES: ReadonlySet<number> = new Set([2, 3, 4, 5, 10, 18, 19, 21, 30, 32]);
+
+function isContractFailure(f: { codespace: string; abciCode: number; log: string }): boolean {
+  return (
+    f.codespace === 'compute' && (CONTRACT_FAILURE_CODES.has(f.abciCode) || f.log.includes('encrypted: '))
+  );
 }
 
 /** The SDK failure facts of an error thrown while delivering a message, or undefined for internal errors. */
@@ -744,6 +750,7 @@ export class LocalChain {
     } catch (e) {
       const failure = failureOf(e);
       if (failure === undefined) throw e;
+      if (!isContractFailure(failure)) throw new TxError(failure, failure.log, { cause: e });
       throw this.contractError(failure, this.queryIo, n, e);
     }
     return JSON.parse(decoder.decode(this.queryIo.decryptQueryResult(data, n))) as T;
@@ -825,7 +832,7 @@ export class LocalChain {
     try {
       d = (await this.deliver(txBytes)).delivered;
     } catch (e) {
-      if (e instanceof TxError && io !== undefined && nonce !== undefined && e.codespace === 'compute') {
+      if (e instanceof TxError && io !== undefined && nonce !== undefined && isContractFailure(e)) {
         throw this.contractError(e, io, nonce, e);
       }
       throw e;
@@ -1032,7 +1039,7 @@ export class LocalChain {
       }
     }
     if (captured === undefined) throw new ChainError('INVALID_ARGUMENT', 'message produced no result');
-    return { response: plainResponse(response), tx: captured };
+    return { response: { ...response }, tx: captured };
   }
 
   // ------------------------------------------------------------------ inspection

@@ -111,6 +111,12 @@ describe('LocalChain: failing contract calls', () => {
         e.message.startsWith('Invalid message'),
     );
     assert.equal(chain.contracts().length, 2);
+    // a duplicate label is the chain's refusal, not the contract's
+    await assert.rejects(
+      chain.instantiate(alice, codeId, {}, { label: 'tok' }),
+      (e: unknown) =>
+        e instanceof TxError && !(e instanceof ContractError) && e.code === 'CONTRACT_ACCOUNT_ALREADY_EXISTS',
+    );
   });
 
   it('fails queries with a ContractError', async () => {
