@@ -162,7 +162,7 @@ export async function runNetworkSimulateCommand(
     else {
       const d = report.firstDivergence;
       out.stdout(
-        `DIVERGENCE at block ${d.height}: ${d.divergent.map((x) => x.name).join(', ')} disagree with the majority\n`,
+        `DIVERGENCE at block ${d.height}: ${d.divergent.map((x) => x.name).join(', ')} ${d.divergent.length === 1 ? 'disagrees' : 'disagree'} with the majority\n`,
       );
     }
   }
