@@ -17,6 +17,24 @@ export interface Region {
 }
 
 const U32_MAX = 0xffff_ffff;
+
+// One byte view over the most recently used memory buffer: the host reads and writes several Regions per import
+// call, and a new view per access showed up in profiles. Keyed by buffer identity, so a grown (detached) buffer is
+// never used: `memory.buffer` is re-read on every access, as before.
+let viewBuffer: ArrayBuffer | undefined;
+let view8 = new Uint8Array(0);
+
+function bytesOf(buffer: ArrayBuffer): Uint8Array {
+  if (buffer !== viewBuffer) {
+    viewBuffer = buffer;
+    view8 = new Uint8Array(buffer);
+  }
+  return view8;
+}
+
+function u32At(b: Uint8Array, p: number): number {
+  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+}
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lossyUtf8 = new TextDecoder('utf-8');
 
@@ -33,12 +51,8 @@ export function readRegionStruct(memory: WebAssembly.Memory, ptr: number): Regio
       },
     );
   }
-  const view = new DataView(buffer, p, REGION_SIZE);
-  const region = {
-    offset: view.getUint32(0, true),
-    capacity: view.getUint32(4, true),
-    length: view.getUint32(8, true),
-  };
+  const b = bytesOf(buffer);
+  const region = { offset: u32At(b, p), capacity: u32At(b, p + 4), length: u32At(b, p + 8) };
   validateRegion(region, buffer.byteLength);
   return region;
 }
@@ -85,7 +99,7 @@ export function readRegion(memory: WebAssembly.Memory, ptr: number, maxLength: n
     );
   }
   // Copy: the guest may overwrite or grow memory after we return.
-  return new Uint8Array(memory.buffer, r.offset, r.length).slice();
+  return bytesOf(memory.buffer).slice(r.offset, r.offset + r.length);
 }
 
 /** Reads a Region and decodes it as strict UTF-8; invalid UTF-8 returns `undefined` so imports can report it. */
@@ -129,9 +143,14 @@ export function writeRegion(memory: WebAssembly.Memory, ptr: number, data: Uint8
       },
     );
   }
-  const buffer = memory.buffer;
-  new Uint8Array(buffer, r.offset, data.length).set(data);
-  new DataView(buffer, (ptr >>> 0) + 8, 4).setUint32(0, data.length, true);
+  const b = bytesOf(memory.buffer);
+  b.set(data, r.offset);
+  const at = (ptr >>> 0) + 8;
+  const n = data.length;
+  b[at] = n & 0xff;
+  b[at + 1] = (n >>> 8) & 0xff;
+  b[at + 2] = (n >>> 16) & 0xff;
+  b[at + 3] = n >>> 24;
 }
 
 /** UTF-8 encoder shared by the runtime (sizes always come from encoded bytes, never `string.length`). */
