@@ -374,6 +374,8 @@ export class LocalChain {
   private closed = false;
   /** Whether the current block changed state beyond its own bookkeeping (so close() must commit it). */
   private dirty = false;
+  /** Tail of the queue that serializes txs, blocks and close. */
+  private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     config: ChainConfig,
@@ -479,7 +481,7 @@ export class LocalChain {
 
   /** Ends the current block (commits it; to disk for a persistent chain) and starts the next, `seconds` later. */
   nextBlock(opts: { seconds?: number } = {}): Promise<BlockView> {
-    return Promise.resolve().then(() => {
+    return this.serial(() => {
       this.assertOpen();
       const seconds = opts.seconds ?? DEFAULT_BLOCK_SECONDS;
       if (!Number.isFinite(seconds) || seconds < 0) {
@@ -495,7 +497,7 @@ export class LocalChain {
 
   /** Commits the current block if it changed anything and releases the store. The chain cannot be used after. */
   close(): Promise<void> {
-    return Promise.resolve().then(() => {
+    return this.serial(() => {
       if (this.closed) return;
       if (this.dirty) this.commitBlock();
       else this.store.discardUncommitted(); // only the block's own random: recreated on reopen
@@ -760,8 +762,8 @@ export class LocalChain {
    * Delivers an already signed tx (TxRaw bytes, SIGN_MODE_DIRECT) — e.g. one made by your own cosmjs client —
    * and returns the chain's raw result. @throws TxError when the tx is rejected or its message fails.
    */
-  async broadcastTx(txBytes: Uint8Array): Promise<DeliveredTx> {
-    return (await this.deliver(txBytes)).delivered;
+  broadcastTx(txBytes: Uint8Array): Promise<DeliveredTx> {
+    return this.serial(async () => (await this.deliver(txBytes)).delivered);
   }
 
   private encrypt(key: KeyEntry, codeHash: string, msg: object): Uint8Array {
@@ -804,7 +806,27 @@ export class LocalChain {
   }
 
   /** Client side: sign with the account's current number and sequence; then deliver and decrypt. */
-  private async transact(
+  /** Client side, one tx at a time: concurrent calls (e.g. `Promise.all`) queue so each signs the next sequence. */
+  private transact(
+    key: KeyEntry,
+    message: EncodeObject,
+    opts: TxOptions,
+    wire: Uint8Array | undefined,
+  ): Promise<{ result: TxResult; response: Record<string, unknown> }> {
+    return this.serial(() => this.transactNow(key, message, opts, wire));
+  }
+
+  /** Runs `fn` after every earlier queued tx/block operation settled. */
+  private serial<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async transactNow(
     key: KeyEntry,
     message: EncodeObject,
     opts: TxOptions,

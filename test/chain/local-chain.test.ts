@@ -209,6 +209,21 @@ describe('LocalChain: exerciser (data, debug, funds, migrate, admin)', () => {
   });
 });
 
+describe('LocalChain: concurrency', () => {
+  it('queues concurrent txs of one sender so each signs the next sequence', async () => {
+    const { chain, alice, bob, carol, token } = await tokenChain();
+    const before = chain.getAccount(alice.address).sequence;
+    const results = await Promise.all(
+      [bob, carol, bob, carol, bob].map((to) =>
+        chain.execute(alice, token, { transfer: { recipient: to.address, amount: '1' } }),
+      ),
+    );
+    assert.equal(new Set(results.map((r) => r.txHash)).size, 5);
+    assert.equal(chain.getAccount(alice.address).sequence, before + 5n);
+    assert.deepEqual(await chain.query(token, { balance: { address: bob.address } }), { balance: '3' });
+  });
+});
+
 describe('LocalChain: reproducibility', () => {
   it('gives the same addresses, results and app hash for the same seed', async () => {
     const run = async () => {
