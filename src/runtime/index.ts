@@ -37,7 +37,7 @@ export type { GasConfig } from './gas.js';
 export { COSMWASM_GAS_CONFIG, sdkGasFromWasm, SECRET_GAS_CONFIG } from './gas.js';
 export { CryptoCode, decodeSections, encodeSections } from './imports/crypto.js';
 export { buildImports, supportedImports } from './imports/index.js';
-export type { CompiledContract, InstanceSnapshot, InstrumentationGlobals } from './instance.js';
+export type { CompiledContract, InstanceSnapshot, InstrumentationGlobals, WarmState } from './instance.js';
 export { ContractInstance } from './instance.js';
 export { parseJson, stringifyJson } from './json.js';
 export * as limits from './limits.js';
