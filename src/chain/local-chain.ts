@@ -4,7 +4,7 @@
  * network key, signs a SIGN_MODE_DIRECT tx with cosmjs, the chain decodes and verifies it (ante checks), the
  * keeper hands the encrypted input to the enclave, and the sender's client decrypts what comes back.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DirectSecp256k1Wallet, type EncodeObject, type Registry } from '@cosmjs/proto-signing';
@@ -71,6 +71,43 @@ const LAST_BLOCK_KEY = encoder.encode('chain/last-block');
 const CONFIG_FILE = 'chain.json';
 const KEYRING_FILE = 'keyring.json';
 const DATA_DIR = 'data';
+const LOCK_FILE = 'LOCK';
+
+/**
+ * Takes the directory's lock (a file holding our pid). Two processes working on one chain would each commit
+ * their own view of a block; a lock left by a process that no longer exists is taken over.
+ */
+function acquireLock(dir: string): string {
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeFileSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return file;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    if (Number.isSafeInteger(pid) && pid > 0 && processAlive(pid)) {
+      throw new ChainError(
+        'LOCKED',
+        `${dir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}`,
+      );
+    }
+    rmSync(file, { force: true }); // stale
+  }
+  throw new ChainError('LOCKED', `could not lock ${dir}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Options of {@link LocalChain.create}. */
 export interface LocalChainOptions {
@@ -374,6 +411,8 @@ export class LocalChain {
   private closed = false;
   /** Whether the current block changed state beyond its own bookkeeping (so close() must commit it). */
   private dirty = false;
+  /** The directory lock of a persistent chain, released by close(). */
+  private lockFile: string | undefined;
   /** Tail of the queue that serializes txs, blocks and close. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -462,8 +501,16 @@ export class LocalChain {
         return new LocalChain(newConfig(opts), new MemoryCommitStore(), undefined, opts);
       mkdirSync(opts.dir, { recursive: true });
       const config = loadOrInitConfig(opts.dir, opts);
-      const store = LmdbStore.open(join(opts.dir, DATA_DIR), { durable: opts.durable ?? true });
-      return new LocalChain(config, store, opts.dir, opts);
+      const lock = acquireLock(opts.dir);
+      try {
+        const store = LmdbStore.open(join(opts.dir, DATA_DIR), { durable: opts.durable ?? true });
+        const chain = new LocalChain(config, store, opts.dir, opts);
+        chain.lockFile = lock;
+        return chain;
+      } catch (e) {
+        rmSync(lock, { force: true });
+        throw e;
+      }
     });
   }
 
@@ -503,6 +550,7 @@ export class LocalChain {
       else this.store.discardUncommitted(); // only the block's own random: recreated on reopen
       this.closed = true;
       if (this.store instanceof LmdbStore) this.store.close();
+      if (this.lockFile !== undefined) rmSync(this.lockFile, { force: true });
     });
   }
 

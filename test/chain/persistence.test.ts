@@ -73,6 +73,8 @@ describe('LocalChain: persistence', () => {
       // the same network key: a tx encrypted now is still accepted, and the keyring is intact
       await again.execute('bob', token, { transfer: { recipient: alice.address, amount: '1' } });
       assert.deepEqual(await again.query(token, { balance: { address: alice.address } }), { balance: '73' });
+      // one process at a time per directory
+      await assert.rejects(LocalChain.create({ dir }), { name: 'ChainError', code: 'LOCKED' });
       await assert.rejects(LocalChain.create({ dir, scheme: 'aes-siv' }), {
         name: 'ChainError',
         code: 'INCOMPATIBLE_DIRECTORY',
