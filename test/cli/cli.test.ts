@@ -182,6 +182,19 @@ describe('secret-compute CLI', () => {
     assert.equal(err.error.name, 'ContractError');
     assert.match(err.error.message, /^Invalid message/);
 
+    // bank, accounts and blocks
+    await json('send', 'bob', '250uscrt', '--from', 'alice');
+    assert.deepEqual(await json('balance', 'bob'), [{ denom: 'uscrt', amount: '250' }]);
+    const shown = await json<{ sequence: string; accountNumber: string }>('keys', 'show', 'alice');
+    assert.equal(shown.sequence, '4'); // store, instantiate, execute, send
+    const b1 = await json<{ height: number }>('block');
+    const b2 = await json<{ height: number; time: string }>('block', 'next', '--seconds', '60');
+    assert.equal(b2.height, b1.height + 1);
+    assert.equal((await json<{ height: number }>('block')).height, b2.height);
+    const insufficient = await cli('send', 'alice', '1000000uscrt', '--from', 'bob');
+    assert.equal(insufficient.status, 1);
+    assert.match(insufficient.stderr, /tx failed \(INSUFFICIENT_FUNDS\)/);
+
     // usage errors: exit 2
     const usage = await cli('execute', inst.address, '{not json', '--from', 'alice');
     assert.equal(usage.status, 2);
