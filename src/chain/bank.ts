@@ -98,13 +98,24 @@ export class ChainBank implements BankKeeper {
    * Denoms not listed are set to zero. Validates every coin before writing anything.
    */
   setBalances(store: KVStore, addr: string, coins: readonly Coin[]): void {
-    const sorted = [...coins].sort((a, b) => (a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0));
-    for (const c of sorted) {
-      if (!/^\d+$/.test(c.amount)) throw computeError(SdkErrors.InvalidCoins, coinsToString(coins));
-    }
-    validateCoins(sorted.filter((c) => BigInt(c.amount) !== 0n));
+    const sorted = ChainBank.checkBalances(coins);
     for (const c of this.balances(store, addr)) this.write(store, addr, c.denom, 0n);
     for (const c of sorted) this.write(store, addr, c.denom, BigInt(c.amount));
+  }
+
+  /**
+   * Validates coins for {@link setBalances} (valid denoms, decimal amounts, zero allowed, no duplicates) and
+   * returns them sorted by denom. Throws `<coins>: invalid coins`.
+   */
+  static checkBalances(coins: readonly Coin[]): Coin[] {
+    const sorted = [...coins].sort((a, b) => (a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0));
+    for (const c of sorted) {
+      if (typeof c.amount !== 'string' || !/^\d+$/.test(c.amount)) {
+        throw computeError(SdkErrors.InvalidCoins, coinsToString(coins));
+      }
+    }
+    validateCoins(sorted.filter((c) => BigInt(c.amount) !== 0n));
+    return sorted;
   }
 
   private write(store: KVStore, addr: string, denom: string, amount: bigint): void {

@@ -616,7 +616,11 @@ export class LocalChain {
   setBalance(address: string | Account, coins: readonly Coin[]): void {
     this.assertOpen();
     const addr = this.addressOf(address);
-    fromBech32(addr);
+    try {
+      fromBech32(addr);
+    } catch (cause) {
+      throw new ChainError('INVALID_ARGUMENT', `${JSON.stringify(addr)} is not an address`, { cause });
+    }
     this.checkCoins(coins);
     this.auth.ensure(this.store, addr);
     this.bank.setBalances(this.store, addr, coins);
@@ -624,13 +628,10 @@ export class LocalChain {
   }
 
   private checkCoins(coins: readonly Coin[]): void {
-    for (const c of coins) {
-      if (typeof c?.denom !== 'string' || typeof c.amount !== 'string' || !/^\d+$/.test(c.amount)) {
-        throw new ChainError(
-          'INVALID_ARGUMENT',
-          `invalid coin ${JSON.stringify(c)}: amounts are decimal strings`,
-        );
-      }
+    try {
+      ChainBank.checkBalances(coins);
+    } catch (cause) {
+      throw new ChainError('INVALID_ARGUMENT', `invalid balance ${JSON.stringify(coins)}`, { cause });
     }
   }
 

@@ -158,6 +158,16 @@ describe('LocalChain: failing contract calls', () => {
 
   it('refuses misuse before anything is sent', async () => {
     const { chain, alice } = await setup();
+    const before = chain.accounts().length;
+    assert.throws(() => chain.createAccount({ name: 'dave', balance: [{ denom: 'x', amount: '1' }] }), {
+      name: 'ChainError',
+      code: 'INVALID_ARGUMENT',
+    });
+    assert.equal(chain.accounts().length, before); // nothing half-created
+    assert.throws(() => chain.setBalance('not-an-address', []), {
+      name: 'ChainError',
+      code: 'INVALID_ARGUMENT',
+    });
     assert.throws(() => chain.createAccount({ name: 'alice' }), {
       name: 'ChainError',
       code: 'DUPLICATE_ACCOUNT',
