@@ -1005,17 +1005,26 @@ export class LocalChain {
     } catch (e) {
       const failure = failureOf(e);
       if (failure === undefined) throw e;
+      // out of gas consumed the whole limit; for other failures the keeper does not report what was used
+      const gasUsed = failure.code === 'OUT_OF_GAS' ? verified.gasLimit : undefined;
       putTx(this.store, {
         ...base,
         code: failure.abciCode,
         codespace: failure.codespace,
         log: failure.log,
-        gasUsed: '',
+        gasUsed: gasUsed === undefined ? '' : gasUsed.toString(),
         events: [],
       });
-      throw new TxError({ ...failure, txHash: verified.hash, height: Number(block.height) }, failure.log, {
-        cause: e,
-      });
+      throw new TxError(
+        {
+          ...failure,
+          txHash: verified.hash,
+          height: Number(block.height),
+          ...(gasUsed === undefined ? {} : { gasUsed }),
+        },
+        failure.log,
+        { cause: e },
+      );
     } finally {
       this.debugLog = undefined;
     }

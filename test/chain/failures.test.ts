@@ -136,7 +136,11 @@ describe('LocalChain: failing contract calls', () => {
         { transfer: { recipient: bob.address, amount: '1' } },
         { gasLimit: 25_000 },
       ),
-      (e: unknown) => e instanceof TxError && !(e instanceof ContractError) && e.code === 'OUT_OF_GAS',
+      (e: unknown) =>
+        e instanceof TxError &&
+        !(e instanceof ContractError) &&
+        e.code === 'OUT_OF_GAS' &&
+        e.gasUsed === 25_000n,
     );
     assert.deepEqual(await chain.query(token, { balance: { address: bob.address } }), { balance: '0' });
     await assert.rejects(
