@@ -10,7 +10,7 @@ import { ENCLAVE_ERROR, VmError } from './errors.js';
 import type { ContractInstance } from './instance.js';
 import { parseJson } from './json.js';
 import { RESULT_LIMITS } from './limits.js';
-import { decodeUtf8, readRegion, utf8 } from './memory.js';
+import { decodeUtf8, encodeUtf8, readRegion } from './memory.js';
 
 /** IBC entry points of v1 contracts (all `(env, msg)`; spec §3.3). */
 export type IbcEntryPoint =
@@ -120,7 +120,7 @@ export function entryArguments(
   if (apiVersion === 'v0.10') {
     if (entry === 'query') return { args: [msg], allocationOrder: [0] };
     const info = entry === 'migrate' ? (input.info ?? EMPTY_INFO) : requireInfo(entry, input.info);
-    const env = utf8.encode(
+    const env = encodeUtf8(
       envJsonV010(
         input.env,
         { sender: info.sender, funds: entry === 'migrate' ? [] : info.funds },
@@ -130,9 +130,9 @@ export function entryArguments(
     // init/migrate allocate env then msg; handle allocates msg then env.
     return { args: [env, msg], allocationOrder: entry === 'execute' ? [1, 0] : [0, 1] };
   }
-  const env = utf8.encode(envJsonV1(input.env, input.codeHashHex, requiresRandom));
+  const env = encodeUtf8(envJsonV1(input.env, input.codeHashHex, requiresRandom));
   if (entry === 'instantiate' || entry === 'execute') {
-    const info = utf8.encode(infoJsonV1(requireInfo(entry, input.info)));
+    const info = encodeUtf8(infoJsonV1(requireInfo(entry, input.info)));
     // instantiate: env, msg, info; execute: msg, env, info — passed as (env, info, msg).
     return { args: [env, info, msg], allocationOrder: entry === 'execute' ? [2, 0, 1] : [0, 2, 1] };
   }
