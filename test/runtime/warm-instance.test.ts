@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { sha256 } from '@noble/hashes/sha2.js';
+import fc from 'fast-check';
 
 import type { EntryPoint, InstanceMode } from '../../src/runtime/index.js';
 import { ContractRuntime } from '../../src/runtime/index.js';
@@ -106,6 +107,34 @@ describe('canonical warmed instance: real Rust contracts', () => {
       assert.equal(fresh.stats.instancesReused, 0);
     });
   }
+
+  it('property: random token op sequences (incl. contract errors) agree across modes on one reused instance', () => {
+    const wasm = loadFixture('token');
+    const who = fc.constantFrom(alice, bob, carol);
+    const amount = fc.oneof(fc.constantFrom('0', '1', '999', '5000', 'x'), fc.nat(2000).map(String));
+    const op: fc.Arbitrary<Step> = fc.oneof(
+      fc
+        .tuple(who, who, amount)
+        .map(([s, r, a]): Step => ['execute', s, { transfer: { recipient: r, amount: a } }]),
+      fc.tuple(who, amount).map(([s, a]): Step => ['execute', s, { burn: { amount: a } }]),
+      fc
+        .tuple(who, who, amount)
+        .map(([s, r, a]): Step => ['execute', s, { mint: { recipient: r, amount: a } }]),
+      who.map((a): Step => ['query', alice, { balance: { address: a } }]),
+      fc.constant<Step>(['execute', alice, { nonsense: {} }]),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), (ops) => {
+        const steps = [TOKEN_STEPS[0]!, ...ops];
+        const reuse = scenario(wasm, 'reuse', steps);
+        const fresh = scenario(wasm, 'fresh', steps);
+        assert.deepEqual(reuse.out, fresh.out);
+        assert.deepEqual(reuse.storage, fresh.storage);
+        assert.equal(reuse.stats.instancesCreated, 1);
+      }),
+      { numRuns: 12 },
+    );
+  });
 
   it('a second token transfer reuses the instance (same gas and bytes as on a fresh instance)', () => {
     const wasm = loadFixture('token');
