@@ -9,7 +9,6 @@
  */
 import { aessiv } from '@noble/ciphers/aes.js';
 import { x25519 } from '@noble/curves/ed25519.js';
-import { EncryptionUtilsImpl } from 'secretjs';
 
 import { aesSivOpen, aesSivSeal } from '../src/compute/aes-siv.js';
 import { EncryptionUtils } from '../src/compute/encryption-utils.js';
@@ -17,6 +16,7 @@ import type { EncryptionScheme } from '../src/compute/scheme.js';
 import { X25519PrivateKey } from '../src/compute/x25519.js';
 import { decryptInput, encryptOutputData } from '../src/enclave/io-crypto.js';
 import { NetworkKeys } from '../src/enclave/keys.js';
+import { secretjsEncryptionUtils } from '../test/helpers/secretjs.js';
 import { type BenchResult, compare, measure, measureAsync, round } from './harness.js';
 
 const CODE_HASH = 'af'.repeat(32);
@@ -89,11 +89,7 @@ function pairedRow(
   return row;
 }
 
-function secretjsClient(seed: Uint8Array, ioPubkey: Uint8Array): EncryptionUtilsImpl {
-  const c = new EncryptionUtilsImpl('http://127.0.0.1:1', seed);
-  (c as unknown as { consensusIoPubKey: Uint8Array }).consensusIoPubKey = ioPubkey;
-  return c;
-}
+const secretjsClient = secretjsEncryptionUtils;
 
 export async function run(): Promise<BenchResult[]> {
   const keys = NetworkKeys.fromSeeds([new Uint8Array(32).fill(7)]);

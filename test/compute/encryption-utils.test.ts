@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
-import { EncryptionUtilsImpl } from 'secretjs';
 
 import { EncryptionUtils } from '../../src/compute/encryption-utils.js';
 import { CryptoError, type CryptoErrorCode } from '../../src/compute/errors.js';
@@ -17,6 +16,7 @@ import {
   encryptQueryResult,
 } from '../../src/enclave/io-crypto.js';
 import { NetworkKeys } from '../../src/enclave/keys.js';
+import { type SecretjsEncryptionUtils, secretjsEncryptionUtils } from '../helpers/secretjs.js';
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const utf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -27,10 +27,8 @@ const userSeed = Uint8Array.from({ length: 32 }, (_, i) => i * 3 + 1);
 const CODE_HASH = 'b'.repeat(4) + 'a1'.repeat(30);
 
 /** secret.js 1.22.1 client with the io key injected (no LCD needed). */
-function secretjsClient(seed: Uint8Array): EncryptionUtilsImpl {
-  const c = new EncryptionUtilsImpl('http://127.0.0.1:1', seed);
-  (c as unknown as { consensusIoPubKey: Uint8Array }).consensusIoPubKey = keys.ioPublicKey;
-  return c;
+function secretjsClient(seed: Uint8Array): SecretjsEncryptionUtils {
+  return secretjsEncryptionUtils(seed, keys.ioPublicKey);
 }
 
 describe('interop with secret.js 1.22.1 (aes-siv scheme)', () => {

@@ -114,9 +114,9 @@ describe('X25519 (RFC 7748)', () => {
     );
   });
   it('§5.2 iterated: 1 and 1,000 iterations', () => {
-    let k = new Uint8Array(32);
+    let k: Uint8Array = new Uint8Array(32);
     k[0] = 9;
-    let u = k.slice();
+    let u: Uint8Array = k.slice();
     for (let i = 1; i <= 1000; i++) {
       const r = X25519PrivateKey.fromSeed(k).sharedSecret(u);
       u = k;
