@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ContractError, TxError } from '../chain/index.js';
+import { runNetworkSimulateCommand } from '../network/index.js';
 import {
   type CommandContext,
   COMMANDS,
@@ -32,6 +33,9 @@ commands:
   balance <name|address>                                           bank balances
   block [next [--seconds N]]                                       show or advance the block
   inspect [txs | tx <hash> | contract <address>]                   what the chain stores vs. what the sender decrypts
+  network simulate --validators N --blocks B [--txs T] [--users U] [--faulty wrong-seed|tampered-store:NODE[@HEIGHT]]
+          [--scheme aes-256-gcm|aes-siv] [--seed S]                N in-process validators run the same blocks and compare
+                                                                   state hashes; exit 0 agreement, 1 divergence, 2 usage
 
 options:
   --home, -H DIR   chain directory (default $SECRET_COMPUTE_HOME or ./.secret-compute)
@@ -115,8 +119,53 @@ function errorJson(e: Error): Record<string, unknown> {
   return base;
 }
 
+/**
+ * `network …` has its own grammar (src/network parses it) and needs no chain directory, so it is split off
+ * before the strict parser sees its flags. Global options may precede it: `--home`/`-H` (ignored: the
+ * simulation works in a temp directory) and `--json` (passed on). Returns the arguments after `network`, or
+ * undefined when the command is another one.
+ */
+function networkArgs(argv: readonly string[]): string[] | undefined {
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--home' || a === '-H') i++;
+    else if (a.startsWith('--home=')) continue;
+    else if (a === '--json') json = true;
+    else if (a === 'network') return [...argv.slice(i + 1), ...(json ? ['--json'] : [])];
+    else return undefined;
+  }
+  return undefined;
+}
+
+const NETWORK_USAGE =
+  'usage: secret-compute network simulate --validators N --blocks B [--txs T] [--users U]\n' +
+  '         [--faulty wrong-seed|tampered-store:NODE[@HEIGHT]] [--scheme aes-256-gcm|aes-siv] [--seed S] [--json]\n' +
+  'exit status: 0 every node agreed on every block, 1 divergence, 2 usage error\n';
+
+async function runNetwork(args: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'help' || args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(NETWORK_USAGE);
+    return 0;
+  }
+  if (sub !== 'simulate') {
+    const errStyle = createStyle(colourFor(io.stderr, io.env));
+    io.stderr.write(
+      `${errStyle.red('error:')} unknown network subcommand ${JSON.stringify(sub ?? '')} (simulate)\n${NETWORK_USAGE}`,
+    );
+    return 2;
+  }
+  return runNetworkSimulateCommand(rest, {
+    stdout: (t) => io.stdout.write(t),
+    stderr: (t) => io.stderr.write(t),
+  });
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const network = networkArgs(argv);
+  if (network !== undefined) return runNetwork(network, io);
   const errStyle = createStyle(colourFor(io.stderr, io.env));
   let inv: Invocation & { help: boolean };
   try {

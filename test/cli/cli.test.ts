@@ -210,6 +210,7 @@ describe('secret-compute CLI (in process)', () => {
     const io = { stdout: out, stderr: err as unknown as NodeJS.WriteStream, env: {}, cwd: home };
     assert.equal(await runCli(['--help'], io), 0);
     assert.match(out.text, /usage: secret-compute/);
+    assert.match(out.text, /network simulate --validators N --blocks B/);
     assert.equal(await runCli([], io), 2);
     assert.match(err.text, /usage: secret-compute/);
     assert.equal(await runCli(['keys', '--bogus'], io), 2);
@@ -228,5 +229,52 @@ describe('secret-compute CLI (in process)', () => {
     assert.equal(colourFor({ isTTY: false }, {}), false);
     assert.equal(colourFor({ isTTY: true }, { NO_COLOR: '1' }), false);
     assert.equal(colourFor({ isTTY: false }, { FORCE_COLOR: '1' }), true);
+  });
+});
+
+describe('secret-compute network simulate', () => {
+  it('4 validators × 5 blocks agree: exit 0, every block reported, --json report', async () => {
+    const text = await cli('network', 'simulate', '--validators', '4', '--blocks', '5');
+    assert.equal(text.status, 0, text.stderr);
+    assert.equal(text.stdout.match(/agree 4\/4/g)?.length, 7); // registration + deploy + 5 tx blocks
+    assert.match(text.stdout, /all nodes agreed on every block/);
+    assert.doesNotMatch(text.stdout, /DIVERGENCE/);
+
+    const j = await cli('network', 'simulate', '--validators', '4', '--blocks', '5', '--json');
+    assert.equal(j.status, 0, j.stderr);
+    const report = JSON.parse(j.stdout) as { agreed: boolean; validators: number; blocks: number };
+    assert.deepEqual(
+      { agreed: report.agreed, validators: report.validators, blocks: report.blocks },
+      { agreed: true, validators: 4, blocks: 5 },
+    );
+  });
+
+  it('a faulty node exits 1 naming the diverging block and node; bad flags exit 2', async () => {
+    const r = await cli(
+      'network',
+      'simulate',
+      '--validators',
+      '4',
+      '--blocks',
+      '5',
+      '--faulty',
+      'wrong-seed:2@4',
+    );
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /block +4 .*DIVERGENCE 3\/4/);
+    assert.match(r.stdout, /node2 diverged: /);
+    assert.match(r.stdout, /DIVERGENCE at block 4: node2 disagrees with the majority/);
+
+    const usage = await cli('network', 'simulate', '--validators', '4');
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--validators and --blocks are required/);
+    assert.equal(
+      (await cli('network', 'simulate', '--validators', '4', '--blocks', '5', '--faulty', 'x:9')).status,
+      2,
+    );
+    assert.equal((await cli('network', 'frobnicate')).status, 2);
+    const help = await cli('network', 'simulate', '--help');
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--faulty wrong-seed\|tampered-store/);
   });
 });
