@@ -20,6 +20,13 @@ const section = (n: number, title: string): void => {
   out(style.bold(style.blue(`${n}. ${title}`)));
 };
 const fmt = (n: bigint | number): string => n.toLocaleString('en-US');
+/** Prints two columns (left: what validators store, right: what the owner decrypts), indented. */
+const twoColumns = (
+  headers: { left: string; right: string },
+  rows: Parameters<typeof sideBySide>[1],
+): void => {
+  for (const line of sideBySide(headers, rows, style, width)) out('  ' + line);
+};
 
 const TOKEN_WASM = new Uint8Array(
   readFileSync(new URL('../test/fixtures/contracts/token.wasm', import.meta.url)),
@@ -73,14 +80,10 @@ async function main(): Promise<void> {
   });
   const rec1 = chain.getTx(t1.txHash)!;
   out(style.dim(`  tx ${t1.txHash} · block ${t1.height} · gas ${fmt(t1.gasUsed)}`));
-  for (const line of sideBySide(
+  twoColumns(
     { left: 'what every validator sees', right: 'what alice sees' },
     txRows(rec1, chain.decryptTx(rec1)),
-    style,
-    width,
-  )) {
-    out('  ' + line);
-  }
+  );
 
   section(4, 'More private transfers');
   const transfers: [keyof typeof users, keyof typeof users, string][] = [
@@ -111,14 +114,10 @@ async function main(): Promise<void> {
   } catch (e) {
     if (!(e instanceof ContractError)) throw e;
     const rec = chain.getTx(e.txHash!)!;
-    for (const line of sideBySide(
+    twoColumns(
       { left: 'what every validator sees', right: 'what carol sees' },
       txRows(rec, chain.decryptTx(rec)),
-      style,
-      width,
-    )) {
-      out('  ' + line);
-    }
+    );
     out(
       style.dim(
         `  nothing changed: the state rolled back; carol's sequence still advanced (${chain.getAccount('carol').sequence})`,
@@ -128,14 +127,7 @@ async function main(): Promise<void> {
 
   section(6, 'Balances: the contract state on disk vs. what each owner can query');
   const state = chain.contractState(token.address);
-  for (const line of sideBySide(
-    { left: 'stored by every node', right: 'readable by' },
-    stateRows(state, 4),
-    style,
-    width,
-  )) {
-    out('  ' + line);
-  }
+  twoColumns({ left: 'stored by every node', right: 'readable by' }, stateRows(state, 4));
   out();
   for (const n of names) {
     const { balance } = await chain.query<{ balance: string }>(token.address, {

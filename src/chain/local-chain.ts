@@ -41,14 +41,7 @@ import {
   type TxResult as KeeperTxResult,
   validateCoins,
 } from '../keeper/index.js';
-import {
-  MsgClearAdmin,
-  MsgExecuteContract,
-  MsgInstantiateContract,
-  MsgMigrateContract,
-  MsgStoreCode,
-  MsgUpdateAdmin,
-} from '../proto/secret/compute/v1beta1/msg.js';
+import * as computeMsgs from '../proto/secret/compute/v1beta1/msg.js';
 import { type CommitStore, LmdbStore, MemoryCommitStore, prefixEnd } from '../state/index.js';
 import { AuthModule } from './auth.js';
 import { ChainBank } from './bank.js';
@@ -685,7 +678,7 @@ export class LocalChain {
     opts: TxOptions & { source?: string; builder?: string } = {},
   ): Promise<StoreCodeResult> {
     const key = this.keyOf(sender);
-    const value = MsgStoreCode.fromPartial({
+    const value = computeMsgs.MsgStoreCode.fromPartial({
       sender: fromBech32(key.address),
       wasmByteCode: wasm,
       source: opts.source ?? '',
@@ -709,7 +702,7 @@ export class LocalChain {
     const id = toCodeId(codeId);
     const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
     const admin = opts.admin === undefined ? '' : this.addressOf(opts.admin);
-    const value = MsgInstantiateContract.fromPartial({
+    const value = computeMsgs.MsgInstantiateContract.fromPartial({
       sender: fromBech32(key.address),
       codeId: id,
       label: opts.label,
@@ -735,7 +728,7 @@ export class LocalChain {
   ): Promise<TxResult> {
     const key = this.keyOf(sender);
     const wire = this.encrypt(key, this.codeHashOfContract(contract), msg);
-    const value = MsgExecuteContract.fromPartial({
+    const value = computeMsgs.MsgExecuteContract.fromPartial({
       sender: fromBech32(key.address),
       contract: fromBech32(contract),
       msg: wire,
@@ -756,7 +749,12 @@ export class LocalChain {
     const key = this.keyOf(sender);
     const id = toCodeId(newCodeId);
     const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
-    const value = MsgMigrateContract.fromPartial({ sender: key.address, contract, codeId: id, msg: wire });
+    const value = computeMsgs.MsgMigrateContract.fromPartial({
+      sender: key.address,
+      contract,
+      codeId: id,
+      msg: wire,
+    });
     return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgMigrateContract, value }, opts, wire))
       .result;
   }
@@ -769,7 +767,7 @@ export class LocalChain {
     opts: TxOptions = {},
   ): Promise<TxResult> {
     const key = this.keyOf(sender);
-    const value = MsgUpdateAdmin.fromPartial({
+    const value = computeMsgs.MsgUpdateAdmin.fromPartial({
       sender: key.address,
       contract,
       newAdmin: this.addressOf(newAdmin),
@@ -781,7 +779,7 @@ export class LocalChain {
   /** Removes the admin (sender must be the current admin); the contract can no longer be migrated. */
   async clearAdmin(sender: string | Account, contract: string, opts: TxOptions = {}): Promise<TxResult> {
     const key = this.keyOf(sender);
-    const value = MsgClearAdmin.fromPartial({ sender: key.address, contract });
+    const value = computeMsgs.MsgClearAdmin.fromPartial({ sender: key.address, contract });
     return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgClearAdmin, value }, opts, undefined))
       .result;
   }

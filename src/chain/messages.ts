@@ -6,26 +6,26 @@ import { bech32 } from '@scure/base';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 
-import { COMPUTE_TYPE_URLS, decodeComputeMsg } from '../compute/index.js';
-import type {
-  MsgClearAdmin,
-  MsgExecuteContract,
-  MsgInstantiateContract,
-  MsgMigrateContract,
-  MsgStoreCode,
-  MsgUpdateAdmin,
-} from '../proto/secret/compute/v1beta1/msg.js';
+import {
+  COMPUTE_TYPE_URLS,
+  type ComputeMsgName,
+  decodeComputeMsg,
+  type MsgByTypeUrl,
+} from '../compute/index.js';
 import { TxError } from './errors.js';
 import { MSG_SEND_TYPE_URL } from './tx.js';
 
+/** The generated compute message type by name, e.g. `Msg<'MsgExecuteContract'>`. */
+type Msg<N extends ComputeMsgName> = MsgByTypeUrl[(typeof COMPUTE_TYPE_URLS)[N]];
+
 /** A decoded tx message LocalChain can deliver. */
 export type TxMessage =
-  | { readonly kind: 'store-code'; readonly value: MsgStoreCode }
-  | { readonly kind: 'instantiate'; readonly value: MsgInstantiateContract }
-  | { readonly kind: 'execute'; readonly value: MsgExecuteContract }
-  | { readonly kind: 'migrate'; readonly value: MsgMigrateContract }
-  | { readonly kind: 'update-admin'; readonly value: MsgUpdateAdmin }
-  | { readonly kind: 'clear-admin'; readonly value: MsgClearAdmin }
+  | { readonly kind: 'store-code'; readonly value: Msg<'MsgStoreCode'> }
+  | { readonly kind: 'instantiate'; readonly value: Msg<'MsgInstantiateContract'> }
+  | { readonly kind: 'execute'; readonly value: Msg<'MsgExecuteContract'> }
+  | { readonly kind: 'migrate'; readonly value: Msg<'MsgMigrateContract'> }
+  | { readonly kind: 'update-admin'; readonly value: Msg<'MsgUpdateAdmin'> }
+  | { readonly kind: 'clear-admin'; readonly value: Msg<'MsgClearAdmin'> }
   | { readonly kind: 'send'; readonly value: MsgSend };
 
 /** Decodes `any`; unknown type URLs are the SDK's `unrecognized message type` (sdk/6). */

@@ -3,6 +3,8 @@
  * its raw, on-chain result — encrypted input, encrypted data, events and log exactly as validators see them.
  * Records live in the application store under `chain/tx/`, so they persist and commit with their block.
  */
+import { concatBytes } from '@noble/hashes/utils.js';
+
 import type { SdkEvent } from '../keeper/index.js';
 import { type KVStore, prefixEnd } from '../state/index.js';
 
@@ -49,19 +51,12 @@ function be64(n: bigint): Uint8Array {
   return b;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 /** Writes a record and appends it to the delivery order. */
 export function putTx(store: KVStore, record: TxRecord): void {
   store.set(encoder.encode(TX_PREFIX + record.hash), encoder.encode(JSON.stringify(record)));
   const raw = store.get(COUNT_KEY);
   const n = raw === undefined ? 0n : BigInt(decoder.decode(raw));
-  store.set(concat(ORDER_PREFIX, be64(n)), encoder.encode(record.hash));
+  store.set(concatBytes(ORDER_PREFIX, be64(n)), encoder.encode(record.hash));
   store.set(COUNT_KEY, encoder.encode((n + 1n).toString()));
 }
 
