@@ -6,9 +6,6 @@
  * is `FailedTxVerification` ("failed to verify transaction signature") without further detail, so nothing about
  * the tx leaks through error text.
  */
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
@@ -23,6 +20,7 @@ import {
 } from '../proto/secret/compute/v1beta1/msg.js';
 import { bytesEqual, fromBase64, safeEqual, sha256, utf8 } from './bytes.js';
 import { EnclaveError } from './errors.js';
+import { verifySecp256k1 } from './secp256k1-verify.js';
 import type { Coin, SigInfo } from './types.js';
 
 /** What the enclave was asked to run, to be found among the signed messages. Addresses in both forms. */
@@ -90,53 +88,6 @@ function coinsEqual(a: readonly { denom: string; amount: string }[], b: readonly
 /** Cosmos account address of a compressed secp256k1 key: RIPEMD160(SHA256(pk)). */
 function pubkeyAddress(pk: Uint8Array): Uint8Array {
   return ripemd160(sha256(pk));
-}
-
-/** secp256k1 group order n and n/2 (Cosmos SDK rejects high-S signatures: crypto/keys/secp256k1). */
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const SECP256K1_HALF_N = SECP256K1_N >> 1n;
-
-/**
- * Signer keys imported into node:crypto, by compressed key hex. Importing (point decompression + JWK) costs
- * about as much as one verification, and a signer usually sends many txs; the bound keeps memory flat.
- */
-const KEY_CACHE_SIZE = 4096;
-const keyCache = new Map<string, KeyObject>();
-
-function signerKeyObject(pubkey: Uint8Array): KeyObject {
-  const id = Buffer.from(pubkey).toString('hex');
-  let key = keyCache.get(id);
-  if (key === undefined) {
-    const raw = secp256k1.Point.fromBytes(pubkey).toBytes(false);
-    const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
-    key = createPublicKey({
-      key: { kty: 'EC', crv: 'secp256k1', x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33, 65)) },
-      format: 'jwk',
-    });
-    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
-    keyCache.set(id, key);
-  }
-  return key;
-}
-
-/**
- * Cosmos SDK secp256k1: ECDSA over SHA256(sign bytes), 64-byte compact `r ‖ s`, low-S only. Verified with
- * node:crypto (OpenSSL), about twice as fast as @noble/curves here (shared/spec/performance-limits.md).
- */
-function verifySecp256k1(signBytes: Uint8Array, signature: Uint8Array, pubkey: Uint8Array): boolean {
-  if (signature.length !== 64 || pubkey.length !== 33) return false;
-  const sValue = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
-  if (sValue === 0n || sValue > SECP256K1_HALF_N) return false;
-  try {
-    return verify(
-      'sha256',
-      signBytes,
-      { key: signerKeyObject(pubkey), dsaEncoding: 'ieee-p1363' },
-      signature,
-    );
-  } catch {
-    return false;
-  }
 }
 
 /**
