@@ -2,7 +2,9 @@
  * Small byte helpers of the trusted side: hashing, HMAC, the HKDF flavour Secret uses for AES keys, and
  * big-endian encodings. node:crypto for speed (one-shot OpenSSL calls).
  */
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+import { hkdfSha256 } from '../compute/hkdf.js';
 
 /**
  * HKDF salt of every Secret key derivation (`KDF_SALT`, cosmwasm/enclaves/shared/crypto/src/kdf.rs): the
@@ -27,12 +29,15 @@ export function hmacSha256(key: Uint8Array, ...parts: readonly Uint8Array[]): Ui
   return new Uint8Array(h.digest());
 }
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * `AESKey::derive_key_from_this(data)` (kdf.rs): HKDF-SHA256(salt = KDF_SALT, ikm = ikm ‖ data, info = info),
  * 32 bytes. `info` defaults to empty (the AES-key flavour); seed-derived keys use info "seed".
  */
-export function hkdfKey(ikm: readonly Uint8Array[], info: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', concat(...ikm), KDF_SALT, info, 32));
+export function hkdfKey(ikm: readonly Uint8Array[], info: Uint8Array = EMPTY): Uint8Array {
+  // RFC 5869 from two HMACs (src/compute/hkdf.ts): same bytes as hkdfSync, about twice as fast per call.
+  return hkdfSha256(ikm.length === 1 ? ikm[0]! : concat(...ikm), KDF_SALT, info, 32);
 }
 
 /** Concatenate byte arrays into a fresh Uint8Array. */

@@ -9,9 +9,8 @@
  * output (encrypt, sign callbacks, reply info) → flush the encrypted state. Any failure is returned as a value
  * with the gas used; no private material is ever part of a result or an error message.
  */
-import { hkdfSync } from 'node:crypto';
-
 import { CryptoError } from '../compute/errors.js';
+import { hkdfSha256 } from '../compute/hkdf.js';
 import type { EncryptionScheme } from '../compute/scheme.js';
 import { DEFAULT_ENCRYPTION_SCHEME, parseEncryptionScheme, wireHeaderLength } from '../compute/scheme.js';
 import { Bech32Api, decodeBech32 } from '../runtime/api.js';
@@ -487,7 +486,7 @@ export class SecretEnclave implements Enclave {
       return undefined;
     }
     const infoBytes = concat(be64(env.block.height), contractKey, be64(counter));
-    return new Uint8Array(hkdfSync('sha256', random, KDF_SALT, infoBytes, 32));
+    return hkdfSha256(random, KDF_SALT, infoBytes, 32);
   }
 
   #state(call: EnclaveCall, og: Uint8Array, counter: bigint, readOnly: boolean): ContractState {
