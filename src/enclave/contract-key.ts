@@ -5,7 +5,7 @@
  */
 import { be64, concat, hkdfKey, hmacSha256, safeEqual, sha256 } from './bytes.js';
 import { EnclaveError } from './errors.js';
-import { CONTRACT_KEY_LENGTH, PROOF_LENGTH } from './limits.js';
+import { CONTRACT_KEY_CACHE_SIZE, CONTRACT_KEY_LENGTH, PROOF_LENGTH } from './limits.js';
 import type { EnclaveSecrets } from './secrets.js';
 import { validationSecrets } from './secrets.js';
 import type { ContractKeyInfo } from './types.js';
@@ -79,6 +79,44 @@ export function validateContractKey(
   if (key === undefined || key.og.length !== CONTRACT_KEY_LENGTH) {
     throw new EnclaveError('FailedContractAuthentication');
   }
+  // Only successes are cached, keyed by every input byte; failures always recompute (and throw).
+  let cache = validatedKeys.get(secrets);
+  if (cache === undefined) {
+    cache = new Set();
+    validatedKeys.set(secrets, cache);
+  }
+  const id = cacheId(contract, codeHash, key);
+  const hasCurrent = key.current !== undefined && key.current.length > 0;
+  if (cache.has(id)) return { og: key.og, latest: hasCurrent ? key.current! : key.og };
+  const result = validateUncached(secrets, key, contract, codeHash);
+  if (cache.size >= CONTRACT_KEY_CACHE_SIZE) {
+    const oldest = cache.values().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.add(id);
+  return result;
+}
+
+/** Authenticated contract keys per network secrets (see {@link CONTRACT_KEY_CACHE_SIZE}). */
+const validatedKeys = new WeakMap<EnclaveSecrets, Set<string>>();
+
+/** Length-prefixed fields, so no two different inputs share an id. */
+function cacheId(contract: Uint8Array, codeHash: Uint8Array, key: ContractKeyInfo): string {
+  const parts = [contract, codeHash, key.og, key.current ?? EMPTY, key.currentProof ?? EMPTY];
+  let id = '';
+  for (const p of parts)
+    id += `${p.length}:${Buffer.from(p.buffer, p.byteOffset, p.length).toString('latin1')}`;
+  return id;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function validateUncached(
+  secrets: EnclaveSecrets,
+  key: ContractKeyInfo,
+  contract: Uint8Array,
+  codeHash: Uint8Array,
+): { og: Uint8Array; latest: Uint8Array } {
   const og = key.og;
   if (key.current !== undefined && key.current.length > 0) {
     const current = key.current;

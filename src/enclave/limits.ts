@@ -52,3 +52,10 @@ export const STATE_KEY_CACHE_SIZE = 1024;
 
 /** Bech32 prefix of Secret Network accounts (cosmwasm `BECH32_PREFIX_ACC_ADDR` = "secret"). */
 export const DEFAULT_BECH32_PREFIX = 'secret';
+
+/**
+ * Contract keys already authenticated (contract ‖ code hash ‖ og ‖ current ‖ proof), per enclave. Validation is
+ * a pure function of these bytes and the network secrets, so a hit returns what recomputing would; ~200 bytes
+ * per entry, bounded like {@link STATE_KEY_CACHE_SIZE}. Eviction only costs one HKDF + HMAC.
+ */
+export const CONTRACT_KEY_CACHE_SIZE = 1024;
