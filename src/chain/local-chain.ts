@@ -7,7 +7,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DirectSecp256k1Wallet, type EncodeObject, type Registry } from '@cosmjs/proto-signing';
+import type { EncodeObject, Registry } from '@cosmjs/proto-signing';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
@@ -55,7 +55,15 @@ import {
   DEFAULT_TX_GAS_LIMIT,
 } from './limits.js';
 import { decodeTxMessage, encryptedInputOf, signerOf, type TxMessage } from './messages.js';
-import { createRegistry, MSG_SEND_TYPE_URL, signTx, verifyTx } from './tx.js';
+import { type ChainSigner, LocalDirectSigner } from './signer.js';
+import {
+  createRegistry,
+  encodeSignedTx,
+  makeTxSignDoc,
+  MSG_SEND_TYPE_URL,
+  type SignRequest,
+  verifyTx,
+} from './tx.js';
 import { getTx, putTx, recentTxs, type TxRecord } from './tx-log.js';
 
 const encoder = new TextEncoder();
@@ -395,7 +403,8 @@ export class LocalChain {
   private readonly master: Uint8Array | undefined;
   private readonly gasLimit: bigint;
   private readonly onDebug: ((contract: string, message: string) => void) | undefined;
-  private readonly signers = new Map<string, Promise<DirectSecp256k1Wallet>>();
+  /** Each account's signer, created on its first tx (key import is not repeated per tx). */
+  private readonly signers = new Map<string, ChainSigner>();
   private readonly ioClients = new Map<string, EncryptionUtils>();
   private readonly queryIo: EncryptionUtils;
   private queryCounter = 0;
@@ -843,13 +852,24 @@ export class LocalChain {
     return this.codeHashOfCode(info.codeId);
   }
 
-  private signer(key: KeyEntry): Promise<DirectSecp256k1Wallet> {
+  private async signer(key: KeyEntry): Promise<ChainSigner> {
     let w = this.signers.get(key.address);
     if (w === undefined) {
-      w = DirectSecp256k1Wallet.fromKey(key.privkey, this.bech32Prefix);
+      w = await LocalDirectSigner.create(key.privkey, key.pubkey, key.address, this.bech32Prefix);
       this.signers.set(key.address, w);
     }
     return w;
+  }
+
+  /** Signs on the client side; synchronously when the signer allows (no promise per tx). */
+  private async sign(key: KeyEntry, doc: Omit<SignRequest, 'signer'>): Promise<Uint8Array> {
+    const signer = this.signers.get(key.address) ?? (await this.signer(key));
+    const signDoc = makeTxSignDoc(doc);
+    return encodeSignedTx(
+      signer.signDirectSync !== undefined
+        ? signer.signDirectSync(key.address, signDoc)
+        : await signer.signDirect(key.address, signDoc),
+    );
   }
 
   /** Client side: sign with the account's current number and sequence; then deliver and decrypt. */
@@ -883,8 +903,7 @@ export class LocalChain {
     const acc = this.auth.get(this.store, key.address);
     if (acc === undefined)
       throw new ChainError('UNKNOWN_ACCOUNT', `account ${key.address} not found on chain`);
-    const txBytes = await signTx({
-      signer: await this.signer(key),
+    const txBytes = await this.sign(key, {
       address: key.address,
       pubkey: key.pubkey,
       registry: this.registry,

@@ -4,8 +4,11 @@
  * Cosmos SDK ante checks (one signer, SIGN_MODE_DIRECT, chain id / account number / sequence via the signature,
  * gas limit) before anything is delivered.
  */
+import { createHash } from 'node:crypto';
+
 import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
 import {
+  type DirectSignResponse,
   type EncodeObject,
   encodePubkey,
   makeAuthInfoBytes,
@@ -13,8 +16,6 @@ import {
   type OfflineDirectSigner,
   Registry,
 } from '@cosmjs/proto-signing';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
@@ -23,6 +24,7 @@ import type { Any } from 'cosmjs-types/google/protobuf/any';
 
 import { computeTypes } from '../compute/index.js';
 import type { SigInfo } from '../enclave/index.js';
+import { verifySecp256k1 } from '../enclave/secp256k1-verify.js';
 import type { KVStore } from '../state/index.js';
 import type { AuthModule } from './auth.js';
 import { TxError, type TxFailure } from './errors.js';
@@ -33,7 +35,6 @@ import {
   SIG_VERIFY_COST_SECP256K1,
   TX_SIZE_COST_PER_BYTE,
 } from './limits.js';
-import { verifySecp256k1 } from './secp256k1.js';
 
 /** Type URL of the bank send message LocalChain routes besides the compute messages. */
 export const MSG_SEND_TYPE_URL = '/cosmos.bank.v1beta1.MsgSend';
@@ -59,8 +60,8 @@ export interface SignRequest {
   readonly memo?: string;
 }
 
-/** Builds, signs (SIGN_MODE_DIRECT) and serializes a tx exactly as a cosmjs client does; returns the TxRaw bytes. */
-export async function signTx(req: SignRequest): Promise<Uint8Array> {
+/** The SignDoc of the tx `req` describes, built as a cosmjs client builds it. */
+export function makeTxSignDoc(req: Omit<SignRequest, 'signer'>): SignDoc {
   const bodyBytes = req.registry.encode({
     typeUrl: '/cosmos.tx.v1beta1.TxBody',
     value: { messages: req.messages, memo: req.memo ?? '' },
@@ -73,15 +74,23 @@ export async function signTx(req: SignRequest): Promise<Uint8Array> {
     undefined,
     SignMode.SIGN_MODE_DIRECT,
   );
-  const signDoc = makeSignDoc(bodyBytes, authInfoBytes, req.chainId, req.accountNumber);
-  const { signed, signature } = await req.signer.signDirect(req.address, signDoc);
+  return makeSignDoc(bodyBytes, authInfoBytes, req.chainId, req.accountNumber);
+}
+
+/** TxRaw bytes of a signed SignDoc (what `signDirect` returned). */
+export function encodeSignedTx({ signed, signature }: DirectSignResponse): Uint8Array {
   return TxRaw.encode(
     TxRaw.fromPartial({
       bodyBytes: signed.bodyBytes,
       authInfoBytes: signed.authInfoBytes,
-      signatures: [Uint8Array.from(Buffer.from(signature.signature, 'base64'))],
+      signatures: [Buffer.from(signature.signature, 'base64')],
     }),
   ).finish();
+}
+
+/** Builds, signs (SIGN_MODE_DIRECT) and serializes a tx exactly as a cosmjs client does; returns the TxRaw bytes. */
+export async function signTx(req: SignRequest): Promise<Uint8Array> {
+  return encodeSignedTx(await req.signer.signDirect(req.address, makeTxSignDoc(req)));
 }
 
 /** A tx that passed the ante checks. */
@@ -112,7 +121,7 @@ function decodeError(what: string): never {
 
 /** UPPERCASE hex sha256 of tx bytes (CometBFT tx hash). */
 export function txHash(txBytes: Uint8Array): string {
-  return bytesToHex(sha256(txBytes)).toUpperCase();
+  return createHash('sha256').update(txBytes).digest('hex').toUpperCase();
 }
 
 /**
