@@ -21,10 +21,9 @@
  * (e.g. data or an error). Decryption accepts any IV: the GCM tag alone authenticates, and clients may use random
  * IVs for inputs.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
-import { hmacSha256 } from './hash.js';
 import { hkdfExpand } from './hkdf.js';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH, SCHEME_MARKER_GCM_V1 } from './scheme.js';
 
@@ -53,38 +52,45 @@ export const GCM_BOX_HEADER_LENGTH = 2;
 /** Minimum output box: header ‖ iv ‖ tag. */
 export const MIN_GCM_BOX_LENGTH = GCM_BOX_HEADER_LENGTH + GCM_IV_LENGTH + GCM_TAG_LENGTH;
 
-/** Per-tx-key IV-derivation keys; a tx key encrypts several outputs of one call. Bounded, speed only. */
-const IV_KEY_CACHE_SIZE = 256;
+/**
+ * Per-tx-key state: the IV-derivation key and the GCM key as node KeyObjects (a tx key seals several outputs of
+ * one call; a KeyObject skips node's per-call key import, ~0.5 µs per HMAC and ~1.6 µs per GCM cipher). Bounded,
+ * speed only.
+ */
+const KEY_STATE_CACHE_SIZE = 256;
 const IV_INFO = new TextEncoder().encode('secret-compute/iv-derivation/v1');
-const ivKeyCache = new Map<string, Uint8Array>();
+interface TxKeyState {
+  readonly ivKey: KeyObject;
+  readonly gcmKey: KeyObject;
+}
+const keyStateCache = new Map<string, TxKeyState>();
 
 function checkKey(key: Uint8Array): void {
   if (key.length !== 32)
     throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
 }
 
-function ivKeyFor(key: Uint8Array): Uint8Array {
+function keyStateFor(key: Uint8Array): TxKeyState {
+  checkKey(key);
   const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
-  let k = ivKeyCache.get(id);
+  let k = keyStateCache.get(id);
   if (k === undefined) {
-    k = hkdfExpand(key, IV_INFO);
-    ivKeyCache.set(id, k);
-    if (ivKeyCache.size > IV_KEY_CACHE_SIZE) {
-      const oldest = ivKeyCache.keys().next().value;
-      if (oldest !== undefined) ivKeyCache.delete(oldest);
+    k = { ivKey: createSecretKey(hkdfExpand(key, IV_INFO)), gcmKey: createSecretKey(Buffer.from(key)) };
+    keyStateCache.set(id, k);
+    if (keyStateCache.size > KEY_STATE_CACHE_SIZE) {
+      const oldest = keyStateCache.keys().next().value;
+      if (oldest !== undefined) keyStateCache.delete(oldest);
     }
   }
   return k;
 }
 
-/** Plain AES-256-GCM (NIST SP 800-38D) with a 16-byte tag, on node:crypto. */
-export function aes256GcmEncrypt(
-  key: Uint8Array,
+function gcmEncrypt(
+  key: KeyObject,
   iv: Uint8Array,
   plaintext: Uint8Array,
   aad: Uint8Array,
 ): { ciphertext: Uint8Array; tag: Uint8Array } {
-  checkKey(key);
   const c = createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(aad);
   const ciphertext = c.update(plaintext);
@@ -92,15 +98,13 @@ export function aes256GcmEncrypt(
   return { ciphertext, tag: c.getAuthTag() };
 }
 
-/** Plain AES-256-GCM decryption. @throws CryptoError `AUTH_FAILED`. */
-export function aes256GcmDecrypt(
-  key: Uint8Array,
+function gcmDecrypt(
+  key: KeyObject,
   iv: Uint8Array,
   ciphertext: Uint8Array,
   tag: Uint8Array,
   aad: Uint8Array,
 ): Uint8Array {
-  checkKey(key);
   const d = createDecipheriv('aes-256-gcm', key, iv);
   d.setAAD(aad);
   d.setAuthTag(tag);
@@ -116,13 +120,39 @@ export function aes256GcmDecrypt(
   return new Uint8Array(pt.buffer.slice(pt.byteOffset, pt.byteOffset + pt.length));
 }
 
+/** Plain AES-256-GCM (NIST SP 800-38D) with a 16-byte tag, on node:crypto. */
+export function aes256GcmEncrypt(
+  key: Uint8Array,
+  iv: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): { ciphertext: Uint8Array; tag: Uint8Array } {
+  return gcmEncrypt(keyStateFor(key).gcmKey, iv, plaintext, aad);
+}
+
+/** Plain AES-256-GCM decryption. @throws CryptoError `AUTH_FAILED`. */
+export function aes256GcmDecrypt(
+  key: Uint8Array,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array {
+  return gcmDecrypt(keyStateFor(key).gcmKey, iv, ciphertext, tag, aad);
+}
+
 function aadFor(domain: CipherDomain): Uint8Array {
   return Uint8Array.of(SCHEME_MARKER_GCM_V1, DOMAIN_BYTE[domain]);
 }
 
 /** The synthetic IV for (key, domain, plaintext). */
 export function syntheticIv(key: Uint8Array, domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
-  return hmacSha256(ivKeyFor(key), aadFor(domain), plaintext).subarray(0, GCM_IV_LENGTH);
+  return ivFor(keyStateFor(key), domain, plaintext);
+}
+
+function ivFor(st: TxKeyState, domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
+  const mac = createHmac('sha256', st.ivKey).update(aadFor(domain)).update(plaintext).digest();
+  return new Uint8Array(mac.buffer, mac.byteOffset, GCM_IV_LENGTH);
 }
 
 /**
@@ -136,8 +166,9 @@ export function gcmSealInto(
   out: Uint8Array,
   offset: number,
 ): void {
-  const iv = syntheticIv(key, domain, plaintext);
-  const { ciphertext, tag } = aes256GcmEncrypt(key, iv, plaintext, aadFor(domain));
+  const st = keyStateFor(key);
+  const iv = ivFor(st, domain, plaintext);
+  const { ciphertext, tag } = gcmEncrypt(st.gcmKey, iv, plaintext, aadFor(domain));
   out.set(iv, offset);
   out.set(ciphertext, offset + GCM_IV_LENGTH);
   out.set(tag, offset + GCM_IV_LENGTH + ciphertext.length);

@@ -87,7 +87,7 @@ export function validateContractKey(
   }
   const id = cacheId(contract, codeHash, key);
   const hasCurrent = key.current !== undefined && key.current.length > 0;
-  if (cache.has(id)) return { og: key.og, latest: hasCurrent ? key.current! : key.og };
+  if (cache.has(id)) return { og: key.og, latest: hasCurrent ? key.current : key.og };
   const result = validateUncached(secrets, key, contract, codeHash);
   if (cache.size >= CONTRACT_KEY_CACHE_SIZE) {
     const oldest = cache.values().next().value;
