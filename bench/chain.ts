@@ -8,12 +8,14 @@
  * X25519 key each time: new cosmjs wallet, new ECDH on both sides); encrypted queries. Peer, measured in the same
  * run: @oraichain/cw-simulate (metered) on the same token.wasm — a plaintext, unsigned in-process simulator, i.e.
  * what our privacy and signature checks cost relative to the usual CosmWasm testing tool. Also the client's
- * signing step alone, since it bounds the whole path.
+ * signing step alone (LocalChain's libsecp256k1 signer vs cosmjs' DirectSecp256k1Wallet, which produce identical
+ * bytes), since it bounds the whole path.
  */
 import { createRequire } from 'node:module';
 
 import { DirectSecp256k1Wallet } from '@cosmjs/proto-signing';
 
+import { LocalDirectSigner, signerBackend } from '../src/chain/index.js';
 import { type Account, createRegistry, LocalChain, signTx } from '../src/index.js';
 import { loadFixture } from '../test/fixtures/index.js';
 import { type BenchResult, compare, measureAsync, type MeasureOptions } from './harness.js';
@@ -81,26 +83,31 @@ export async function run(): Promise<BenchResult[]> {
   );
   const [acc] = await wallet.getAccounts();
   const registry = createRegistry();
-  const mSign = await measureAsync(
-    () =>
-      signTx({
-        signer: wallet,
-        address: acc!.address,
-        pubkey: acc!.pubkey,
-        registry,
-        messages: [
-          {
-            typeUrl: '/cosmos.bank.v1beta1.MsgSend',
-            value: { fromAddress: acc!.address, toAddress: sink, amount: [{ denom: 'uscrt', amount: '1' }] },
-          },
-        ],
-        chainId: chain.chainId,
-        accountNumber: 1n,
-        sequence: 0n,
-        gasLimit: 200_000n,
-      }),
-    OPTS,
+  const local = await LocalDirectSigner.create(
+    Uint8Array.from({ length: 32 }, (_, k) => k + 1),
+    acc!.pubkey,
+    acc!.address,
+    'secret',
   );
+  const signOnce = (signer: typeof local) =>
+    signTx({
+      signer,
+      address: acc!.address,
+      pubkey: acc!.pubkey,
+      registry,
+      messages: [
+        {
+          typeUrl: '/cosmos.bank.v1beta1.MsgSend',
+          value: { fromAddress: acc!.address, toAddress: sink, amount: [{ denom: 'uscrt', amount: '1' }] },
+        },
+      ],
+      chainId: chain.chainId,
+      accountNumber: 1n,
+      sequence: 0n,
+      gasLimit: 200_000n,
+    });
+  const mSignCosmjs = await measureAsync(() => signOnce(wallet), OPTS);
+  const mSign = await measureAsync(() => signOnce(local), OPTS);
   await chain.close();
 
   let peer: { executes: number; queries: number } | undefined;
@@ -132,7 +139,10 @@ export async function run(): Promise<BenchResult[]> {
       mQuery.opsPerSec,
       withPeer(peer?.queries),
     ),
-    compare('chain: client tx signing alone (cosmjs DirectSecp256k1Wallet)', 'tx/s', mSign.opsPerSec),
+    compare(`chain: client tx signing alone (LocalChain signer, ${signerBackend})`, 'tx/s', mSign.opsPerSec, {
+      name: 'cosmjs DirectSecp256k1Wallet (same bytes)',
+      value: mSignCosmjs.opsPerSec,
+    }),
   ];
   if (peerProblem !== undefined) rows[0] = { ...rows[0]!, notes: `peer not measured: ${peerProblem}` };
   return rows;

@@ -31,5 +31,6 @@ export type {
   StoreCodeResult,
 } from './local-chain.js';
 export { LocalChain } from './local-chain.js';
-export { createRegistry, MSG_SEND_TYPE_URL, signTx, txHash } from './tx.js';
+export { type ChainSigner, LocalDirectSigner, signerBackend } from './signer.js';
+export { createRegistry, encodeSignedTx, makeTxSignDoc, MSG_SEND_TYPE_URL, signTx, txHash } from './tx.js';
 export type { TxRecord } from './tx-log.js';
