@@ -20,6 +20,7 @@ function tsBlocks(markdown: string): string[] {
 function localize(code: string): string {
   return code
     .replaceAll("'secret-compute/testing'", `'${join(root, 'src/testing/index.ts')}'`)
+    .replaceAll("'secret-compute/state'", `'${join(root, 'src/state/index.ts')}'`)
     .replaceAll("'secret-compute'", `'${join(root, 'src/index.ts')}'`)
     .replace(
       /readFileSync\('([\w-]+\.wasm)'\)/g,
@@ -48,13 +49,19 @@ describe('README examples', () => {
   const blocks = tsBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
 
   it('has the examples this test knows about', () => {
-    assert.ok(blocks.length >= 2, `expected at least 2 ts blocks, found ${blocks.length}`);
+    assert.ok(blocks.length >= 3, `expected at least 3 ts blocks, found ${blocks.length}`);
   });
 
   it('contract-test example runs and prints the recipient balance', () => {
     const r = run(blocks[0] ?? '', 'example-1');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /balance: '250'/);
+  });
+
+  it('embedding example builds a keeper and answers a query', () => {
+    const r = run(blocks[2] ?? '', 'example-3');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /function 0/);
   });
 
   it('cosmjs signing example runs', () => {
