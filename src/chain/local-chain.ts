@@ -4,6 +4,7 @@
  * network key, signs a SIGN_MODE_DIRECT tx with cosmjs, the chain decodes and verifies it (ante checks), the
  * keeper hands the encrypted input to the enclave, and the sender's client decrypts what comes back.
  */
+import { createHmac } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -827,7 +828,10 @@ export class LocalChain {
     let nonce: Uint8Array | undefined;
     if (this.master !== undefined) {
       const acc = this.auth.get(this.store, key.address);
-      nonce = hmac(sha256, this.master, encoder.encode(`nonce/${key.address}/${acc?.sequence ?? 0n}`));
+      // node's HMAC: this runs on every tx of a seeded chain (same bytes as @noble's hmac)
+      nonce = createHmac('sha256', this.master)
+        .update(`nonce/${key.address}/${acc?.sequence ?? 0n}`)
+        .digest();
     }
     return io.encryptSync(codeHash, msg, nonce);
   }
