@@ -33,6 +33,7 @@ import { EnclaveError } from './errors.js';
 import { IoChannel } from './io-channel.js';
 import type { NetworkKeys } from './keys.js';
 import {
+  ADDRESS_CACHE_SIZE,
   CODE_ANALYSIS_CACHE_SIZE,
   DEFAULT_BECH32_PREFIX,
   HEX_ENCODED_HASH_SIZE,
@@ -120,6 +121,8 @@ export class SecretEnclave implements Enclave {
   #counter = { height: -1n, counter: 0n };
   /** Derived state keys by og contract key hex (see #stateKeys). */
   readonly #stateKeyCache = new Map<string, StateKeys>();
+  /** Valid addresses (bech32 → canonical) seen recently; only successful decodes are kept. */
+  readonly #addressCache = new Map<string, Uint8Array>();
   readonly #exposeCauses: boolean;
 
   constructor(options: EnclaveOptions) {
@@ -394,9 +397,16 @@ export class SecretEnclave implements Enclave {
   }
 
   #address(bech32: string): Address {
+    const hit = this.#addressCache.get(bech32);
+    if (hit !== undefined) return { canonical: hit.slice(), bech32 };
     const decoded = decodeBech32(bech32);
     if ('error' in decoded || decoded.prefix !== this.bech32Prefix)
       throw new EnclaveError('FailedToDeserialize');
+    if (this.#addressCache.size >= ADDRESS_CACHE_SIZE) {
+      const oldest = this.#addressCache.keys().next().value;
+      if (oldest !== undefined) this.#addressCache.delete(oldest);
+    }
+    this.#addressCache.set(bech32, decoded.data.slice());
     return { canonical: decoded.data, bech32 };
   }
 

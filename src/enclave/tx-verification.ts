@@ -85,9 +85,23 @@ function coinsEqual(a: readonly { denom: string; amount: string }[], b: readonly
   return a.length === b.length && a.every((c, i) => c.denom === b[i]!.denom && c.amount === b[i]!.amount);
 }
 
+/**
+ * Accounts of recently seen signer keys (pure function of the key; a signer usually sends many txs and the
+ * JS RIPEMD-160 costs a few µs). Bounded; the oldest entry is evicted. Callers only compare the result.
+ */
+const ADDRESS_CACHE_SIZE = 4096;
+const addressCache = new Map<string, Uint8Array>();
+
 /** Cosmos account address of a compressed secp256k1 key: RIPEMD160(SHA256(pk)). */
 function pubkeyAddress(pk: Uint8Array): Uint8Array {
-  return ripemd160(sha256(pk));
+  const id = Buffer.from(pk.buffer, pk.byteOffset, pk.length).toString('latin1');
+  let a = addressCache.get(id);
+  if (a === undefined) {
+    a = ripemd160(sha256(pk));
+    if (addressCache.size >= ADDRESS_CACHE_SIZE) addressCache.delete(addressCache.keys().next().value!);
+    addressCache.set(id, a);
+  }
+  return a;
 }
 
 /**

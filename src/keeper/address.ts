@@ -22,9 +22,38 @@ export function contractAddress(codeId: bigint, instanceId: bigint, creator: Uin
   return ripemd160(sha256(concatBytes(be64(BigInt.asUintN(64, mixed)), creator)));
 }
 
+/**
+ * Recently encoded addresses (a pure function of prefix + bytes; the same contract and senders recur every
+ * tx, and the bech32 checksum costs ~2 µs). Bounded; the oldest entry is evicted.
+ */
+const BECH32_CACHE_SIZE = 4096;
+const bech32Cache = new Map<string, string>();
+
 /** Encode canonical bytes as a bech32 address with `prefix` (default `secret`). */
 export function toBech32(addr: Uint8Array, prefix: string = BECH32_PREFIX): string {
-  return bech32.encode(prefix, bech32.toWords(addr), BECH32_LIMIT);
+  const id = `${prefix}\u0000${Buffer.from(addr.buffer, addr.byteOffset, addr.length).toString('latin1')}`;
+  let s = bech32Cache.get(id);
+  if (s === undefined) {
+    s = bech32.encode(prefix, bech32.toWords(addr), BECH32_LIMIT);
+    if (bech32Cache.size >= BECH32_CACHE_SIZE) bech32Cache.delete(bech32Cache.keys().next().value!);
+    bech32Cache.set(id, s);
+  }
+  return s;
+}
+
+/** Accounts of recently seen secp256k1 keys, by key bytes (pure function; bounded like the bech32 cache). */
+const accountCache = new Map<string, Uint8Array>();
+
+/** Cosmos account address of a secp256k1 public key: `RIPEMD160(SHA256(pk))` (a fresh copy each call). */
+export function accountAddress(pubkey: Uint8Array): Uint8Array {
+  const id = Buffer.from(pubkey.buffer, pubkey.byteOffset, pubkey.length).toString('latin1');
+  let a = accountCache.get(id);
+  if (a === undefined) {
+    a = ripemd160(sha256(pubkey));
+    if (accountCache.size >= BECH32_CACHE_SIZE) accountCache.delete(accountCache.keys().next().value!);
+    accountCache.set(id, a);
+  }
+  return a.slice();
 }
 
 /**

@@ -6,7 +6,6 @@
  */
 import { gunzipSync } from 'node:zlib';
 
-import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
@@ -29,7 +28,7 @@ import {
 import { checkWasm as runtimeCheckWasm } from '../runtime/wasm/index.js';
 import { BasicGasMeter, GasKVStore, type KVStore, PrefixStore } from '../state/index.js';
 import { MemoryAccountKeeper } from './account-keeper.js';
-import { bytesEqual, contractAddress, fromBech32, toBech32 } from './address.js';
+import { accountAddress, bytesEqual, contractAddress, fromBech32, toBech32 } from './address.js';
 import { MemoryBankKeeper } from './bank-keeper.js';
 import { LocalBlockContext } from './block-context.js';
 import { cacheContext, createContext, type KeeperContext } from './context.js';
@@ -706,7 +705,7 @@ export class ComputeKeeper {
     // GetTxInfo: the message sender must be the tx signer (checked here so the error is Secret's, not the
     // enclave's generic signature failure)
     const pk = sigInfo?.publicKey;
-    if (pk !== undefined && pk.length > 0 && !bytesEqual(ripemd160(sha256(pk)), sender)) {
+    if (pk !== undefined && pk.length > 0 && !bytesEqual(accountAddress(pk), sender)) {
       throw computeError(
         ComputeErrors.SigFailed,
         `[Compute] Message sender: ${toBech32(sender)} is not found in the tx signer set`,
