@@ -710,22 +710,19 @@ export class LocalChain {
   ): Promise<InstantiateResult> {
     const key = this.keyOf(sender);
     const id = toCodeId(codeId);
-    const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
     const admin = opts.admin === undefined ? '' : this.addressOf(opts.admin);
-    const value = computeMsgs.MsgInstantiateContract.fromPartial({
-      sender: fromBech32(key.address),
-      codeId: id,
-      label: opts.label,
-      initMsg: wire,
-      initFunds: [...(opts.funds ?? [])],
-      admin,
+    const r = await this.transactEncrypted(key, opts, () => {
+      const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
+      const value = computeMsgs.MsgInstantiateContract.fromPartial({
+        sender: fromBech32(key.address),
+        codeId: id,
+        label: opts.label,
+        initMsg: wire,
+        initFunds: [...(opts.funds ?? [])],
+        admin,
+      });
+      return { message: { typeUrl: COMPUTE_TYPE_URLS.MsgInstantiateContract, value }, wire };
     });
-    const r = await this.transact(
-      key,
-      { typeUrl: COMPUTE_TYPE_URLS.MsgInstantiateContract, value },
-      opts,
-      wire,
-    );
     return { ...r.result, address: r.response.address as string };
   }
 
@@ -737,15 +734,17 @@ export class LocalChain {
     opts: ExecuteOptions = {},
   ): Promise<TxResult> {
     const key = this.keyOf(sender);
-    const wire = this.encrypt(key, this.codeHashOfContract(contract), msg);
-    const value = computeMsgs.MsgExecuteContract.fromPartial({
-      sender: fromBech32(key.address),
-      contract: fromBech32(contract),
-      msg: wire,
-      sentFunds: [...(opts.funds ?? [])],
+    const r = await this.transactEncrypted(key, opts, () => {
+      const wire = this.encrypt(key, this.codeHashOfContract(contract), msg);
+      const value = computeMsgs.MsgExecuteContract.fromPartial({
+        sender: fromBech32(key.address),
+        contract: fromBech32(contract),
+        msg: wire,
+        sentFunds: [...(opts.funds ?? [])],
+      });
+      return { message: { typeUrl: COMPUTE_TYPE_URLS.MsgExecuteContract, value }, wire };
     });
-    return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgExecuteContract, value }, opts, wire))
-      .result;
+    return r.result;
   }
 
   /** Migrates `contract` to `newCodeId` (sender must be the admin). */
@@ -758,15 +757,17 @@ export class LocalChain {
   ): Promise<TxResult> {
     const key = this.keyOf(sender);
     const id = toCodeId(newCodeId);
-    const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
-    const value = computeMsgs.MsgMigrateContract.fromPartial({
-      sender: key.address,
-      contract,
-      codeId: id,
-      msg: wire,
+    const r = await this.transactEncrypted(key, opts, () => {
+      const wire = this.encrypt(key, this.codeHashOfCode(id), msg);
+      const value = computeMsgs.MsgMigrateContract.fromPartial({
+        sender: key.address,
+        contract,
+        codeId: id,
+        msg: wire,
+      });
+      return { message: { typeUrl: COMPUTE_TYPE_URLS.MsgMigrateContract, value }, wire };
     });
-    return (await this.transact(key, { typeUrl: COMPUTE_TYPE_URLS.MsgMigrateContract, value }, opts, wire))
-      .result;
+    return r.result;
   }
 
   /** Sets a new admin (sender must be the current admin). */
@@ -876,7 +877,6 @@ export class LocalChain {
     );
   }
 
-  /** Client side: sign with the account's current number and sequence; then deliver and decrypt. */
   /** Client side, one tx at a time: concurrent calls (e.g. `Promise.all`) queue so each signs the next sequence. */
   private transact(
     key: KeyEntry,
@@ -885,6 +885,22 @@ export class LocalChain {
     wire: Uint8Array | undefined,
   ): Promise<{ result: TxResult; response: Record<string, unknown> }> {
     return this.serial(() => this.transactNow(key, message, opts, wire));
+  }
+
+  /**
+   * Like {@link transact} for a message with an encrypted input: the input is encrypted when the tx's turn in
+   * the queue comes, so the sender's sequence (which a seeded chain's nonce derives from) already counts every
+   * earlier queued tx — concurrent calls never share a nonce, and may target a contract queued before them.
+   */
+  private transactEncrypted(
+    key: KeyEntry,
+    opts: TxOptions,
+    build: () => { message: EncodeObject; wire: Uint8Array },
+  ): Promise<{ result: TxResult; response: Record<string, unknown> }> {
+    return this.serial(() => {
+      const { message, wire } = build();
+      return this.transactNow(key, message, opts, wire);
+    });
   }
 
   /** Runs `fn` after every earlier queued tx/block operation settled. */

@@ -219,6 +219,10 @@ describe('LocalChain: concurrency', () => {
       ),
     );
     assert.equal(new Set(results.map((r) => r.txHash)).size, 5);
+    // each input is encrypted when its turn comes: a seeded chain derives the nonce from the sequence, and
+    // concurrent calls must not share one (nonce ‖ sender pubkey is the first 64 bytes of the input)
+    const nonces = results.map((r) => Buffer.from(r.raw.input!.subarray(0, 32)).toString('hex'));
+    assert.equal(new Set(nonces).size, 5);
     assert.equal(chain.getAccount(alice.address).sequence, before + 5n);
     assert.deepEqual(await chain.query(token, { balance: { address: bob.address } }), { balance: '3' });
   });
