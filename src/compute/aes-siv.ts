@@ -103,6 +103,32 @@ function keyState(key: Uint8Array): SivKeyState {
   if (key.length !== 32 && key.length !== 64) {
     throw new CryptoError('BAD_KEY_LENGTH', `AES-SIV key must be 32 or 64 bytes, got ${key.length}`);
   }
+  // Storage alternates between a contract's two state keys (K_key, K_val) on every access: check the last two
+  // keys by bytes before building the Map id (a latin1 string) and refreshing LRU order.
+  if (recent0 !== undefined && bytesEq(recent0.key, key)) return recent0.st;
+  if (recent1 !== undefined && bytesEq(recent1.key, key)) {
+    const r = recent1;
+    recent1 = recent0;
+    recent0 = r;
+    return r.st;
+  }
+  const st = keyStateSlow(key);
+  recent1 = recent0;
+  recent0 = { key: Uint8Array.from(key), st };
+  return st;
+}
+
+/** The last two keys used and their states (copies of the key bytes, so callers may reuse their buffers). */
+let recent0: { readonly key: Uint8Array; readonly st: SivKeyState } | undefined;
+let recent1: { readonly key: Uint8Array; readonly st: SivKeyState } | undefined;
+
+function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function keyStateSlow(key: Uint8Array): SivKeyState {
   const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
   const hit = cache.get(id);
   if (hit !== undefined) {
