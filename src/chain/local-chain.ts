@@ -40,6 +40,7 @@ import {
   toBech32,
   type TxInfo,
   type TxResult as KeeperTxResult,
+  txGasUsedOf,
   validateCoins,
 } from '../keeper/index.js';
 import * as computeMsgs from '../proto/secret/compute/v1beta1/msg.js';
@@ -1042,8 +1043,14 @@ export class LocalChain {
     } catch (e) {
       const failure = failureOf(e);
       if (failure === undefined) throw e;
-      // out of gas consumed the whole limit; for other failures the keeper does not report what was used
-      const gasUsed = failure.code === 'OUT_OF_GAS' ? verified.gasLimit : undefined;
+      // out of gas consumed the whole limit; other failures: ante gas + what the message consumed (keeper)
+      const msgGas = txGasUsedOf(e);
+      const gasUsed =
+        failure.code === 'OUT_OF_GAS'
+          ? verified.gasLimit
+          : msgGas === undefined
+            ? undefined
+            : verified.anteGas + msgGas;
       putTx(this.store, {
         ...base,
         code: failure.abciCode,

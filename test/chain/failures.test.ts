@@ -66,6 +66,12 @@ describe('LocalChain: failing contract calls', () => {
         assert.match(e.log, /^encrypted: [A-Za-z0-9+/=]+: execute contract failed$/);
         assert.ok(!e.log.includes('Insufficient'));
         assert.match(e.txHash ?? '', /^[0-9A-F]{64}$/);
+        // gas used = ante gas + what the failed message consumed: more than the ante alone, less than the limit
+        assert.ok(
+          e.gasUsed !== undefined && e.gasUsed > 10_000n && e.gasUsed < 1_000_000n,
+          String(e.gasUsed),
+        );
+        assert.equal(chain.getTx(e.txHash!)?.gasUsed, e.gasUsed.toString());
         return true;
       },
     );
@@ -156,7 +162,15 @@ describe('LocalChain: failing contract calls', () => {
       (e: unknown) =>
         e instanceof TxError && !(e instanceof ContractError) && e.code === 'INSUFFICIENT_FUNDS',
     );
-    await assert.rejects(chain.send(bob, ex, uscrt('11')), { name: 'TxError', code: 'INSUFFICIENT_FUNDS' });
+    await assert.rejects(
+      chain.send(bob, ex, uscrt('11')),
+      (e: unknown) =>
+        e instanceof TxError &&
+        e.code === 'INSUFFICIENT_FUNDS' &&
+        e.gasUsed !== undefined &&
+        e.gasUsed > 1000n &&
+        chain.getTx(e.txHash!)?.gasUsed === e.gasUsed.toString(),
+    );
     assert.deepEqual(chain.getBalance(bob, 'uscrt'), { denom: 'uscrt', amount: '10' });
   });
 
