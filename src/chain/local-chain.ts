@@ -38,9 +38,9 @@ import {
   type QueryServer,
   type SdkEvent,
   toBech32,
+  txGasUsedOf,
   type TxInfo,
   type TxResult as KeeperTxResult,
-  txGasUsedOf,
   validateCoins,
 } from '../keeper/index.js';
 import * as computeMsgs from '../proto/secret/compute/v1beta1/msg.js';
