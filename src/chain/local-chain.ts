@@ -799,10 +799,7 @@ export class LocalChain {
   /** Smart query: encrypted by a query client, answered by the enclave, decrypted and parsed as JSON. */
   async query<T = unknown>(contract: string, msg: object): Promise<T> {
     this.assertOpen();
-    const nonce =
-      this.master === undefined
-        ? undefined
-        : hmac(sha256, this.master, encoder.encode(`query-nonce/${this.queryCounter++}`));
+    const nonce = this.seededNonce(`query-nonce/${this.queryCounter++}`);
     const wire = this.queryIo.encryptSync(this.codeHashOfContract(contract), msg, nonce);
     const n = this.queryIo.nonceOf(wire);
     let data: Uint8Array;
@@ -827,15 +824,19 @@ export class LocalChain {
 
   private encrypt(key: KeyEntry, codeHash: string, msg: object): Uint8Array {
     const io = this.encryptionFor(key.address);
-    let nonce: Uint8Array | undefined;
-    if (this.master !== undefined) {
-      const acc = this.auth.get(this.store, key.address);
-      // node's HMAC: this runs on every tx of a seeded chain (same bytes as @noble's hmac)
-      nonce = createHmac('sha256', this.master)
-        .update(`nonce/${key.address}/${acc?.sequence ?? 0n}`)
-        .digest();
-    }
+    const nonce =
+      this.master === undefined
+        ? undefined
+        : this.seededNonce(`nonce/${key.address}/${this.auth.get(this.store, key.address)?.sequence ?? 0n}`);
     return io.encryptSync(codeHash, msg, nonce);
+  }
+
+  /**
+   * A seeded chain's encryption nonce for `label` (HMAC-SHA256 under the chain seed, via node: it runs on every
+   * tx and query); undefined (= random nonce) on an unseeded chain.
+   */
+  private seededNonce(label: string): Uint8Array | undefined {
+    return this.master === undefined ? undefined : createHmac('sha256', this.master).update(label).digest();
   }
 
   private codeHashOfCode(codeId: bigint): string {
