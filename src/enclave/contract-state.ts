@@ -6,6 +6,7 @@
  */
 import { EncryptedStore, stateSalt } from '../state/encrypted-store.js';
 import { StateError } from '../state/errors.js';
+import { MAX_CONTRACT_KEY_LENGTH } from '../state/limits.js';
 import type { CacheStore, KVIterator, KVStore } from '../state/kv-store.js';
 import { concat, hkdfKey, sha256, toHex } from './bytes.js';
 import { EnclaveError } from './errors.js';
@@ -107,6 +108,13 @@ export class ContractState {
 
   set(key: Uint8Array, value: Uint8Array): void {
     if (this.#readOnly) throw new EnclaveError('UnauthorizedWrite');
+    if (key.length > MAX_CONTRACT_KEY_LENGTH) {
+      // Checked at the write, not at flush: the call fails whole instead of the block commit failing half-way.
+      throw new StateError(
+        'KEY_TOO_LARGE',
+        `storage key of ${key.length} bytes exceeds the maximum of ${MAX_CONTRACT_KEY_LENGTH}`,
+      );
+    }
     this.#writes.set(toHex(key), { key: key.slice(), value: value.slice() });
   }
 

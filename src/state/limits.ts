@@ -23,3 +23,18 @@ export const SIV_TAG_LENGTH = 16;
  * refused when written to the working state, so a commit can never fail half-way on one.
  */
 export const LMDB_MAX_KEY_SIZE = 1978;
+
+/** Bytes in front of every encrypted state key in the module store: `0x03 ‖ contract address(20)` (spec §1.6). */
+export const CONTRACT_STATE_PREFIX_LENGTH = 21;
+
+/**
+ * Largest plaintext contract storage key, a consensus rule: the full store key (prefix, bincode header, SIV tag
+ * and the key) must fit {@link LMDB_MAX_KEY_SIZE}, so a write that the embedded database would refuse is rejected
+ * when the contract makes it (the call fails and nothing is written) instead of at block commit. 1978 − 21 − 44 =
+ * 1913 bytes; Secret contracts key by short prefixes and addresses, far below this.
+ */
+export const MAX_CONTRACT_KEY_LENGTH =
+  LMDB_MAX_KEY_SIZE -
+  CONTRACT_STATE_PREFIX_LENGTH -
+  (8 + ENCRYPTED_KEY_MAGIC.length + 2 + 4 + 8) -
+  SIV_TAG_LENGTH;
