@@ -7,6 +7,7 @@
  * the tx leaks through error text.
  */
 import { ripemd160 } from '@noble/hashes/legacy.js';
+import { BinaryReader } from 'cosmjs-types/binary';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 
@@ -134,13 +135,24 @@ export function verifyParams(
   }
 }
 
+/**
+ * A cosmjs-types reader over `bytes` without the copy its constructor makes (an off-heap ArrayBuffer per
+ * decode, ~0.6 µs each, four per tx). Decoded byte fields then alias the tx bytes, which nothing here mutates.
+ */
+function readerOf(bytes: Uint8Array): BinaryReader {
+  const reader = new BinaryReader();
+  reader.buf = bytes;
+  reader.len = bytes.length;
+  return reader;
+}
+
 function verifyDirect(sigInfo: SigInfo, sender: Address, expected: ExpectedSignedMsg): void {
   let signDoc: SignDoc;
   let body: TxBody;
   let authInfo: AuthInfo;
   try {
-    signDoc = SignDoc.decode(sigInfo.signBytes);
-    const txRaw = TxRaw.decode(sigInfo.txBytes);
+    signDoc = SignDoc.decode(readerOf(sigInfo.signBytes));
+    const txRaw = TxRaw.decode(readerOf(sigInfo.txBytes));
     // The tx that is executed must be the one that was signed (messages included).
     if (
       !bytesEqual(txRaw.bodyBytes, signDoc.bodyBytes) ||
@@ -148,8 +160,8 @@ function verifyDirect(sigInfo: SigInfo, sender: Address, expected: ExpectedSigne
     ) {
       fail();
     }
-    body = TxBody.decode(signDoc.bodyBytes);
-    authInfo = AuthInfo.decode(signDoc.authInfoBytes);
+    body = TxBody.decode(readerOf(signDoc.bodyBytes));
+    authInfo = AuthInfo.decode(readerOf(signDoc.authInfoBytes));
   } catch (e) {
     if (e instanceof EnclaveError) throw e;
     fail(e);
