@@ -6,8 +6,8 @@
  */
 import { EncryptedStore, stateSalt } from '../state/encrypted-store.js';
 import { StateError } from '../state/errors.js';
-import { MAX_CONTRACT_KEY_LENGTH } from '../state/limits.js';
 import type { CacheStore, KVIterator, KVStore } from '../state/kv-store.js';
+import { MAX_CONTRACT_KEY_LENGTH } from '../state/limits.js';
 import { concat, hkdfKey, sha256, toHex } from './bytes.js';
 import { EnclaveError } from './errors.js';
 import type { EnclaveSecrets } from './secrets.js';
