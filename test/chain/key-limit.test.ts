@@ -10,8 +10,11 @@ import { after, describe, it } from 'node:test';
 
 import { MAX_CONTRACT_KEY_LENGTH } from '../../src/state/index.js';
 import { ContractError, LocalChain } from '../../src/testing/index.js';
-import { cmd } from '../fixtures/exerciser.js';
 import { loadFixture } from '../fixtures/index.js';
+
+/** exerciser-v1 commands (test/fixtures/contracts/README.md). */
+const set = (key: string, value: string) => ({ set: { key, value } });
+const get = (key: string) => ({ get: { key } });
 
 const dir = mkdtempSync(join(tmpdir(), 'secret-compute-keylimit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,8 +27,8 @@ describe('contract storage key limit on the persistent store', () => {
     const { address } = await chain.instantiate(alice, codeId, {}, { label: 'keys' });
 
     const longest = 'k'.repeat(MAX_CONTRACT_KEY_LENGTH);
-    await chain.execute(alice, address, cmd.set(longest, 'fits'));
-    await assert.rejects(chain.execute(alice, address, cmd.set(`${longest}x`, 'too long')), (e: unknown) => {
+    await chain.execute(alice, address, set(longest, 'fits'));
+    await assert.rejects(chain.execute(alice, address, set(`${longest}x`, 'too long')), (e: unknown) => {
       assert.ok(e instanceof ContractError);
       assert.match(e.message, /failed to execute ocall/);
       return true;
@@ -36,7 +39,7 @@ describe('contract storage key limit on the persistent store', () => {
     await chain.close();
 
     const reopened = await LocalChain.create({ dir, onDebug: false, durable: false });
-    const { data } = await reopened.execute('alice', address, cmd.get(longest));
+    const { data } = await reopened.execute('alice', address, get(longest));
     assert.equal(new TextDecoder().decode(data), 'fits');
     await reopened.close();
   });
