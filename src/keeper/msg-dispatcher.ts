@@ -287,12 +287,7 @@ export class MessageDispatcher {
           msg.funds,
           msg.callbackSig ?? new Uint8Array(0),
         );
-        return {
-          events: [],
-          data: r.data,
-          isWasm: true,
-          ...(r.replyInfo === undefined ? {} : { replyInfo: r.replyInfo }),
-        };
+        return wasmDispatchResult(r);
       }
       case 'wasm-instantiate': {
         if (msg.funds.length > 0) validateCoins(msg.funds);
@@ -310,12 +305,7 @@ export class MessageDispatcher {
           msg.funds,
           msg.callbackSig ?? new Uint8Array(0),
         );
-        return {
-          events: [],
-          data: r.data,
-          isWasm: true,
-          ...(r.replyInfo === undefined ? {} : { replyInfo: r.replyInfo }),
-        };
+        return wasmDispatchResult(r);
       }
       case 'wasm-migrate': {
         const r = this.keeper.migrate(
@@ -326,12 +316,7 @@ export class MessageDispatcher {
           msg.msg,
           msg.callbackSig ?? new Uint8Array(0),
         );
-        return {
-          events: [],
-          data: r.data,
-          isWasm: true,
-          ...(r.replyInfo === undefined ? {} : { replyInfo: r.replyInfo }),
-        };
+        return wasmDispatchResult(r);
       }
       case 'wasm-update-admin':
         fromBech32(msg.admin);
@@ -383,6 +368,16 @@ export class MessageDispatcher {
 }
 
 /** Errors raised while dispatching a wasm message (so the reply path knows the message kind on failure). */
+/** A wasm submessage's result: its events were already emitted by the callee, so none travel with it. */
+function wasmDispatchResult(r: { data: Uint8Array | null; replyInfo?: InternalReplyInfo }): DispatchOk {
+  return {
+    events: [],
+    data: r.data,
+    isWasm: true,
+    ...(r.replyInfo === undefined ? {} : { replyInfo: r.replyInfo }),
+  };
+}
+
 const wasmErrors = new WeakSet<object>();
 
 function isWasmError(err: unknown): boolean {
