@@ -8,7 +8,6 @@
  * give identical signatures.
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 
 import { encodeSecp256k1Signature } from '@cosmjs/amino';
 import {
@@ -20,23 +19,9 @@ import {
 import { DirectSecp256k1Wallet } from '@cosmjs/proto-signing';
 import type { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 
-/** The part of `secp256k1/bindings` (v5) used here: RFC 6979 signing, always low-S. */
-interface Secp256k1Signing {
-  ecdsaSign(msg32: Uint8Array, seckey: Uint8Array): { signature: Uint8Array; recid: number };
-}
+import { loadSecp256k1Addon, type Secp256k1Addon } from '../enclave/secp256k1-verify.js';
 
-function loadNativeSigning(): Secp256k1Signing | undefined {
-  if (process.env.SECRET_COMPUTE_NO_NATIVE_SECP256K1 === '1') return undefined;
-  try {
-    // `require('secp256k1')` would silently fall back to elliptic (pure JS); the bindings entry fails instead
-    const lib = createRequire(import.meta.url)('secp256k1/bindings') as Partial<Secp256k1Signing>;
-    return typeof lib.ecdsaSign === 'function' ? (lib as Secp256k1Signing) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const native = loadNativeSigning();
+const native = loadSecp256k1Addon();
 
 /** Which implementation computes client signatures in this process. */
 export const signerBackend: 'libsecp256k1' | 'cosmjs' = native === undefined ? 'cosmjs' : 'libsecp256k1';
@@ -57,7 +42,7 @@ export class LocalDirectSigner implements OfflineDirectSigner {
     private readonly privkey: Uint8Array,
     private readonly pubkey: Uint8Array,
     readonly address: string,
-    private readonly impl: Secp256k1Signing,
+    private readonly impl: Secp256k1Addon,
   ) {
     this.accounts = [{ algo: 'secp256k1', address, pubkey }];
   }

@@ -14,26 +14,30 @@ import { secp256k1 as nobleSecp256k1 } from '@noble/curves/secp256k1.js';
 /** Which implementation verifies signatures in this process. */
 export type Secp256k1Backend = 'libsecp256k1' | 'node:crypto';
 
-/** The raw addon surface we use (`secp256k1/bindings` v5): 0 = valid, 3 = invalid, 1/2 = parse errors (throws). */
-interface Secp256k1Addon {
+/** The raw addon surface used here (`secp256k1/bindings` v5): verify for the enclave, RFC 6979 sign for clients. */
+export interface Secp256k1Addon {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pubkey: Uint8Array): boolean;
+  ecdsaSign(msg32: Uint8Array, seckey: Uint8Array): { signature: Uint8Array; recid: number };
 }
 
 /**
- * Loads the addon without its JS fallback: `require('secp256k1')` silently falls back to `elliptic` (pure JS,
- * slower than OpenSSL), so the native bindings entry is required directly and any failure selects node:crypto.
+ * Loads the libsecp256k1 addon once per process, or `undefined` when it is unavailable or turned off with
+ * `SECRET_COMPUTE_NO_NATIVE_SECP256K1=1`. `require('secp256k1')` silently falls back to `elliptic` (pure JS,
+ * slower than OpenSSL), so the native bindings entry is required directly and any failure means "no addon".
  */
-function loadAddon(): Secp256k1Addon | undefined {
+export function loadSecp256k1Addon(): Secp256k1Addon | undefined {
   if (process.env.SECRET_COMPUTE_NO_NATIVE_SECP256K1 === '1') return undefined;
   try {
-    const addon = createRequire(import.meta.url)('secp256k1/bindings') as Partial<Secp256k1Addon>;
-    return typeof addon.ecdsaVerify === 'function' ? (addon as Secp256k1Addon) : undefined;
+    const lib = createRequire(import.meta.url)('secp256k1/bindings') as Partial<Secp256k1Addon>;
+    return typeof lib.ecdsaVerify === 'function' && typeof lib.ecdsaSign === 'function'
+      ? (lib as Secp256k1Addon)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-const addon = loadAddon();
+const addon = loadSecp256k1Addon();
 
 /** The backend selected at startup (set `SECRET_COMPUTE_NO_NATIVE_SECP256K1=1` to force node:crypto). */
 export const secp256k1Backend: Secp256k1Backend = addon === undefined ? 'node:crypto' : 'libsecp256k1';
