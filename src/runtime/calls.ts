@@ -10,7 +10,7 @@ import { ENCLAVE_ERROR, VmError } from './errors.js';
 import type { ContractInstance } from './instance.js';
 import { parseJson } from './json.js';
 import { RESULT_LIMITS } from './limits.js';
-import { decodeUtf8, encodeUtf8, readRegion } from './memory.js';
+import { decodeUtf8, readRegion } from './memory.js';
 
 /** IBC entry points of v1 contracts (all `(env, msg)`; spec §3.3). */
 export type IbcEntryPoint =
@@ -53,6 +53,12 @@ export const ENTRY_POINT_EXPORTS: Readonly<
 export type ContractResult<T = unknown> = { readonly ok: T } | { readonly error: string | StdErrorJson };
 
 /**
+ * An entry point argument: bytes, or text written into the guest as its UTF-8 encoding (env / info JSON: encoded
+ * straight into the allocated Region, with no intermediate buffer).
+ */
+export type CallArgument = Uint8Array | string;
+
+/**
  * Raw layer: writes `args` into the guest in `allocationOrder` (indices into `args`), calls `exportName` with the
  * Region pointers in argument order, and copies the result Region out (at most `resultLimit` bytes). The result
  * Region is not deallocated: the instance is discarded or reset after the call (as Secret drops its instance).
@@ -60,7 +66,7 @@ export type ContractResult<T = unknown> = { readonly ok: T } | { readonly error:
 export function callRaw(
   inst: ContractInstance,
   exportName: string,
-  args: readonly Uint8Array[],
+  args: readonly CallArgument[],
   allocationOrder: readonly number[],
   resultLimit: number,
 ): Uint8Array {
@@ -79,7 +85,8 @@ export function callRaw(
   const ptrs: number[] = new Array<number>(args.length).fill(0);
   for (const i of allocationOrder) {
     inst.clearTrapState();
-    ptrs[i] = env.writeToContract(args[i]!);
+    const arg = args[i]!;
+    ptrs[i] = typeof arg === 'string' ? env.writeUtf8ToContract(arg) : env.writeToContract(arg);
   }
   inst.clearTrapState();
   const resultPtr = env.callGuest(() => f(...ptrs));
@@ -109,30 +116,31 @@ function requireInfo(entry: EntryPoint, info: MessageInfo | undefined): MessageI
   return info;
 }
 
-/** Builds the argument list (call order) and allocation order for an entry point (spec §3.3). */
+/**
+ * Builds the argument list (call order) and allocation order for an entry point (spec §3.3). Env and info are JSON
+ * text (UTF-8 encoded into the guest by {@link callRaw}); the message is passed through as bytes.
+ */
 export function entryArguments(
   apiVersion: ApiVersion,
   entry: EntryPoint,
   input: TypedCallInput,
   requiresRandom: boolean,
-): { args: Uint8Array[]; allocationOrder: number[] } {
+): { args: CallArgument[]; allocationOrder: number[] } {
   const msg = input.msg;
   if (apiVersion === 'v0.10') {
     if (entry === 'query') return { args: [msg], allocationOrder: [0] };
     const info = entry === 'migrate' ? (input.info ?? EMPTY_INFO) : requireInfo(entry, input.info);
-    const env = encodeUtf8(
-      envJsonV010(
-        input.env,
-        { sender: info.sender, funds: entry === 'migrate' ? [] : info.funds },
-        input.codeHashHex,
-      ),
+    const env = envJsonV010(
+      input.env,
+      { sender: info.sender, funds: entry === 'migrate' ? [] : info.funds },
+      input.codeHashHex,
     );
     // init/migrate allocate env then msg; handle allocates msg then env.
     return { args: [env, msg], allocationOrder: entry === 'execute' ? [1, 0] : [0, 1] };
   }
-  const env = encodeUtf8(envJsonV1(input.env, input.codeHashHex, requiresRandom));
+  const env = envJsonV1(input.env, input.codeHashHex, requiresRandom);
   if (entry === 'instantiate' || entry === 'execute') {
-    const info = encodeUtf8(infoJsonV1(requireInfo(entry, input.info)));
+    const info = infoJsonV1(requireInfo(entry, input.info));
     // instantiate: env, msg, info; execute: msg, env, info — passed as (env, info, msg).
     return { args: [env, info, msg], allocationOrder: entry === 'execute' ? [2, 0, 1] : [0, 2, 1] };
   }

@@ -6,7 +6,7 @@ import type { ApiVersion, Backend, GasInfo } from './backend.js';
 import { CommunicationError, ENCLAVE_ERROR, OutOfGasError, VmError } from './errors.js';
 import type { GasConfig } from './gas.js';
 import { MAX_GUEST_CALL_DEPTH } from './limits.js';
-import { writeRegion } from './memory.js';
+import { utf8Length, writeRegion, writeRegionUtf8 } from './memory.js';
 
 /** The guest exports the host needs. */
 export interface GuestHandles {
@@ -164,6 +164,17 @@ export class Environment {
   writeToContract(data: Uint8Array): number {
     const ptr = this.allocate(data.length);
     writeRegion(this.memory, ptr, data);
+    return ptr;
+  }
+
+  /**
+   * {@link writeToContract} for text: allocates a Region of the UTF-8 length of `s` and encodes `s` straight into
+   * it (same bytes, allocation size and errors as `writeToContract(utf8 bytes of s)`, without the temporary copy).
+   */
+  writeUtf8ToContract(s: string): number {
+    const n = utf8Length(s);
+    const ptr = this.allocate(n);
+    writeRegionUtf8(this.memory, ptr, s, n);
     return ptr;
   }
 

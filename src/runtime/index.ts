@@ -14,7 +14,7 @@ export type {
   SystemErrorJson,
 } from './backend.js';
 export { NO_GAS } from './backend.js';
-export type { ContractResult, EntryPoint, IbcEntryPoint, TypedCallInput } from './calls.js';
+export type { CallArgument, ContractResult, EntryPoint, IbcEntryPoint, TypedCallInput } from './calls.js';
 export {
   callEntry,
   callExecute,

@@ -7,7 +7,7 @@ import { parseJson } from '../../src/runtime/json.js';
 import { mockEnv, mockInfo } from '../../src/testing/index.js';
 
 const HASH = 'ab'.repeat(32);
-const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
+const dec = (b: Uint8Array | string): string => (typeof b === 'string' ? b : new TextDecoder().decode(b));
 
 describe('env JSON', () => {
   const env = mockEnv({

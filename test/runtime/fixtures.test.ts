@@ -7,7 +7,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 import type { Backend, CallEnv, CallOutcome, EntryPoint, QuerierResult } from '../../src/runtime/index.js';
-import { ContractRuntime, VmError } from '../../src/runtime/index.js';
+import { ContractRuntime, envJsonV1, envJsonV010, infoJsonV1, VmError } from '../../src/runtime/index.js';
 import { MockApi, mockBackend, mockEnv, mockInfo, MockQuerier } from '../../src/testing/index.js';
 import { loadFixture } from '../fixtures/index.js';
 
@@ -62,6 +62,35 @@ describe('exerciser-v1 (Secret v1 ABI)', () => {
       transaction: { index: 3, hash: 'E5469DACEC17CEF8A260FD37675ED87E7FB6A2B5AD95193C51308006C7E494B3' },
     });
     assert.deepEqual(got.info, { sender: alice, funds: [{ denom: 'uscrt', amount: '5' }] });
+  });
+
+  it('env and info arrive as the exact UTF-8 bytes of their JSON, non-ASCII and lone surrogates included', () => {
+    const odd = 'séc-中文-\u{1F600}-\uD800-end';
+    const e = mockEnv({
+      block: { height: 7, timeNanos: 1n, chainId: odd, random: new Uint8Array(32).fill(1) },
+      contract: { address: `${h.env.contract.address}\u00e9` },
+    });
+    const info = mockInfo(`snd-${odd}`, [{ denom: `u\u{1F600}`, amount: '5' }]);
+    const out = rt.call({
+      codeHash: h.codeHash,
+      wasm: h.wasm,
+      entry: 'execute',
+      env: e,
+      info,
+      msg: Buffer.from('{"env":{}}'),
+      backend: h.backend,
+      gasLimit: 1_000_000_000n,
+    });
+    assert.ok('ok' in out.result, JSON.stringify(out.result));
+    const hex = Buffer.from(h.codeHash).toString('hex');
+    const expected = Buffer.concat([
+      Buffer.from('{"env":'),
+      Buffer.from(envJsonV1(e, hex, false)),
+      Buffer.from(',"info":'),
+      Buffer.from(infoJsonV1(info)),
+      Buffer.from('}'),
+    ]);
+    assert.deepEqual(unb64((out.result.ok as { data: string }).data), expected);
   });
 
   it('storage round trip through db_write / db_read / db_remove', () => {
@@ -303,6 +332,26 @@ describe('exerciser-v010 (Secret v0.10 ABI)', () => {
       contract_code_hash: Buffer.from(h.codeHash).toString('hex'),
       transaction: null,
     });
+  });
+
+  it('env arrives as the exact UTF-8 bytes of its JSON, non-ASCII and lone surrogates included', () => {
+    const odd = 'séc-中文-\u{1F600}-\uDFFF';
+    const e = mockEnv({ block: { height: 7, timeNanos: 1n, chainId: odd } });
+    const info = mockInfo(`snd-${odd}`, [{ denom: `u\u{1F600}`, amount: '5' }]);
+    const out = rt.call({
+      codeHash: h.codeHash,
+      wasm: h.wasm,
+      entry: 'execute',
+      env: e,
+      info,
+      msg: Buffer.from('{"env":{}}'),
+      backend: h.backend,
+      gasLimit: 1_000_000_000n,
+    });
+    assert.ok('ok' in out.result, JSON.stringify(out.result));
+    const got = unb64((out.result.ok as { data: string }).data);
+    const envBytes = Buffer.from(envJsonV010(e, info, Buffer.from(h.codeHash).toString('hex')));
+    assert.deepEqual(got.subarray(7, 7 + envBytes.length), envBytes);
   });
 
   it('v0.10 address imports trim and use lowercase messages', () => {

@@ -4,7 +4,13 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { CommunicationError } from '../../src/runtime/errors.js';
-import { readRegion, readRegionStruct, writeRegion } from '../../src/runtime/memory.js';
+import {
+  readRegion,
+  readRegionStruct,
+  utf8Length,
+  writeRegion,
+  writeRegionUtf8,
+} from '../../src/runtime/memory.js';
 import { harness } from './helpers.js';
 
 const isComm =
@@ -109,5 +115,73 @@ describe('Region memory', () => {
     h.inst.memory.grow(1);
     assert.equal(h.readStr(ptr), 'before');
     writeRegion(h.inst.memory, h.out(5), new Uint8Array(5));
+  });
+
+  // Strings that stress the encoder: ASCII, 2/3/4-byte UTF-8, lone and reversed surrogates (→ U+FFFD), NUL.
+  const TRICKY = [
+    '',
+    '{"chain_id":"secret-4"}',
+    'ÿé中文',
+    '\u{1F600}\u{10FFFF}x',
+    'a\uD800b',
+    '\uDC00\uD800',
+    'end\uD83D',
+    '\u0000\u007f\u0080\u07ff\u0800\uffff',
+  ];
+
+  it('writeRegionUtf8 writes exactly the bytes Buffer.from / TextEncoder produce, and the length', () => {
+    const h = harness('v1');
+    const check = (s: string): void => {
+      const expected = new Uint8Array(Buffer.from(s, 'utf8'));
+      assert.deepEqual(new TextEncoder().encode(s), expected);
+      assert.equal(utf8Length(s), expected.length);
+      const ptr = h.out(expected.length + 3);
+      writeRegionUtf8(h.inst.memory, ptr, s, utf8Length(s));
+      assert.deepEqual(h.read(ptr), expected);
+      assert.equal(readRegionStruct(h.inst.memory, ptr).length, expected.length);
+    };
+    for (const s of TRICKY) check(s);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 80 }),
+          fc.string({ unit: 'binary', maxLength: 80 }),
+          fc.string({ unit: fc.constantFrom('a', '\uD800', '\uDFFF', '\u{1F600}', 'é', '"'), maxLength: 40 }),
+        ),
+        check,
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('Environment.writeUtf8ToContract: same Region and bytes as writeToContract of the encoded string', () => {
+    const a = harness('v1');
+    const b = harness('v1');
+    for (const s of TRICKY) {
+      const pa = a.inst.env.writeUtf8ToContract(s);
+      const pb = b.inst.env.writeToContract(new Uint8Array(Buffer.from(s, 'utf8')));
+      assert.equal(pa, pb);
+      assert.deepEqual(readRegionStruct(a.inst.memory, pa), readRegionStruct(b.inst.memory, pb));
+      assert.deepEqual(a.read(pa), b.read(pb));
+    }
+    assert.deepEqual(new Uint8Array(a.inst.memory.buffer), new Uint8Array(b.inst.memory.buffer));
+  });
+
+  it("writeRegionUtf8 keeps writeRegion's capacity and pointer checks", () => {
+    const h = harness('v1');
+    const ptr = h.out(4);
+    assert.throws(
+      () => writeRegionUtf8(h.inst.memory, ptr, 'héllo', utf8Length('héllo')),
+      isComm(/Region too small. Got 4, required 6/, 'failed to write memory'),
+    );
+    assert.throws(
+      () => writeRegionUtf8(h.inst.memory, 0, 'x', 1),
+      isComm(/could not be dereferenced/, 'failed to write memory'),
+    );
+    // A byte length that is not the string's never leaves a truncated string behind as if complete.
+    assert.throws(
+      () => writeRegionUtf8(h.inst.memory, ptr, 'é', 1),
+      isComm(/UTF-8 length mismatch/, 'failed to write memory'),
+    );
   });
 });
