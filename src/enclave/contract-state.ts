@@ -6,9 +6,10 @@
  */
 import { EncryptedStore, stateSalt } from '../state/encrypted-store.js';
 import { StateError } from '../state/errors.js';
-import type { CacheStore, KVIterator, KVStore } from '../state/kv-store.js';
+import { type CacheStore, keyString, type KVIterator, type KVStore } from '../state/kv-store.js';
 import { MAX_CONTRACT_KEY_LENGTH } from '../state/limits.js';
-import { concat, hkdfKey, sha256, toHex } from './bytes.js';
+import { EncryptedStateCache } from '../state/state-cache.js';
+import { concat, hkdfKey, sha256 } from './bytes.js';
 import { EnclaveError } from './errors.js';
 import type { EnclaveSecrets } from './secrets.js';
 import type { ContractStore } from './types.js';
@@ -20,6 +21,11 @@ export interface StateKeys {
   /** Seed id stored with written values (Secret writes the number of seeds; 2 is the implicit default). */
   readonly writeSeedId: number;
   readonly valueKeyForSeed: (seedId: number) => Uint8Array | undefined;
+  /**
+   * Memo of encrypted keys and unchanged values for the contract these keys belong to, kept as long as the keys
+   * are (the enclave caches StateKeys per og key); see EncryptedStateCache.
+   */
+  readonly cache?: EncryptedStateCache;
 }
 
 /**
@@ -30,11 +36,14 @@ export function deriveStateKeys(secrets: EnclaveSecrets, ogKey: Uint8Array): Sta
   const ikm = secrets.stateIkm;
   const n = ikm.length;
   const valueKeyFor = (index: number): Uint8Array => hkdfKey([ikm[index]!, ogKey]);
+  const keyKey = hkdfKey([ikm[Math.min(1, n - 1)]!, ogKey]);
+  const valueKey = valueKeyFor(n - 1);
   return {
-    keyKey: hkdfKey([ikm[Math.min(1, n - 1)]!, ogKey]),
-    valueKey: valueKeyFor(n - 1),
+    keyKey,
+    valueKey,
     writeSeedId: Math.max(2, n),
     valueKeyForSeed: (seedId) => (seedId >= 1 && seedId <= n ? valueKeyFor(seedId - 1) : undefined),
+    cache: new EncryptedStateCache(keyKey, valueKey),
   };
 }
 
@@ -90,18 +99,25 @@ export class ContractState {
       readOnly: options.readOnly,
       writeSeedId: keys.writeSeedId,
       valueKeyForSeed: keys.valueKeyForSeed,
-      ...(saltBytes === undefined ? {} : { salt: () => saltBytes }),
+      ...(saltBytes === undefined ? {} : { salt: constant(saltBytes) }),
+      ...(keys.cache === undefined ? {} : { cache: keys.cache }),
     });
   }
 
   /** Read through the write cache, then the read cache, then the encrypted store. */
   get(key: Uint8Array): Uint8Array | undefined {
-    const id = toHex(key);
+    // latin1: one char per byte, so the ids sort in byte order (flush relies on it)
+    const id = keyString(key);
     const pending = this.#writes.get(id);
     if (pending !== undefined) return pending.value ?? undefined;
     const cached = this.#reads.get(id);
     if (cached !== undefined) return cached ?? undefined;
-    const value = guardBackend(() => this.#enc.get(key));
+    let value: Uint8Array | undefined;
+    try {
+      value = this.#enc.get(key);
+    } catch (e) {
+      throw backendError(e);
+    }
     this.#reads.set(id, value ?? null);
     return value;
   }
@@ -115,12 +131,12 @@ export class ContractState {
         `storage key of ${key.length} bytes exceeds the maximum of ${MAX_CONTRACT_KEY_LENGTH}`,
       );
     }
-    this.#writes.set(toHex(key), { key: key.slice(), value: value.slice() });
+    this.#writes.set(keyString(key), { key: key.slice(), value: value.slice() });
   }
 
   remove(key: Uint8Array): void {
     if (this.#readOnly) throw new EnclaveError('UnauthorizedWrite');
-    this.#writes.set(toHex(key), { key: key.slice(), value: null });
+    this.#writes.set(keyString(key), { key: key.slice(), value: null });
   }
 
   /** Number of pending writes/removes. */
@@ -138,12 +154,14 @@ export class ContractState {
     const ids = [...this.#writes.keys()].sort();
     const batch = ids.map((id) => this.#writes.get(id)!);
     if (random !== undefined) shuffle(batch, sha256(random));
-    guardBackend(() => {
+    try {
       for (const { key, value } of batch) {
         if (value === null) this.#enc.delete(key);
         else this.#enc.set(key, value);
       }
-    });
+    } catch (e) {
+      throw backendError(e);
+    }
     this.#writes.clear();
   }
 }
@@ -181,19 +199,17 @@ function shuffle<T>(items: T[], seed: Uint8Array): void {
  * Errors from the keeper's store: a tampered value is an authentication failure of the contract's state; an
  * SDK out-of-gas surfaces as `OutOfGas`; anything else is a failed ocall. Enclave errors pass through.
  */
-function guardBackend<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof EnclaveError) throw e;
-    if (e instanceof StateError && e.code === 'TAMPERED')
-      throw new EnclaveError('DecryptionError', { cause: e });
-    if (
-      e instanceof Error &&
-      (e.name === 'OutOfGasError' || (e as { code?: unknown }).code === 'OUT_OF_GAS')
-    ) {
-      throw new EnclaveError('OutOfGas', { cause: e });
-    }
-    throw new EnclaveError('FailedOcall', { cause: e });
+function backendError(e: unknown): EnclaveError {
+  if (e instanceof EnclaveError) return e;
+  if (e instanceof StateError && e.code === 'TAMPERED')
+    return new EnclaveError('DecryptionError', { cause: e });
+  if (e instanceof Error && (e.name === 'OutOfGasError' || (e as { code?: unknown }).code === 'OUT_OF_GAS')) {
+    return new EnclaveError('OutOfGas', { cause: e });
   }
+  return new EnclaveError('FailedOcall', { cause: e });
+}
+
+/** A salt provider returning the call's one salt (a named function: no closure allocation per write). */
+function constant(bytes: Uint8Array): () => Uint8Array {
+  return () => bytes;
 }

@@ -1,7 +1,7 @@
 import { aesSivOpen, aesSivSeal } from '../compute/aes-siv.js';
 import { BranchStore } from './cache-store.js';
 import { StateError } from './errors.js';
-import { assertBytes, type CacheStore, type KVIterator, type KVStore } from './kv-store.js';
+import { assertBytes, type CacheStore, keyString, type KVIterator, type KVStore } from './kv-store.js';
 import {
   CONSENSUS_SEED_VERSION,
   DEFAULT_STATE_SEED_ID,
@@ -10,6 +10,7 @@ import {
   STATE_ENCRYPTION_VERSION,
   STATE_SALT_LENGTH,
 } from './limits.js';
+import { EncryptedStateCache, type StateCacheEntry } from './state-cache.js';
 
 /** Zero associated-data strings: Secret encrypts state keys with `Some(&[])` (spec §2.1), not `[""]`. */
 const NO_AD: readonly Uint8Array[] = [];
@@ -31,6 +32,12 @@ export interface EncryptedStoreOptions {
   readonly writeSeedId?: number;
   /** Key for values written under another seed id (older seeds after a rotation). */
   readonly valueKeyForSeed?: (seedId: number) => Uint8Array | undefined;
+  /**
+   * Memo of this contract's encrypted keys and unchanged values, shared across stores (calls) with the same
+   * `keyKey`/`valueKey` (checked: a cache bound to other keys is refused). Results, gas and errors are the same
+   * with or without it.
+   */
+  readonly cache?: EncryptedStateCache;
 }
 
 /** Parts of the 24-byte value salt (spec §2.9), all uint64. */
@@ -110,17 +117,20 @@ export function encodeEncryptedValue(
   return out;
 }
 
+function malformed(why: string): StateError {
+  return new StateError('TAMPERED', `stored contract state value is malformed: ${why}`);
+}
+
 /** Parses an encoded `EncryptedValue`; any layout violation is `StateError('TAMPERED')`. */
 export function decodeEncryptedValue(raw: Uint8Array): EncryptedValueParts {
-  const bad = (why: string) => new StateError('TAMPERED', `stored contract state value is malformed: ${why}`);
-  if (raw.length < 16 + STATE_SALT_LENGTH) throw bad('too short');
+  if (raw.length < 16 + STATE_SALT_LENGTH) throw malformed('too short');
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (dv.getBigUint64(0, true) !== BigInt(STATE_SALT_LENGTH)) throw bad('salt length');
+  if (dv.getBigUint64(0, true) !== BigInt(STATE_SALT_LENGTH)) throw malformed('salt length');
   const salt = raw.subarray(8, 8 + STATE_SALT_LENGTH);
   const len = dv.getBigUint64(8 + STATE_SALT_LENGTH, true);
   const start = 16 + STATE_SALT_LENGTH;
   const rest = BigInt(raw.length - start);
-  if (len !== rest && len + 2n !== rest) throw bad('data length');
+  if (len !== rest && len + 2n !== rest) throw malformed('data length');
   const end = start + Number(len);
   const data = raw.subarray(start, end);
   const seedId = end === raw.length ? DEFAULT_STATE_SEED_ID : dv.getUint16(end, true);
@@ -158,6 +168,7 @@ export class EncryptedStore implements KVStore {
   private readonly readOnly: boolean;
   private readonly writeSeedId: number;
   private readonly valueKeyForSeed: ((seedId: number) => Uint8Array | undefined) | undefined;
+  private readonly cache: EncryptedStateCache | undefined;
 
   constructor(
     private readonly backing: KVStore,
@@ -175,6 +186,8 @@ export class EncryptedStore implements KVStore {
       throw new StateError('INVALID_ARGUMENT', `writeSeedId must be a u16 >= 1, got ${this.writeSeedId}`);
     }
     this.valueKeyForSeed = options.valueKeyForSeed;
+    this.cache = options.cache;
+    this.cache?.assertBound(this.keyKey, this.valueKey);
   }
 
   /** `enc_key_data` = AES-SIV(K_key, key, AD=[]). */
@@ -189,20 +202,30 @@ export class EncryptedStore implements KVStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const encKeyData = this.encryptKeyData(key);
-    const raw = this.backing.get(encodeEncryptedKey(encKeyData));
+    const entry = this.entry(key);
+    const dbKey = entry === undefined ? this.dbKey(key) : entry.dbKey;
+    const raw = this.backing.get(dbKey);
     if (raw === undefined) return undefined;
+    if (entry !== undefined) {
+      const known = EncryptedStateCache.hit(entry, raw);
+      if (known !== undefined) return known;
+    }
     const { salt, data, seedId } = decodeEncryptedValue(raw);
     const valueKey = this.keyForSeed(seedId);
+    let value: Uint8Array;
     try {
-      return aesSivOpen(valueKey, data, [encKeyData, salt]);
+      value = aesSivOpen(valueKey, data, [dbKey.subarray(KEY_HEADER_LENGTH), salt]);
     } catch (cause) {
       throw new StateError('TAMPERED', 'stored contract state value failed authentication', { cause });
     }
+    if (entry !== undefined && seedId === this.writeSeedId)
+      EncryptedStateCache.remember(entry, raw.slice(), value, false);
+    return value;
   }
 
   has(key: Uint8Array): boolean {
-    return this.backing.has(this.dbKey(key));
+    const entry = this.entry(key);
+    return this.backing.has(entry === undefined ? this.dbKey(key) : entry.dbKey);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
@@ -216,14 +239,29 @@ export class EncryptedStore implements KVStore {
         `salt expected Uint8Array of length ${STATE_SALT_LENGTH}, got length=${salt.length}`,
       );
     }
-    const encKeyData = this.encryptKeyData(key);
-    const data = aesSivSeal(this.valueKey, value, [encKeyData, salt]);
-    this.backing.set(encodeEncryptedKey(encKeyData), encodeEncryptedValue(salt, data, this.writeSeedId));
+    const entry = this.entry(key);
+    const dbKey = entry === undefined ? this.dbKey(key) : entry.dbKey;
+    const data = aesSivSeal(this.valueKey, value, [dbKey.subarray(KEY_HEADER_LENGTH), salt]);
+    const raw = encodeEncryptedValue(salt, data, this.writeSeedId);
+    this.backing.set(dbKey, raw);
+    // `raw` is ours alone (the backing store copied it), so the cache may keep it; `value` is the caller's.
+    if (entry !== undefined) EncryptedStateCache.remember(entry, raw, value, true);
   }
 
   delete(key: Uint8Array): void {
     this.assertWritable();
-    this.backing.delete(this.dbKey(key));
+    const entry = this.entry(key);
+    this.backing.delete(entry === undefined ? this.dbKey(key) : entry.dbKey);
+    if (entry !== undefined) EncryptedStateCache.forget(entry);
+  }
+
+  /** The cache entry of `key` (created with its encrypted key on first use), or undefined without a cache. */
+  private entry(key: Uint8Array): StateCacheEntry | undefined {
+    const cache = this.cache;
+    if (cache === undefined) return undefined;
+    assertBytes(key, 'key');
+    const id = keyString(key);
+    return cache.get(id) ?? cache.add(id, this.dbKey(key));
   }
 
   /** Always throws `StateError('UNSUPPORTED')`: encrypted keys have no meaningful order (Secret has no db_scan). */

@@ -42,3 +42,4 @@ export {
 export { LMDB_FORMAT_VERSION, LmdbStore, type LmdbStoreOptions } from './lmdb-store.js';
 export { MemoryStore } from './memory-store.js';
 export { prefixEnd, PrefixStore } from './prefix-store.js';
+export { EncryptedStateCache, type StateCacheEntry } from './state-cache.js';

@@ -38,3 +38,16 @@ export const MAX_CONTRACT_KEY_LENGTH =
   CONTRACT_STATE_PREFIX_LENGTH -
   (8 + ENCRYPTED_KEY_MAGIC.length + 2 + 4 + 8) -
   SIV_TAG_LENGTH;
+
+/**
+ * Plaintext keys the process-wide encrypted-state cache (state-cache.ts) remembers, over all contracts. With the
+ * key and value caps below an entry is at most ~1.5 KiB, so the cache stays under ~12 MiB; a busy token contract
+ * touches a few keys per tx, and 8,192 covers thousands of recurring accounts. Performance only: any size is correct.
+ */
+export const STATE_CACHE_ENTRIES = 8_192;
+
+/** Longest plaintext key (bytes) the state cache remembers; CosmWasm keys are short prefixes plus addresses. */
+export const STATE_CACHE_MAX_KEY_LENGTH = 256;
+
+/** Largest plaintext value (bytes) the state cache remembers (balances, configs; larger values are re-decrypted). */
+export const STATE_CACHE_MAX_VALUE_LENGTH = 512;

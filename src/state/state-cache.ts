@@ -1,0 +1,111 @@
+import { StateError } from './errors.js';
+import { STATE_CACHE_ENTRIES, STATE_CACHE_MAX_KEY_LENGTH, STATE_CACHE_MAX_VALUE_LENGTH } from './limits.js';
+
+/**
+ * What {@link EncryptedStateCache} remembers about one plaintext key. `dbKey` is a pure function of (K_key, key).
+ * `raw`/`value` are the last stored encoding seen or written and its plaintext: a pure function of (K_val, dbKey,
+ * raw), so a hit needs `raw` to equal, byte for byte, what the backing store holds now.
+ */
+export interface StateCacheEntry {
+  /** `encodeEncryptedKey(AES-SIV(K_key, key, []))`; `enc_key_data` is its tail. */
+  readonly dbKey: Uint8Array;
+  /** A private copy of a stored `EncryptedValue` encoding, or undefined when none is known. */
+  raw: Uint8Array | undefined;
+  /** The plaintext of `raw` (read-only for everyone). */
+  value: Uint8Array | undefined;
+}
+
+/**
+ * Every cache's entries in one map, so the whole process holds at most {@link STATE_CACHE_ENTRIES} of them however
+ * many contracts it serves. Eviction is oldest-inserted first; it only costs a recomputation, never changes a
+ * result.
+ */
+const entries = new Map<string, StateCacheEntry>();
+let nextId = 0;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Plaintext-side memo of one contract's encrypted state keys and recently read/written values, shared by every
+ * {@link EncryptedStore} of that contract (normally one per contract call). It skips the deterministic AES-SIV of a
+ * key seen before and the decryption of a value whose stored bytes are unchanged since they were last decrypted or
+ * written; the backing store is still read every time (its gas and its current bytes decide), so results, gas and
+ * errors are exactly those without the cache.
+ *
+ * A cache is bound to one (K_key, K_val) pair; an EncryptedStore refuses a cache bound to other keys. Only values
+ * under the store's write seed id are remembered, and only small keys and values
+ * ({@link STATE_CACHE_MAX_KEY_LENGTH}, {@link STATE_CACHE_MAX_VALUE_LENGTH}).
+ */
+export class EncryptedStateCache {
+  readonly #keyKey: Uint8Array;
+  readonly #valueKey: Uint8Array;
+  /** Unique per cache (never reused), so two caches never share an entry. */
+  readonly #prefix: string;
+
+  constructor(keyKey: Uint8Array, valueKey: Uint8Array) {
+    this.#keyKey = keyKey.slice();
+    this.#valueKey = valueKey.slice();
+    this.#prefix = `${nextId++}:`;
+  }
+
+  /** Throws `StateError('INVALID_ARGUMENT')` unless this cache was created for exactly these keys. */
+  assertBound(keyKey: Uint8Array, valueKey: Uint8Array): void {
+    if (!sameBytes(this.#keyKey, keyKey) || !sameBytes(this.#valueKey, valueKey)) {
+      throw new StateError('INVALID_ARGUMENT', 'EncryptedStateCache belongs to other state keys');
+    }
+  }
+
+  /** The entry of the plaintext key whose latin1 form is `id`, if cached. */
+  get(id: string): StateCacheEntry | undefined {
+    return id.length > STATE_CACHE_MAX_KEY_LENGTH ? undefined : entries.get(this.#prefix + id);
+  }
+
+  /** Remembers `dbKey` for the plaintext key `id`; returns the new entry (not stored when the key is too long). */
+  add(id: string, dbKey: Uint8Array): StateCacheEntry {
+    const entry: StateCacheEntry = { dbKey, raw: undefined, value: undefined };
+    if (id.length > STATE_CACHE_MAX_KEY_LENGTH) return entry;
+    if (entries.size >= STATE_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
+    entries.set(this.#prefix + id, entry);
+    return entry;
+  }
+
+  /** The cached plaintext when `raw` is byte-for-byte the remembered encoding, else undefined. */
+  static hit(entry: StateCacheEntry, raw: Uint8Array): Uint8Array | undefined {
+    const known = entry.raw;
+    return known !== undefined && sameBytes(known, raw) ? entry.value : undefined;
+  }
+
+  /**
+   * Records that `raw` decrypts to `value`, if the value is small enough. `raw` must be private to the cache from
+   * now on (never mutated by anyone); `value` is copied when `copyValue`, else it must be private too.
+   */
+  static remember(entry: StateCacheEntry, raw: Uint8Array, value: Uint8Array, copyValue: boolean): void {
+    if (value.length > STATE_CACHE_MAX_VALUE_LENGTH) {
+      entry.raw = undefined;
+      entry.value = undefined;
+    } else {
+      entry.raw = raw;
+      entry.value = copyValue ? value.slice() : value;
+    }
+  }
+
+  /** Forgets the value of an entry (after a delete). */
+  static forget(entry: StateCacheEntry): void {
+    entry.raw = undefined;
+    entry.value = undefined;
+  }
+
+  /** Drops every entry of every cache (tests, memory pressure). */
+  static clearAll(): void {
+    entries.clear();
+  }
+
+  /** Entries currently held across all caches. */
+  static get size(): number {
+    return entries.size;
+  }
+}
