@@ -1,30 +1,47 @@
 /**
- * Deterministic AES-256-GCM with a synthetic IV — the `'aes-256-gcm'` scheme's cipher for inputs and outputs.
+ * Deterministic AES-256-GCM with synthetic IVs — the `'aes-256-gcm'` scheme's cipher for inputs and outputs.
  *
- * Construction, for tx key `K` (32 bytes, from HKDF, unique per user message), domain byte `d` and plaintext `P`:
+ * Construction, for tx key `K` (32 bytes, from HKDF, unique per user message). Everything one call encrypts
+ * under `K` at once is a *batch*: the boxes of one response (attributes, data, reply id, …) in output order; a
+ * lone seal (an input wire message, a query result) is a batch of one.
  * ```
- *   K_iv = HKDF-Expand(PRK = K, info = "secret-compute/iv-derivation/v1", 32)
- *   A    = marker(0x01) ‖ d
- *   IV   = first 12 bytes of HMAC-SHA256(K_iv, A ‖ P)
- *   box  = marker ‖ d ‖ IV ‖ AES-256-GCM(K, IV, aad = A, P) ‖ tag(16)       (outputs)
- *   wire = marker ‖ nonce ‖ pubkey ‖ IV ‖ ciphertext ‖ tag(16)              (inputs, d = input, implicit)
+ *   K_iv  = E_K(BE64(1) ‖ 0^64) ‖ E_K(BE64(2) ‖ 0^64)                  (AES-256 as a PRF, cf. RFC 8452 §4)
+ *   V     = first 12 bytes of HMAC-SHA256(K_iv, 0x01 ‖ Σ_i (d_i ‖ BE32(|P_i|) ‖ P_i))   (one HMAC per batch)
+ *   IV_i  = V ⊕ (0^64 ‖ BE32(i))                                        (i = 0, 1, … position in the batch)
+ *   A_i   = marker(0x01) ‖ d_i
+ *   box_i = marker ‖ d_i ‖ IV_i ‖ AES-256-GCM(K, IV_i, aad = A_i, P_i) ‖ tag(16)       (outputs)
+ *   wire  = marker ‖ nonce ‖ pubkey ‖ IV_0 ‖ ciphertext ‖ tag(16)                     (inputs, d = input)
  * ```
- * Why: network outputs must be byte-identical on every validator, so the IV cannot be random; but a fixed or
- * counter IV under a per-tx key is unsafe because the same encrypted input can be executed twice against
- * different state (replays, simulations, queries), producing two *different* plaintexts under one (K, IV) — which
- * leaks their XOR and the GHASH key. Deriving the IV from the plaintext (SIV, RFC 5297 §1.3.2 / Rogaway–Shrimpton)
- * makes the IV a PRF of (domain, plaintext): equal IVs occur only for equal (domain, plaintext) pairs (then the
- * ciphertexts are equal too, which is the only leak: equality of repeated outputs, inherent to determinism), or
- * by a 96-bit HMAC collision (~q²/2⁹⁷ for q messages under one key; q is tiny per tx key).
- * `K_iv` is a separate PRF key derived from `K`, so HMAC and GCM never share a key. The domain byte is in the AAD,
- * so a ciphertext produced for one place (e.g. an attribute value) fails authentication when presented as another
- * (e.g. data or an error). Decryption accepts any IV: the GCM tag alone authenticates, and clients may use random
- * IVs for inputs.
+ * Why synthetic: network outputs must be byte-identical on every validator, so the IV cannot be random; but a
+ * fixed or counter IV under a per-tx key is unsafe because the same encrypted input can be executed twice
+ * against different state (replays, simulations, queries), producing two *different* plaintexts under one
+ * (K, IV) — which leaks their XOR and the GHASH key. SIV (RFC 5297 §1.3.2 / Rogaway–Shrimpton) fixes this by
+ * making the IV a PRF of the plaintext; here it is a PRF of the whole batch:
+ * - Within a batch the IVs differ in their last 32 bits (i < 2^32; a JS array cannot hold more items).
+ * - Two different batches under one key have different PRF inputs (the encoding is injective: each item is
+ *   length-prefixed and the domain byte is explicit), so their V, V' are independent uniform 96-bit values.
+ *   IV_i = IV'_j needs V and V' equal in the first 64 bits AND V ⊕ V' = i ⊕ j in the last 32 bits: probability
+ *   ≤ n·n' / 2^96 for batches of n and n' boxes. Summed over all pairs of batches under one key this is
+ *   ≤ N² / 2^97 for N boxes in total — the same bound as an independent random 96-bit IV per box (and better
+ *   than `prefix(64) ‖ index`, whose bound is q² / 2^65 for q batches). A simulation loop replaying one input
+ *   2^30 times with 64 boxes each stays below 2^-25.
+ * - Equal batches give equal bytes (the determinism we need; the only leak is that a whole response repeated).
+ *   Unlike a per-box SIV, equal plaintexts inside one response or across two different responses get different
+ *   IVs, so they no longer show up as equal ciphertexts.
+ * One derivation serves every seal (single seals are batches of one), so there is a single rule to reason about.
+ * `K_iv` comes from the same ECB call that computes GCM's H (gcm-batch.ts); its input blocks end in four zero
+ * bytes, which no GCM counter block does, so `K_iv` is never part of any keystream, and HMAC and GCM never share
+ * a key. The domain byte is in the AAD, so a ciphertext produced for one place (e.g. an attribute value) fails
+ * authentication when presented as another (e.g. data or an error). Decryption accepts any IV: the GCM tag alone
+ * authenticates, and clients may use random IVs for inputs.
+ *
+ * Sealing uses gcm-batch.ts (one AES-ECB call for all keystream blocks of a batch + JS GHASH, byte-identical to
+ * node's GCM); opening uses node's GCM (constant-time tag check, and the JS GHASH never sees attacker input).
  */
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createDecipheriv, createHmac } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
-import { hkdfExpand } from './hkdf.js';
+import { Aes256GcmBatch, type GcmJob } from './gcm-batch.js';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH, SCHEME_MARKER_GCM_V1 } from './scheme.js';
 
 /** Where a ciphertext is used; bound into the AAD so ciphertexts cannot be moved between places. */
@@ -52,54 +69,81 @@ export const GCM_BOX_HEADER_LENGTH = 2;
 /** Minimum output box: header ‖ iv ‖ tag. */
 export const MIN_GCM_BOX_LENGTH = GCM_BOX_HEADER_LENGTH + GCM_IV_LENGTH + GCM_TAG_LENGTH;
 
+/** One output to seal: where it goes and its plaintext. */
+export interface SealItem {
+  readonly domain: CipherDomain;
+  readonly plaintext: Uint8Array;
+}
+
 /**
- * Per-tx-key state: the IV-derivation key and the GCM key as node KeyObjects (a tx key seals several outputs of
- * one call; a KeyObject skips node's per-call key import, ~0.5 µs per HMAC and ~1.6 µs per GCM cipher). Bounded,
- * speed only.
+ * Per-tx-key state, built on first use and cached (a tx key decrypts its input and seals several outputs of one
+ * call, and reply/submessage handling re-derives the same key). Bounded, speed only.
+ * `seal` holds the persistent AES-ECB cipher + GHASH table for sealing and the IV-derivation key. Decryption
+ * passes the raw key to node (a KeyObject costs ~1.4 µs to build and pays off only after ~4 ciphers; a tx key
+ * opens one input and rarely anything else).
  */
 const KEY_STATE_CACHE_SIZE = 256;
-const IV_INFO = new TextEncoder().encode('secret-compute/iv-derivation/v1');
+interface SealState {
+  readonly gcm: Aes256GcmBatch;
+  readonly ivKey: Buffer;
+}
 interface TxKeyState {
-  readonly ivKey: KeyObject;
-  readonly gcmKey: KeyObject;
+  readonly key: Buffer;
+  seal: SealState | undefined;
 }
 const keyStateCache = new Map<string, TxKeyState>();
+/** Last state used: every seal/open of one call hits the same key, skip building the Map id for it. */
+let recent: TxKeyState | undefined;
+
+/** Input blocks of `K_iv = E_K(BE64(1) ‖ 0^64) ‖ E_K(BE64(2) ‖ 0^64)` (see the header). */
+const IV_KEY_BLOCKS = Uint8Array.from([
+  ...[0, 0, 0, 0, 0, 0, 0, 1],
+  ...new Array<number>(8).fill(0),
+  ...[0, 0, 0, 0, 0, 0, 0, 2],
+  ...new Array<number>(8).fill(0),
+]);
+
+/** Marker byte that starts the PRF input of a batch (version 1 of this layout, as on the wire). */
+const BATCH_PRF_MARKER = SCHEME_MARKER_GCM_V1;
 
 function checkKey(key: Uint8Array): void {
   if (key.length !== 32)
     throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function keyStateFor(key: Uint8Array): TxKeyState {
   checkKey(key);
+  if (recent !== undefined && sameBytes(recent.key, key)) return recent;
   const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
   let k = keyStateCache.get(id);
   if (k === undefined) {
-    k = { ivKey: createSecretKey(hkdfExpand(key, IV_INFO)), gcmKey: createSecretKey(Buffer.from(key)) };
+    k = { key: Buffer.from(key), seal: undefined };
     keyStateCache.set(id, k);
     if (keyStateCache.size > KEY_STATE_CACHE_SIZE) {
       const oldest = keyStateCache.keys().next().value;
       if (oldest !== undefined) keyStateCache.delete(oldest);
     }
   }
+  recent = k;
   return k;
 }
 
-function gcmEncrypt(
-  key: KeyObject,
-  iv: Uint8Array,
-  plaintext: Uint8Array,
-  aad: Uint8Array,
-): { ciphertext: Uint8Array; tag: Uint8Array } {
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  c.setAAD(aad);
-  const ciphertext = c.update(plaintext);
-  c.final();
-  return { ciphertext, tag: c.getAuthTag() };
+function sealStateOf(st: TxKeyState): SealState {
+  if (st.seal === undefined) {
+    const { gcm, derived } = Aes256GcmBatch.create(st.key, IV_KEY_BLOCKS);
+    st.seal = { gcm, ivKey: Buffer.from(derived) };
+  }
+  return st.seal;
 }
 
 function gcmDecrypt(
-  key: KeyObject,
+  key: Buffer,
   iv: Uint8Array,
   ciphertext: Uint8Array,
   tag: Uint8Array,
@@ -120,17 +164,25 @@ function gcmDecrypt(
   return new Uint8Array(pt.buffer.slice(pt.byteOffset, pt.byteOffset + pt.length));
 }
 
-/** Plain AES-256-GCM (NIST SP 800-38D) with a 16-byte tag, on node:crypto. */
+/** Plain AES-256-GCM (NIST SP 800-38D) with a 12-byte IV and a 16-byte tag (gcm-batch.ts, node-identical). */
 export function aes256GcmEncrypt(
   key: Uint8Array,
   iv: Uint8Array,
   plaintext: Uint8Array,
   aad: Uint8Array,
 ): { ciphertext: Uint8Array; tag: Uint8Array } {
-  return gcmEncrypt(keyStateFor(key).gcmKey, iv, plaintext, aad);
+  if (iv.length !== GCM_IV_LENGTH)
+    throw new CryptoError('BAD_CONFIG', `AES-256-GCM IV must be ${GCM_IV_LENGTH} bytes`);
+  const out = new Uint8Array(GCM_IV_LENGTH + plaintext.length + GCM_TAG_LENGTH);
+  out.set(iv, 0);
+  sealStateOf(keyStateFor(key)).gcm.encryptInto([{ aad, plaintext, out, offset: 0 }]);
+  return {
+    ciphertext: out.slice(GCM_IV_LENGTH, GCM_IV_LENGTH + plaintext.length),
+    tag: out.slice(GCM_IV_LENGTH + plaintext.length),
+  };
 }
 
-/** Plain AES-256-GCM decryption. @throws CryptoError `AUTH_FAILED`. */
+/** Plain AES-256-GCM decryption (node's GCM). @throws CryptoError `AUTH_FAILED`. */
 export function aes256GcmDecrypt(
   key: Uint8Array,
   iv: Uint8Array,
@@ -138,26 +190,69 @@ export function aes256GcmDecrypt(
   tag: Uint8Array,
   aad: Uint8Array,
 ): Uint8Array {
-  return gcmDecrypt(keyStateFor(key).gcmKey, iv, ciphertext, tag, aad);
+  return gcmDecrypt(keyStateFor(key).key, iv, ciphertext, tag, aad);
 }
+
+/** AAD of each domain (`marker ‖ domain`), built once. */
+const AAD_BY_DOMAIN = Object.fromEntries(
+  (Object.keys(DOMAIN_BYTE) as CipherDomain[]).map((d) => [
+    d,
+    Uint8Array.of(SCHEME_MARKER_GCM_V1, DOMAIN_BYTE[d]),
+  ]),
+) as Partial<Record<CipherDomain, Uint8Array>>;
 
 function aadFor(domain: CipherDomain): Uint8Array {
-  return Uint8Array.of(SCHEME_MARKER_GCM_V1, DOMAIN_BYTE[domain]);
+  const a = AAD_BY_DOMAIN[domain];
+  if (a === undefined) throw new CryptoError('BAD_CONFIG', 'unknown cipher domain');
+  return a;
 }
 
-/** The synthetic IV for (key, domain, plaintext). */
-export function syntheticIv(key: Uint8Array, domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
-  return ivFor(keyStateFor(key), domain, plaintext);
+/**
+ * `V` of a batch: the first 12 bytes of HMAC-SHA256(K_iv, 0x01 ‖ Σ (d ‖ BE32(len) ‖ P)). IV_i = V ⊕ BE32(i) in
+ * its last four bytes.
+ */
+function batchIvBase(seal: SealState, items: readonly SealItem[]): Buffer {
+  let n = 1;
+  for (const it of items) n += 5 + it.plaintext.length;
+  const buf = Buffer.allocUnsafe(n);
+  buf[0] = BATCH_PRF_MARKER;
+  let o = 1;
+  for (const it of items) {
+    const len = it.plaintext.length;
+    if (len > 0xffffffff) throw new CryptoError('BAD_CONFIG', 'plaintext too long');
+    buf[o] = aadFor(it.domain)[1]!;
+    buf.writeUInt32BE(len, o + 1);
+    buf.set(it.plaintext, o + 5);
+    o += 5 + len;
+  }
+  return createHmac('sha256', seal.ivKey).update(buf).digest();
 }
 
-function ivFor(st: TxKeyState, domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
-  const mac = createHmac('sha256', st.ivKey).update(aadFor(domain)).update(plaintext).digest();
-  return new Uint8Array(mac.buffer, mac.byteOffset, GCM_IV_LENGTH);
+/** Writes IV_i = V ⊕ (0^64 ‖ BE32(i)) at `out[off .. off+12)`. */
+function writeIv(v: Buffer, i: number, out: Uint8Array, off: number): void {
+  for (let k = 0; k < 8; k++) out[off + k] = v[k]!;
+  out[off + 8] = v[8]! ^ (i >>> 24);
+  out[off + 9] = v[9]! ^ (i >>> 16);
+  out[off + 10] = v[10]! ^ (i >>> 8);
+  out[off + 11] = v[11]! ^ i;
+}
+
+/**
+ * The IVs a batch of `items` gets under `key` (IV_i for every item, in order). Exposed for tests of the
+ * derivation; sealing computes them itself.
+ */
+export function batchIvs(key: Uint8Array, items: readonly SealItem[]): Uint8Array[] {
+  const v = batchIvBase(sealStateOf(keyStateFor(key)), items);
+  return items.map((_, i) => {
+    const iv = new Uint8Array(GCM_IV_LENGTH);
+    writeIv(v, i, iv, 0);
+    return iv;
+  });
 }
 
 /**
  * Writes `iv ‖ ciphertext ‖ tag` for `plaintext` into `out` at `offset` (which must have room for
- * `12 + plaintext.length + 16` bytes).
+ * `12 + plaintext.length + 16` bytes): a batch of one.
  */
 export function gcmSealInto(
   key: Uint8Array,
@@ -166,12 +261,10 @@ export function gcmSealInto(
   out: Uint8Array,
   offset: number,
 ): void {
-  const st = keyStateFor(key);
-  const iv = ivFor(st, domain, plaintext);
-  const { ciphertext, tag } = gcmEncrypt(st.gcmKey, iv, plaintext, aadFor(domain));
-  out.set(iv, offset);
-  out.set(ciphertext, offset + GCM_IV_LENGTH);
-  out.set(tag, offset + GCM_IV_LENGTH + ciphertext.length);
+  const seal = sealStateOf(keyStateFor(key));
+  const item: SealItem = { domain, plaintext };
+  writeIv(batchIvBase(seal, [item]), 0, out, offset);
+  seal.gcm.encryptInto([{ aad: aadFor(domain), plaintext, out, offset }]);
 }
 
 /**
@@ -195,13 +288,37 @@ export function gcmOpenBody(key: Uint8Array, domain: CipherDomain, body: Uint8Ar
   );
 }
 
-/** Output box: `marker ‖ domain ‖ iv ‖ ciphertext ‖ tag`. */
+/** Output box: `marker ‖ domain ‖ iv ‖ ciphertext ‖ tag` (a batch of one). */
 export function gcmBoxSeal(key: Uint8Array, domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
-  const out = new Uint8Array(MIN_GCM_BOX_LENGTH + plaintext.length);
-  out[0] = SCHEME_MARKER_GCM_V1;
-  out[1] = DOMAIN_BYTE[domain];
-  gcmSealInto(key, domain, plaintext, out, GCM_BOX_HEADER_LENGTH);
-  return out;
+  return gcmBoxSealMany(key, [{ domain, plaintext }])[0]!;
+}
+
+/**
+ * Seals the boxes of one response together, in order (the order is part of the result: item i gets IV_i). One
+ * HMAC for the batch's IVs and one AES call for all keystream blocks; each box opens on its own with
+ * {@link gcmBoxOpen} (clients never need the rest of the batch). @throws CryptoError `BAD_KEY_LENGTH`.
+ */
+export function gcmBoxSealMany(key: Uint8Array, items: readonly SealItem[]): Uint8Array[] {
+  if (items.length === 0) {
+    checkKey(key);
+    return [];
+  }
+  const seal = sealStateOf(keyStateFor(key));
+  const v = batchIvBase(seal, items);
+  const boxes: Uint8Array[] = new Array<Uint8Array>(items.length);
+  const jobs: GcmJob[] = new Array<GcmJob>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const { domain, plaintext } = items[i]!;
+    const aad = aadFor(domain);
+    const box = new Uint8Array(MIN_GCM_BOX_LENGTH + plaintext.length);
+    box[0] = SCHEME_MARKER_GCM_V1;
+    box[1] = aad[1]!;
+    writeIv(v, i, box, GCM_BOX_HEADER_LENGTH);
+    boxes[i] = box;
+    jobs[i] = { aad, plaintext, out: box, offset: GCM_BOX_HEADER_LENGTH };
+  }
+  seal.gcm.encryptInto(jobs);
+  return boxes;
 }
 
 /**

@@ -9,7 +9,7 @@ export type { EncryptionUtilsOptions, EventAttribute, TxEvent } from './encrypti
 export { EncryptionUtils } from './encryption-utils.js';
 export type { CryptoErrorCode } from './errors.js';
 export { CryptoError, isCryptoError } from './errors.js';
-export type { CipherDomain } from './gcm-box.js';
+export type { CipherDomain, SealItem } from './gcm-box.js';
 export { hmacSha256, sha256 } from './hash.js';
 export { deriveFromKey, deriveFromSeed, hkdfExpand, hkdfSha256, KDF_SALT } from './hkdf.js';
 export type { ParsedWire, SplitPlaintext } from './protocol.js';
@@ -22,6 +22,7 @@ export {
   openOutput,
   parseInputWire,
   sealOutput,
+  sealOutputs,
   splitInputPlaintext,
   txEncryptionKey,
 } from './protocol.js';

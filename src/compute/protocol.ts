@@ -17,7 +17,15 @@
  */
 import { aesSivOpen, aesSivSeal } from './aes-siv.js';
 import { CryptoError } from './errors.js';
-import { type CipherDomain, gcmBoxOpen, gcmBoxSeal, gcmOpenBody, gcmSealInto } from './gcm-box.js';
+import {
+  type CipherDomain,
+  gcmBoxOpen,
+  gcmBoxSeal,
+  gcmBoxSealMany,
+  gcmOpenBody,
+  gcmSealInto,
+  type SealItem,
+} from './gcm-box.js';
 import { deriveFromKey } from './hkdf.js';
 import {
   CODE_HASH_HEX_LENGTH,
@@ -143,6 +151,20 @@ export function sealOutput(
   plaintext: Uint8Array,
 ): Uint8Array {
   return scheme === 'aes-siv' ? aesSivSeal(txKey, plaintext, IO_AD) : gcmBoxSeal(txKey, domain, plaintext);
+}
+
+/**
+ * Encrypts the outputs of one response together, in output order (aes-256-gcm: one batch, see gcm-box.ts;
+ * aes-siv: each output on its own, exactly like Secret). Returns one ciphertext per item, in order.
+ */
+export function sealOutputs(
+  scheme: EncryptionScheme,
+  txKey: Uint8Array,
+  items: readonly SealItem[],
+): Uint8Array[] {
+  return scheme === 'aes-siv'
+    ? items.map((it) => aesSivSeal(txKey, it.plaintext, IO_AD))
+    : gcmBoxSealMany(txKey, items);
 }
 
 /**

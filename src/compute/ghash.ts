@@ -1,0 +1,175 @@
+/**
+ * GHASH (NIST SP 800-38D §6.4) in plain JavaScript with 32-bit integer arithmetic, for sealing many short GCM
+ * boxes under one key without a node cipher object per box (gcm-batch.ts).
+ *
+ * Shoup's 8-bit table method: per hash key H, `M[b] = b·H` for every byte value b (256 × 128 bits, built from
+ * the 8 values H·x^k with 248 XORs), and one key-independent table `R8` for the reduction of the byte shifted out
+ * when multiplying by x^8. A block multiply is then 16 steps of `Z = Z·x^8 ⊕ M[byte]` (Horner over the bytes of
+ * the block, last byte first). Blocks are 4 big-endian 32-bit words, first word = bytes 0..3; GCM's bit order
+ * puts the x^0 coefficient in the most significant bit of byte 0, so multiplying by x is a right shift.
+ *
+ * Not constant-time: the table lookups are indexed by data bytes XOR the running hash, so cache timing can
+ * depend on H (the same is true of @noble/ciphers' GHASH). That is acceptable only where this file is used: over
+ * the enclave's own outputs (public ciphertext and a constant AAD) under a per-message tx key that seals a
+ * handful of boxes once; decryption of attacker-supplied ciphertexts stays on node's GCM (see gcm-box.ts).
+ */
+
+/** GHASH block size in bytes. */
+export const GHASH_BLOCK = 16;
+
+/** Int32 words of a per-key table: 256 entries × 4 words. */
+const TABLE_WORDS = 256 * 4;
+
+/** The GCM reduction constant R = 11100001 ‖ 0^120, top word. */
+const R_TOP = 0xe1000000 | 0;
+
+/**
+ * `R8[r]`: what the byte `r` shifted out of the low end of a block adds to the top word when the block is
+ * multiplied by x^8 (the lower three words get nothing: 0xE1 moves at most 7 bits right). Computed, not typed in,
+ * by eight single-bit multiplications of the block `0…0 ‖ r`.
+ */
+const R8: Int32Array = (() => {
+  const t = new Int32Array(256);
+  for (let r = 0; r < 256; r++) {
+    let z0 = 0;
+    let z3 = r;
+    for (let k = 0; k < 8; k++) {
+      const lsb = z3 & 1;
+      z3 >>>= 1;
+      z0 = (z0 >>> 1) ^ (lsb === 1 ? R_TOP : 0);
+    }
+    t[r] = z0;
+  }
+  return t;
+})();
+
+/**
+ * The 8-bit multiplication table of hash key `h[off .. off+16)` (normally H = E_K(0^128)).
+ * 4 KiB per key; build once per key and reuse for every block hashed under it.
+ */
+export function ghashTable(h: Uint8Array, off = 0): Int32Array {
+  const t = newTable();
+  let z0 = word(h, off);
+  let z1 = word(h, off + 4);
+  let z2 = word(h, off + 8);
+  let z3 = word(h, off + 12);
+  // M[0x80] = H, M[0x40] = H·x, …, M[0x01] = H·x^7 (the byte's most significant bit is the x^0 coefficient).
+  for (let b = 0x80; b >= 1; b >>= 1) {
+    const i = b << 2;
+    t[i] = z0;
+    t[i + 1] = z1;
+    t[i + 2] = z2;
+    t[i + 3] = z3;
+    const lsb = z3 & 1;
+    z3 = (z3 >>> 1) | (z2 << 31);
+    z2 = (z2 >>> 1) | (z1 << 31);
+    z1 = (z1 >>> 1) | (z0 << 31);
+    z0 = (z0 >>> 1) ^ (lsb === 1 ? R_TOP : 0);
+  }
+  // Multiplication by H is linear: M[p ⊕ j] = M[p] ⊕ M[j] for a power of two p and j < p.
+  for (let p = 2; p < 256; p <<= 1) {
+    const a = p << 2;
+    const m0 = t[a]!;
+    const m1 = t[a + 1]!;
+    const m2 = t[a + 2]!;
+    const m3 = t[a + 3]!;
+    for (let c = 4, d = a + 4; c < a; c += 4, d += 4) {
+      t[d] = m0 ^ t[c]!;
+      t[d + 1] = m1 ^ t[c + 1]!;
+      t[d + 2] = m2 ^ t[c + 2]!;
+      t[d + 3] = m3 ^ t[c + 3]!;
+    }
+  }
+  return t;
+}
+
+/**
+ * Tables are cut from 256 KiB slabs: a fresh tx key needs one per message, and a separate 4 KiB typed array each
+ * time costs ~1 µs more in allocation and external-memory GC than a view. A slab is freed once every table cut
+ * from it is unreachable.
+ */
+const TABLES_PER_SLAB = 64;
+let slab = new ArrayBuffer(0);
+let slabUsed = TABLES_PER_SLAB;
+
+function newTable(): Int32Array {
+  if (slabUsed === TABLES_PER_SLAB) {
+    slab = new ArrayBuffer(TABLES_PER_SLAB * TABLE_WORDS * 4);
+    slabUsed = 0;
+  }
+  return new Int32Array(slab, TABLE_WORDS * 4 * slabUsed++, TABLE_WORDS);
+}
+
+function word(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
+/** Zero-padded copy of a final partial block. */
+const pad = new Uint8Array(GHASH_BLOCK);
+
+/**
+ * Absorbs `data[off .. off+len)` into the running GHASH value `y` (4 words, updated in place), zero-padding a
+ * final partial block (GCM pads AAD and ciphertext separately, so call once per part).
+ */
+export function ghashUpdate(
+  table: Int32Array,
+  y: Int32Array,
+  data: Uint8Array,
+  off: number,
+  len: number,
+): void {
+  const end = off + len;
+  const full = off + (len & ~(GHASH_BLOCK - 1));
+  for (let o = off; o < full; o += GHASH_BLOCK) mulBlock(table, y, data, o);
+  if (full < end) {
+    const n = end - full;
+    for (let i = 0; i < n; i++) pad[i] = data[full + i]!;
+    pad.fill(0, n);
+    mulBlock(table, y, pad, 0);
+  }
+}
+
+/** Absorbs GCM's final length block `BE64(aadLen·8) ‖ BE64(ctLen·8)` (lengths in bytes, each < 2^32). */
+export function ghashLengths(table: Int32Array, y: Int32Array, aadLen: number, ctLen: number): void {
+  const hiA = aadLen >>> 29;
+  const loA = aadLen << 3;
+  const hiC = ctLen >>> 29;
+  const loC = ctLen << 3;
+  for (let k = 0; k < 4; k++) {
+    pad[k] = hiA >>> (24 - 8 * k);
+    pad[4 + k] = loA >>> (24 - 8 * k);
+    pad[8 + k] = hiC >>> (24 - 8 * k);
+    pad[12 + k] = loC >>> (24 - 8 * k);
+  }
+  mulBlock(table, y, pad, 0);
+}
+
+/** `y := (y ⊕ block) · H` for the block `d[o .. o+16)`. */
+function mulBlock(t: Int32Array, y: Int32Array, d: Uint8Array, o: number): void {
+  const a0 = y[0]!;
+  const a1 = y[1]!;
+  const a2 = y[2]!;
+  const a3 = y[3]!;
+  // Last byte first (highest powers of x): Z = M[x15]; then Z = Z·x^8 ⊕ M[x_k] for k = 14 … 0.
+  let i = ((a3 ^ d[o + 15]!) & 0xff) << 2;
+  let z0 = t[i]!;
+  let z1 = t[i + 1]!;
+  let z2 = t[i + 2]!;
+  let z3 = t[i + 3]!;
+  for (let k = 14; k >= 0; k--) {
+    const w = k >= 12 ? a3 : k >= 8 ? a2 : k >= 4 ? a1 : a0;
+    i = (((w >>> ((3 - (k & 3)) << 3)) ^ d[o + k]!) & 0xff) << 2;
+    const rem = z3 & 0xff;
+    z3 = (z3 >>> 8) | (z2 << 24);
+    z2 = (z2 >>> 8) | (z1 << 24);
+    z1 = (z1 >>> 8) | (z0 << 24);
+    z0 = (z0 >>> 8) ^ R8[rem]! ^ t[i]!;
+    z1 ^= t[i + 1]!;
+    z2 ^= t[i + 2]!;
+    z3 ^= t[i + 3]!;
+  }
+  y[0] = z0;
+  y[1] = z1;
+  y[2] = z2;
+  y[3] = z3;
+}

@@ -1,0 +1,197 @@
+/**
+ * gcm-batch.ts (AES-ECB keystream + JS GHASH) must be byte-identical to AES-256-GCM: the McGrew–Viega / NIST
+ * test vectors for AES-256 with 96-bit IVs, and node's own `aes-256-gcm` for random keys, IVs, AAD, lengths and
+ * batch sizes (including messages long enough to take the node fallback, mixed into one batch).
+ */
+import assert from 'node:assert/strict';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { describe, it } from 'node:test';
+
+import fc from 'fast-check';
+
+import { Aes256GcmBatch, aes256GcmEncryptMany, GCM_JS_MAX_PLAINTEXT } from '../../src/compute/gcm-batch.js';
+import { ghashTable, ghashUpdate } from '../../src/compute/ghash.js';
+
+const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+function nodeGcm(
+  key: Uint8Array,
+  iv: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): { ciphertext: string; tag: string } {
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(aad);
+  const ct = c.update(plaintext);
+  c.final();
+  return { ciphertext: toHex(ct), tag: toHex(c.getAuthTag()) };
+}
+
+// The GCM specification (McGrew & Viega, "The Galois/Counter Mode of Operation", rev. 2005, Appendix B), test
+// cases 13–16: every AES-256 case with a 96-bit IV (17 and 18 use 64- and 480-bit IVs, which we never produce).
+const K = 'feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308';
+const P =
+  'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72' +
+  '1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255';
+const C =
+  '522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa' +
+  '8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad';
+const VECTORS = [
+  {
+    n: 13,
+    k: '00'.repeat(32),
+    iv: '00'.repeat(12),
+    p: '',
+    a: '',
+    c: '',
+    t: '530f8afbc74536b9a963b4f1c4cb738b',
+  },
+  {
+    n: 14,
+    k: '00'.repeat(32),
+    iv: '00'.repeat(12),
+    p: '00'.repeat(16),
+    a: '',
+    c: 'cea7403d4d606b6e074ec5d3baf39d18',
+    t: 'd0d1c8a799996bf0265b98b5d48ab919',
+  },
+  { n: 15, k: K, iv: 'cafebabefacedbaddecaf888', p: P, a: '', c: C, t: 'b094dac5d93471bdec1a502270e3cc6c' },
+  {
+    n: 16,
+    k: K,
+    iv: 'cafebabefacedbaddecaf888',
+    p: P.slice(0, 120),
+    a: 'feedfacedeadbeeffeedfacedeadbeefabaddad2',
+    c: C.slice(0, 120),
+    t: '76fc6ece0f4e1768cddf8853bb2d551b',
+  },
+];
+
+describe('gcm-batch: GCM spec test vectors (AES-256, 96-bit IV)', () => {
+  for (const v of VECTORS) {
+    it(`test case ${v.n}`, () => {
+      const [r] = aes256GcmEncryptMany(hex(v.k), [{ iv: hex(v.iv), aad: hex(v.a), plaintext: hex(v.p) }]);
+      assert.equal(toHex(r!.ciphertext), v.c);
+      assert.equal(toHex(r!.tag), v.t);
+    });
+  }
+
+  it('cases under one key in one batch give the same bytes as one at a time', () => {
+    for (const k of ['00'.repeat(32), K]) {
+      const cases = VECTORS.filter((v) => v.k === k);
+      const got = aes256GcmEncryptMany(
+        hex(k),
+        cases.map((v) => ({ iv: hex(v.iv), aad: hex(v.a), plaintext: hex(v.p) })),
+      );
+      assert.deepEqual(
+        got.map((r) => toHex(r.ciphertext) + toHex(r.tag)),
+        cases.map((v) => v.c + v.t),
+      );
+    }
+  });
+
+  it('GHASH of test case 2 (H = 66e94bd4ef8a2c3b884cfa59ca342b2e, C = 0388dace60b6a392f328c2b971b2fe78)', () => {
+    // McGrew–Viega Appendix B test case 2: GHASH(H, {}, C) = f38cbb1ad69223dcc3457ae5b6b0f885.
+    const t = ghashTable(hex('66e94bd4ef8a2c3b884cfa59ca342b2e'));
+    const y = new Int32Array(4);
+    ghashUpdate(t, y, hex('0388dace60b6a392f328c2b971b2fe78'), 0, 16);
+    ghashUpdate(t, y, hex('00000000000000000000000000000080'), 0, 16);
+    const out = Buffer.alloc(16);
+    y.forEach((w, i) => out.writeInt32BE(w, 4 * i));
+    assert.equal(out.toString('hex'), 'f38cbb1ad69223dcc3457ae5b6b0f885');
+  });
+});
+
+const item = (maxLen: number) =>
+  fc.record({
+    iv: fc.uint8Array({ minLength: 12, maxLength: 12 }),
+    aad: fc.uint8Array({ maxLength: 70 }),
+    plaintext: fc.uint8Array({ maxLength: maxLen }),
+  });
+
+describe('gcm-batch: identical to node aes-256-gcm', () => {
+  it('random keys, IVs, AAD, lengths 0..300, batches of 1..20', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.array(item(300), { minLength: 1, maxLength: 20 }),
+        (key, items) => {
+          const got = aes256GcmEncryptMany(key, items);
+          items.forEach((it, i) => {
+            const want = nodeGcm(key, it.iv, it.aad, it.plaintext);
+            assert.equal(toHex(got[i]!.ciphertext), want.ciphertext);
+            assert.equal(toHex(got[i]!.tag), want.tag);
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('messages past the JS limit (node fallback) mixed into a batch', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.array(item(GCM_JS_MAX_PLAINTEXT * 2 + 40), { minLength: 1, maxLength: 6 }),
+        (key, items) => {
+          const got = aes256GcmEncryptMany(key, items);
+          items.forEach((it, i) => {
+            const want = nodeGcm(key, it.iv, it.aad, it.plaintext);
+            assert.equal(toHex(got[i]!.ciphertext) + toHex(got[i]!.tag), want.ciphertext + want.tag);
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('boundary lengths around block sizes and the JS limit', () => {
+    const key = hex(K);
+    const lens = [0, 1, 15, 16, 17, 31, 32, 33, GCM_JS_MAX_PLAINTEXT - 1, GCM_JS_MAX_PLAINTEXT];
+    lens.push(GCM_JS_MAX_PLAINTEXT + 1, 4096);
+    const items = lens.map((n, i) => ({
+      iv: Uint8Array.from({ length: 12 }, (_, j) => (i * 31 + j) & 0xff),
+      aad: Uint8Array.of(1, i),
+      plaintext: Uint8Array.from({ length: n }, (_, j) => (j * 7 + i) & 0xff),
+    }));
+    const got = aes256GcmEncryptMany(key, items);
+    items.forEach((it, i) => {
+      const d = createDecipheriv('aes-256-gcm', key, it.iv);
+      d.setAAD(it.aad);
+      d.setAuthTag(got[i]!.tag);
+      const pt = Buffer.concat([d.update(got[i]!.ciphertext), d.final()]);
+      assert.deepEqual(new Uint8Array(pt), it.plaintext);
+    });
+  });
+});
+
+describe('gcm-batch: key state', () => {
+  it('derived blocks are AES-256-ECB of the derive input (same AES call as H)', () => {
+    const key = hex(K);
+    const derive = hex('0000000000000001000000000000000000000000000000020000000000000000');
+    const { derived } = Aes256GcmBatch.create(key, derive);
+    const ecb = createCipheriv('aes-256-ecb', key, null);
+    ecb.setAutoPadding(false);
+    assert.equal(toHex(derived), toHex(ecb.update(derive)));
+  });
+
+  it('rejects a bad key, derive blocks that could be counter blocks, and a short output buffer', () => {
+    assert.throws(() => Aes256GcmBatch.create(new Uint8Array(16)), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
+    for (const bad of ['00'.repeat(16), '00'.repeat(15) + '01', '01'.repeat(16), '01'.repeat(17)]) {
+      assert.throws(() => Aes256GcmBatch.create(hex(K), hex(bad)), {
+        name: 'CryptoError',
+        code: 'BAD_CONFIG',
+      });
+    }
+    const { gcm } = Aes256GcmBatch.create(hex(K));
+    const out = new Uint8Array(12 + 5 + 15);
+    assert.throws(
+      () => gcm.encryptInto([{ aad: new Uint8Array(0), plaintext: new Uint8Array(5), out, offset: 0 }]),
+      { name: 'CryptoError', code: 'TRUNCATED' },
+    );
+  });
+});
