@@ -5,7 +5,7 @@
  *
  * Peer setup: cosmwasm-vm-js is used idiomatically — one VMInstance built once and called repeatedly (it never
  * resets memory between calls, so it does less work per call than either of our modes: ours restores the 18-page
- * warmed snapshot, ~1.2 MB of writes, after every call). Its metering
+ * warmed snapshot after every call, from the lowest address the call wrote up — ~130 KB for a transfer). Its metering
  * (wasm-json-toolkit) cannot instrument token-big.wasm (RangeError in its encoder), so the Rust CPU-heavy row has no
  * metered peer figure.
  */

@@ -11,6 +11,7 @@
  */
 import { CryptoError } from '../compute/errors.js';
 import { hkdfSha256 } from '../compute/hkdf.js';
+import { parseInputWire } from '../compute/protocol.js';
 import type { EncryptionScheme } from '../compute/scheme.js';
 import { DEFAULT_ENCRYPTION_SCHEME, parseEncryptionScheme, wireHeaderLength } from '../compute/scheme.js';
 import { Bech32Api, decodeBech32 } from '../runtime/api.js';
@@ -40,12 +41,19 @@ import {
   STATE_KEY_CACHE_SIZE,
 } from './limits.js';
 import { type OutputContext, processContractError, processQueryResult, processResponse } from './output.js';
+import { type PrepareOptions, TxPreparer } from './prepare.js';
+import { PreparedCache } from './prepared-cache.js';
 import { enclaveQuerier } from './query-chain.js';
 import { parseReplyMessage } from './reply.js';
 import type { ReplyParams } from './reply-params.js';
 import { parseReplyHeaders } from './reply-params.js';
 import { type EnclaveSecrets, secretsFromKeys } from './secrets.js';
-import { type Address, type ExpectedSignedMsg, verifyParams } from './tx-verification.js';
+import {
+  type Address,
+  type ExpectedSignedMsg,
+  type SignatureFactsLookup,
+  verifyParams,
+} from './tx-verification.js';
 import type {
   AdminCall,
   ContractApiVersion,
@@ -57,7 +65,10 @@ import type {
   HandleType,
   InitOutput,
   MigrateOutput,
+  PrepareReport,
+  PrepareStats,
   QueryOutput,
+  SigInfo,
   UpdateAdminOutput,
   WasmOutput,
 } from './types.js';
@@ -77,6 +88,8 @@ export interface EnclaveOptions {
    * output or decrypted input. Turn on only in local debugging, never on a node serving users.
    */
   readonly exposeErrorCauses?: boolean;
+  /** Worker threads of {@link SecretEnclave.prepare} (started on its first call only). */
+  readonly prepare?: PrepareOptions;
 }
 
 /** Create the trusted component. */
@@ -124,6 +137,10 @@ export class SecretEnclave implements Enclave {
   /** Valid addresses (bech32 → canonical) seen recently; only successful decodes are kept. */
   readonly #addressCache = new Map<string, Uint8Array>();
   readonly #exposeCauses: boolean;
+  /** Facts from the prepare worker (signature verdicts, decrypted inputs), bound to the bytes they cover. */
+  readonly #prepared: PreparedCache;
+  readonly #signatureFacts: SignatureFactsLookup;
+  readonly #preparer: TxPreparer;
 
   constructor(options: EnclaveOptions) {
     this.#keys = options.keys;
@@ -134,6 +151,46 @@ export class SecretEnclave implements Enclave {
     this.#api = new Bech32Api(this.bech32Prefix);
     this.ioPubkey = options.keys.ioPublicKey.slice();
     this.#exposeCauses = options.exposeErrorCauses === true;
+    this.#prepared = new PreparedCache(wireHeaderLength(this.ioScheme));
+    this.#signatureFacts = (sigInfo) => this.#prepared.signatureFacts(sigInfo);
+    this.#preparer = new TxPreparer({
+      cache: this.#prepared,
+      scheme: this.ioScheme,
+      ioPrivateKey: () => this.#keys.ioPrivateKey(),
+      ...(options.prepare === undefined ? {} : { options: options.prepare }),
+    });
+  }
+
+  /**
+   * Verifies the signatures and decrypts the compute inputs of `txs` (e.g. a block's, as soon as it is known) on
+   * a worker thread, so that their later init/handle/migrate calls skip that work. Optional and invisible in
+   * results: a call finds a prepared fact only for byte-identical tx, sign bytes, signature, key and input, and
+   * otherwise does the work inline exactly as without prepare. Never rejects.
+   */
+  prepare(txs: readonly SigInfo[]): Promise<PrepareReport> {
+    return this.#preparer.prepare(txs);
+  }
+
+  /**
+   * True iff the prepare worker verified that `sigInfo.signature` is a valid secp256k1 signature of exactly
+   * `sigInfo.signBytes` under exactly `sigInfo.publicKey` (for these exact tx bytes). For a chain's ante handler,
+   * which may then skip its own identical check. False means "not known", never "invalid".
+   */
+  preparedSignatureValid(sigInfo: SigInfo): boolean {
+    const facts = this.#prepared.signatureFacts(sigInfo);
+    const pk = sigInfo.publicKey;
+    return facts?.validKey !== undefined && pk !== undefined && bytesEqual(facts.validKey, pk);
+  }
+
+  /** What the prepare caches hold and how often calls found a prepared fact. */
+  prepareStats(): PrepareStats {
+    const p = this.#prepared;
+    return { ...p.held, signatureHits: p.signatureHits, inputHits: p.inputHits };
+  }
+
+  /** Stops the prepare workers (they never keep a process alive anyway). Calls keep working, inline. */
+  close(): Promise<void> {
+    return this.#preparer.close();
   }
 
   /** Bytes of `[marker ‖] nonce ‖ pubkey` that prefix reply inputs (`header ‖ json(Reply)`) on this chain. */
@@ -158,6 +215,7 @@ export class SecretEnclave implements Enclave {
         { type: 'instantiate', msg: this.#signedForm(input, msg), funds: call.env.message.sentFunds, admin },
         this.#secrets.callbackSecret,
         input.callbackMsg,
+        this.#signatureFacts,
       );
       const contractKey = generateContractKey(
         this.#secrets,
@@ -205,6 +263,7 @@ export class SecretEnclave implements Enclave {
             },
             this.#secrets.callbackSecret,
             input.callbackMsg,
+            this.#signatureFacts,
           );
           break;
         }
@@ -271,6 +330,7 @@ export class SecretEnclave implements Enclave {
         { type: 'migrate', contract, msg },
         this.#secrets.callbackSecret,
         input.callbackMsg,
+        this.#signatureFacts,
       );
       const newKey = generateContractKey(
         this.#secrets,
@@ -309,7 +369,14 @@ export class SecretEnclave implements Enclave {
       if (call.env.message.sentFunds.length > 0) throw new EnclaveError('FailedTxVerification');
       const expected: ExpectedSignedMsg =
         newAdmin === '' ? { type: 'clear_admin', contract } : { type: 'update_admin', contract, newAdmin };
-      verifyParams(call.sigInfo, sender, expected, this.#secrets.callbackSecret, new Uint8Array(0));
+      verifyParams(
+        call.sigInfo,
+        sender,
+        expected,
+        this.#secrets.callbackSecret,
+        new Uint8Array(0),
+        this.#signatureFacts,
+      );
       const admin = newAdmin === '' ? new Uint8Array(0) : this.#address(newAdmin).canonical;
       return { output: { adminProof: generateAdminProof(this.#secrets, admin, keys.og) }, gasUsed: 0n };
     });
@@ -417,7 +484,7 @@ export class SecretEnclave implements Enclave {
   #parseInput(wire: Uint8Array, codeHashHex: string, allowPlaintext: boolean): ParsedInput {
     let opened: ReturnType<typeof IoChannel.open>;
     try {
-      opened = IoChannel.open(this.#keys, this.ioScheme, wire);
+      opened = this.#preparedInput(wire) ?? IoChannel.open(this.#keys, this.ioScheme, wire);
     } catch (e) {
       if (!(e instanceof CryptoError)) throw e;
       if (allowPlaintext) return this.#plaintextInput(wire);
@@ -440,6 +507,23 @@ export class SecretEnclave implements Enclave {
       contractMsg: rest,
       replyParams: params,
       callbackMsg: opened.ciphertext,
+    };
+  }
+
+  /** IoChannel.open's result from the prepare worker's facts for exactly these wire bytes, if any. */
+  #preparedInput(wire: Uint8Array): ReturnType<typeof IoChannel.open> | undefined {
+    const hit = this.#prepared.input(wire);
+    if (hit === undefined) return undefined;
+    const parsed = parseInputWire(this.ioScheme, wire);
+    return {
+      channel: IoChannel.fromTxKey(
+        this.ioScheme,
+        parsed.nonce.slice(),
+        parsed.userPubkey.slice(),
+        hit.txKey.slice(),
+      ),
+      plaintext: hit.plaintext.slice(),
+      ciphertext: parsed.ciphertext,
     };
   }
 

@@ -1,6 +1,12 @@
 // Public surface of the trusted side (src/enclave), exported by name.
 export { createEnclave, type EnclaveOptions, SecretEnclave } from './enclave.js';
 export { ENCLAVE_ERROR_DISPLAY, EnclaveError, type EnclaveErrorKind, isEnclaveError } from './errors.js';
+export type { PrepareOptions } from './prepare.js';
+export {
+  DEFAULT_PREPARE_WORKERS,
+  PREPARED_CACHE_MAX_BYTES,
+  PREPARED_CACHE_MAX_ENTRIES,
+} from './prepare-limits.js';
 export { callbackSignature, fundsJson } from './tx-verification.js';
 export type {
   AdminCall,
@@ -22,6 +28,8 @@ export type {
   OutputAttribute,
   OutputEvent,
   OutputSubMsg,
+  PrepareReport,
+  PrepareStats,
   QuerierResponse,
   QueryOutput,
   SigInfo,

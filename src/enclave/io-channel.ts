@@ -4,14 +4,13 @@
  * message chain. The tx key lives in a private field and is never exposed.
  */
 import { CryptoError } from '../compute/errors.js';
-import type { CipherDomain, SealItem } from '../compute/gcm-box.js';
+import type { CipherDomain } from '../compute/gcm-box.js';
 import {
   encodeInputWire,
   openInputCiphertext,
   openOutput,
   parseInputWire,
   sealOutput,
-  sealOutputs,
 } from '../compute/protocol.js';
 import type { EncryptionScheme } from '../compute/scheme.js';
 import { NONCE_LENGTH, PUBKEY_LENGTH, SCHEME_MARKER_GCM_V1, wireHeaderLength } from '../compute/scheme.js';
@@ -66,6 +65,19 @@ export class IoChannel {
   }
 
   /**
+   * Channel of an input whose tx key was already derived (by the enclave's prepare worker, from the same
+   * nonce/pubkey with the same network key), so no X25519/HKDF runs again. Arguments are taken as given.
+   */
+  static fromTxKey(
+    scheme: EncryptionScheme,
+    nonce: Uint8Array,
+    pubkey: Uint8Array,
+    txKey: Uint8Array,
+  ): IoChannel {
+    return new IoChannel(scheme, nonce, pubkey, txKey);
+  }
+
+  /**
    * Channel from a message header alone (replies: `header ‖ json(Reply)`). An all-zero header means the
    * original message was plaintext. @throws CryptoError on a malformed header or bad public key.
    */
@@ -84,15 +96,6 @@ export class IoChannel {
   /** Encrypt an output (identity for plaintext channels). */
   seal(domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
     return this.#txKey === undefined ? plaintext : sealOutput(this.scheme, this.#txKey, domain, plaintext);
-  }
-
-  /**
-   * Encrypt the outputs of one response together, in output order (one IV derivation and one AES call for the
-   * batch under aes-256-gcm; see gcm-box.ts). Plaintext channels return the plaintexts unchanged.
-   */
-  sealMany(items: readonly SealItem[]): Uint8Array[] {
-    const key = this.#txKey;
-    return key === undefined ? items.map((it) => it.plaintext) : sealOutputs(this.scheme, key, items);
   }
 
   /** Decrypt an output this channel produced earlier (reply ids, callee data/errors). @throws CryptoError. */

@@ -66,14 +66,76 @@ interface PerSeed {
   readonly contractKeyProofSecret: Uint8Array;
 }
 
+/**
+ * The io-exchange key agreement on its own: X25519(io_sk, user pubkey), cached per user public key (bounded LRU,
+ * {@link IO_SHARED_SECRET_CACHE_SIZE}), and the per-message tx key derived from it. {@link NetworkKeys} holds one;
+ * the enclave's prepare worker thread builds its own from {@link NetworkKeys.ioPrivateKey} (it needs nothing else).
+ */
+export class IoKeyAgreement {
+  readonly #sk: X25519PrivateKey;
+  readonly #sharedCache = new Map<string, Uint8Array>();
+  /** The io public key (what users encrypt to). */
+  readonly publicKey: Uint8Array;
+
+  private constructor(sk: X25519PrivateKey) {
+    this.#sk = sk;
+    this.publicKey = sk.publicKey.slice();
+  }
+
+  /** From the raw 32-byte io private key. @throws CryptoError `BAD_KEY_LENGTH`. */
+  static fromPrivateKey(privateKey: Uint8Array): IoKeyAgreement {
+    return new IoKeyAgreement(X25519PrivateKey.fromSeed(privateKey));
+  }
+
+  /**
+   * The per-message key `calc_encryption_key`: HKDF(KDF_SALT, X25519(io_sk, userPubkey) ‖ nonce, info "").
+   * @throws CryptoError `BAD_PUBLIC_KEY` / `BAD_KEY_LENGTH` (nonce not 32 bytes).
+   */
+  txKey(userPubkey: Uint8Array, nonce: Uint8Array): Uint8Array {
+    if (nonce.length !== 32)
+      throw new CryptoError('BAD_KEY_LENGTH', `nonce must be 32 bytes, got ${nonce.length}`);
+    return deriveFromKey(this.shared(userPubkey), nonce);
+  }
+
+  /** X25519(io_sk, userPubkey), the cached array itself (callers must not mutate it). */
+  shared(userPubkey: Uint8Array): Uint8Array {
+    if (userPubkey.length !== X25519_KEY_LENGTH) {
+      throw new CryptoError('BAD_PUBLIC_KEY', `X25519 public key must be 32 bytes, got ${userPubkey.length}`);
+    }
+    const id = Buffer.from(userPubkey.buffer, userPubkey.byteOffset, userPubkey.length).toString('latin1');
+    const hit = this.#sharedCache.get(id);
+    if (hit !== undefined) {
+      this.#sharedCache.delete(id);
+      this.#sharedCache.set(id, hit);
+      return hit;
+    }
+    const secret = this.#sk.sharedSecret(userPubkey);
+    this.#sharedCache.set(id, secret);
+    if (this.#sharedCache.size > IO_SHARED_SECRET_CACHE_SIZE) {
+      const oldest = this.#sharedCache.keys().next().value;
+      if (oldest !== undefined) this.#sharedCache.delete(oldest);
+    }
+    return secret;
+  }
+
+  /** Redacted: only the public key. */
+  toJSON(): { type: string; publicKey: string } {
+    return { type: 'IoKeyAgreement', publicKey: Buffer.from(this.publicKey).toString('hex') };
+  }
+
+  /** Redacted: only the public key. */
+  [inspect.custom](): string {
+    return `IoKeyAgreement(${Buffer.from(this.publicKey).toString('hex')})`;
+  }
+}
+
 /** The trusted key hierarchy. Construct with {@link NetworkKeys.fromSeeds}. */
 export class NetworkKeys {
   readonly #seeds: readonly Uint8Array[];
   readonly #perSeed: readonly PerSeed[];
   readonly #seedExchange: X25519PrivateKey;
-  readonly #io: X25519PrivateKey;
+  readonly #io: IoKeyAgreement;
   readonly #callbackSecret: Uint8Array;
-  readonly #sharedCache = new Map<string, Uint8Array>();
 
   /** Public key of the io-exchange keypair (order 2): what users encrypt to (`Query/TxKey`, `io_exch_key`). */
   readonly ioPublicKey: Uint8Array;
@@ -96,7 +158,7 @@ export class NetworkKeys {
     const seedExchangeSk = deriveSeedKey(last, KEY_ORDER.seedExchange);
     const ioSk = deriveSeedKey(last, KEY_ORDER.ioExchange);
     this.#seedExchange = X25519PrivateKey.fromSeed(seedExchangeSk);
-    this.#io = X25519PrivateKey.fromSeed(ioSk);
+    this.#io = IoKeyAgreement.fromPrivateKey(ioSk);
     seedExchangeSk.fill(0);
     ioSk.fill(0);
     this.#callbackSecret = deriveSeedKey(last, KEY_ORDER.callbackSecret);
@@ -127,7 +189,7 @@ export class NetworkKeys {
    * Returns a copy. @throws CryptoError `BAD_PUBLIC_KEY`.
    */
   ioSharedSecret(userPubkey: Uint8Array): Uint8Array {
-    return this.#ioShared(userPubkey).slice();
+    return this.#io.shared(userPubkey).slice();
   }
 
   /**
@@ -135,29 +197,15 @@ export class NetworkKeys {
    * @throws CryptoError `BAD_PUBLIC_KEY` / `BAD_KEY_LENGTH` (nonce not 32 bytes).
    */
   txKey(userPubkey: Uint8Array, nonce: Uint8Array): Uint8Array {
-    if (nonce.length !== 32)
-      throw new CryptoError('BAD_KEY_LENGTH', `nonce must be 32 bytes, got ${nonce.length}`);
-    return deriveFromKey(this.#ioShared(userPubkey), nonce);
+    return this.#io.txKey(userPubkey, nonce);
   }
 
-  #ioShared(userPubkey: Uint8Array): Uint8Array {
-    if (userPubkey.length !== X25519_KEY_LENGTH) {
-      throw new CryptoError('BAD_PUBLIC_KEY', `X25519 public key must be 32 bytes, got ${userPubkey.length}`);
-    }
-    const id = Buffer.from(userPubkey.buffer, userPubkey.byteOffset, userPubkey.length).toString('latin1');
-    const hit = this.#sharedCache.get(id);
-    if (hit !== undefined) {
-      this.#sharedCache.delete(id);
-      this.#sharedCache.set(id, hit);
-      return hit;
-    }
-    const secret = this.#io.sharedSecret(userPubkey);
-    this.#sharedCache.set(id, secret);
-    if (this.#sharedCache.size > IO_SHARED_SECRET_CACHE_SIZE) {
-      const oldest = this.#sharedCache.keys().next().value;
-      if (oldest !== undefined) this.#sharedCache.delete(oldest);
-    }
-    return secret;
+  /**
+   * The raw io-exchange private key (order 2, current seed), a fresh copy. Trusted code only: the enclave hands
+   * it to its own prepare worker thread (same process) so that thread can decrypt inputs ahead of execution.
+   */
+  ioPrivateKey(): Uint8Array {
+    return deriveSeedKey(this.#seeds[this.seedCount - 1]!, KEY_ORDER.ioExchange);
   }
 
   #seedAt(seedIndex: number | undefined): PerSeed {

@@ -94,7 +94,7 @@ const ADDRESS_CACHE_SIZE = 4096;
 const addressCache = new Map<string, Uint8Array>();
 
 /** Cosmos account address of a compressed secp256k1 key: RIPEMD160(SHA256(pk)). */
-function pubkeyAddress(pk: Uint8Array): Uint8Array {
+export function pubkeyAddress(pk: Uint8Array): Uint8Array {
   const id = Buffer.from(pk.buffer, pk.byteOffset, pk.length).toString('latin1');
   let a = addressCache.get(id);
   if (a === undefined) {
@@ -106,9 +106,40 @@ function pubkeyAddress(pk: Uint8Array): Uint8Array {
 }
 
 /**
+ * A SIGN_MODE_DIRECT tx decoded as far as verification needs: the AuthInfo signer keys and the body messages.
+ * A pure function of `txBytes` and `signBytes` ({@link decodeDirect}).
+ */
+export interface DecodedDirectTx {
+  /** Keys of the AuthInfo signer infos of type secp256k1 that decode, in AuthInfo order. */
+  readonly signerKeys: readonly Uint8Array[];
+  /** Their account addresses RIPEMD160(SHA256(key)), same order (prepared txs only; else computed on use). */
+  readonly signerAddresses?: readonly Uint8Array[];
+  /** The body's messages, in order. */
+  readonly messages: readonly { readonly typeUrl: string; readonly value: Uint8Array }[];
+}
+
+/**
+ * Facts established ahead of execution (by the enclave's prepare worker) about one tx's exact bytes. The caller
+ * guarantees they belong to this `SigInfo` (compared byte for byte: txBytes, signBytes, signature, public key,
+ * sign mode); only positive facts exist, so anything missing is simply computed inline.
+ */
+export interface SignatureFacts {
+  /** {@link decodeDirect} of these bytes (SIGN_MODE_DIRECT only). */
+  readonly decoded?: DecodedDirectTx;
+  /** A key under which `signature` is a valid secp256k1 signature of `signBytes`. */
+  readonly validKey?: Uint8Array;
+  /** Account address of `SigInfo.publicKey`. */
+  readonly publicKeyAddress?: Uint8Array;
+}
+
+/** Looks up prepared facts for a SigInfo (undefined = none: verify inline). */
+export type SignatureFactsLookup = (sigInfo: SigInfo) => SignatureFacts | undefined;
+
+/**
  * `verify_params`: callback signature if present, else the tx signature and the signed-message match.
  * `ciphertextOnly` = the received msg without its nonce‖pubkey header (or the plaintext bytes), used by the
- * callback path; `sender` = env sender.
+ * callback path; `sender` = env sender. `facts` may supply work already done for these exact bytes; the verdict
+ * and error are the same with or without it.
  */
 export function verifyParams(
   sigInfo: SigInfo | undefined,
@@ -116,6 +147,7 @@ export function verifyParams(
   expected: ExpectedSignedMsg,
   callbackSecret: Uint8Array,
   callbackMsg: Uint8Array,
+  facts?: SignatureFactsLookup,
 ): void {
   if (sigInfo === undefined) fail();
   if (sigInfo.callbackSig !== undefined && sigInfo.callbackSig.length > 0) {
@@ -125,10 +157,10 @@ export function verifyParams(
   }
   switch (sigInfo.signMode) {
     case 'SIGN_MODE_DIRECT':
-      verifyDirect(sigInfo, sender, expected);
+      verifyDirect(sigInfo, sender, expected, facts?.(sigInfo));
       return;
     case 'SIGN_MODE_LEGACY_AMINO_JSON':
-      verifyAmino(sigInfo, sender, expected);
+      verifyAmino(sigInfo, sender, expected, facts?.(sigInfo));
       return;
     default:
       fail();
@@ -139,20 +171,25 @@ export function verifyParams(
  * A cosmjs-types reader over `bytes` without the copy its constructor makes (an off-heap ArrayBuffer per
  * decode, ~0.6 µs each, four per tx). Decoded byte fields then alias the tx bytes, which nothing here mutates.
  */
-function readerOf(bytes: Uint8Array): BinaryReader {
+export function aliasingReader(bytes: Uint8Array): BinaryReader {
   const reader = new BinaryReader();
   reader.buf = bytes;
   reader.len = bytes.length;
   return reader;
 }
 
-function verifyDirect(sigInfo: SigInfo, sender: Address, expected: ExpectedSignedMsg): void {
+/**
+ * Decodes SignDoc and TxRaw, checks that the executed tx is the signed one (body and auth info bytes equal), and
+ * decodes TxBody and AuthInfo. Byte fields of the result alias `signBytes`.
+ * @throws EnclaveError `FailedTxVerification` when anything does not decode or the bytes differ.
+ */
+export function decodeDirect(sigInfo: Pick<SigInfo, 'txBytes' | 'signBytes'>): DecodedDirectTx {
   let signDoc: SignDoc;
   let body: TxBody;
   let authInfo: AuthInfo;
   try {
-    signDoc = SignDoc.decode(readerOf(sigInfo.signBytes));
-    const txRaw = TxRaw.decode(readerOf(sigInfo.txBytes));
+    signDoc = SignDoc.decode(aliasingReader(sigInfo.signBytes));
+    const txRaw = TxRaw.decode(aliasingReader(sigInfo.txBytes));
     // The tx that is executed must be the one that was signed (messages included).
     if (
       !bytesEqual(txRaw.bodyBytes, signDoc.bodyBytes) ||
@@ -160,39 +197,58 @@ function verifyDirect(sigInfo: SigInfo, sender: Address, expected: ExpectedSigne
     ) {
       fail();
     }
-    body = TxBody.decode(readerOf(signDoc.bodyBytes));
-    authInfo = AuthInfo.decode(readerOf(signDoc.authInfoBytes));
+    body = TxBody.decode(aliasingReader(signDoc.bodyBytes));
+    authInfo = AuthInfo.decode(aliasingReader(signDoc.authInfoBytes));
   } catch (e) {
     if (e instanceof EnclaveError) throw e;
     fail(e);
   }
-  // The signer is the AuthInfo signer whose key hashes to the env sender (SIGN_MODE_DIRECT, spec §2.4).
-  let signerKey: Uint8Array | undefined;
+  const signerKeys: Uint8Array[] = [];
   for (const info of authInfo.signerInfos) {
     if (info.publicKey?.typeUrl !== '/cosmos.crypto.secp256k1.PubKey') continue;
-    let key: Uint8Array;
     try {
-      key = PubKey.decode(info.publicKey.value).key;
+      signerKeys.push(PubKey.decode(info.publicKey.value).key);
     } catch {
-      continue;
+      // an undecodable key signs nothing
     }
-    if (bytesEqual(pubkeyAddress(key), sender.canonical)) {
-      signerKey = key;
+  }
+  return { signerKeys, messages: body.messages.map((m) => ({ typeUrl: m.typeUrl, value: m.value })) };
+}
+
+/** secp256k1 check, skipped when the prepared facts already hold a positive verdict for exactly this key. */
+function signatureValid(sigInfo: SigInfo, key: Uint8Array, facts: SignatureFacts | undefined): boolean {
+  if (facts?.validKey !== undefined && bytesEqual(facts.validKey, key)) return true;
+  return verifySecp256k1(sigInfo.signBytes, sigInfo.signature, key);
+}
+
+function verifyDirect(
+  sigInfo: SigInfo,
+  sender: Address,
+  expected: ExpectedSignedMsg,
+  facts: SignatureFacts | undefined,
+): void {
+  const decoded = facts?.decoded ?? decodeDirect(sigInfo);
+  // The signer is the AuthInfo signer whose key hashes to the env sender (SIGN_MODE_DIRECT, spec §2.4).
+  let signerKey: Uint8Array | undefined;
+  const keys = decoded.signerKeys;
+  for (let i = 0; i < keys.length; i++) {
+    if (bytesEqual(decoded.signerAddresses?.[i] ?? pubkeyAddress(keys[i]!), sender.canonical)) {
+      signerKey = keys[i];
       break;
     }
   }
   if (
     signerKey === undefined &&
     sigInfo.publicKey !== undefined &&
-    bytesEqual(pubkeyAddress(sigInfo.publicKey), sender.canonical)
+    bytesEqual(facts?.publicKeyAddress ?? pubkeyAddress(sigInfo.publicKey), sender.canonical)
   ) {
     signerKey = sigInfo.publicKey;
   }
   if (signerKey === undefined) fail();
-  if (!verifySecp256k1(sigInfo.signBytes, sigInfo.signature, signerKey)) fail();
+  if (!signatureValid(sigInfo, signerKey, facts)) fail();
 
   const typeUrl = TYPE_URL[expected.type];
-  for (const any of body.messages) {
+  for (const any of decoded.messages) {
     if (any.typeUrl !== typeUrl) continue;
     try {
       if (directMsgMatches(any.value, sender, expected)) return;
@@ -255,10 +311,15 @@ interface AminoSignDoc {
   msgs?: { type?: unknown; value?: Record<string, unknown> }[];
 }
 
-function verifyAmino(sigInfo: SigInfo, sender: Address, expected: ExpectedSignedMsg): void {
+function verifyAmino(
+  sigInfo: SigInfo,
+  sender: Address,
+  expected: ExpectedSignedMsg,
+  facts: SignatureFacts | undefined,
+): void {
   const pk = sigInfo.publicKey;
-  if (pk === undefined || !bytesEqual(pubkeyAddress(pk), sender.canonical)) fail();
-  if (!verifySecp256k1(sigInfo.signBytes, sigInfo.signature, pk)) fail();
+  if (pk === undefined || !bytesEqual(facts?.publicKeyAddress ?? pubkeyAddress(pk), sender.canonical)) fail();
+  if (!signatureValid(sigInfo, pk, facts)) fail();
   let doc: AminoSignDoc;
   try {
     doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sigInfo.signBytes)) as AminoSignDoc;

@@ -263,6 +263,30 @@ export type EnclaveResult<T> =
   | { readonly ok: true; readonly output: T; readonly gasUsed: bigint }
   | { readonly ok: false; readonly error: EnclaveFailure; readonly gasUsed: bigint };
 
+/** What one `prepare` call put into the enclave's caches. */
+export interface PrepareReport {
+  /** Txs the worker processed (0 when no worker was available). */
+  readonly txs: number;
+  /** Txs whose signature was verified ahead (a positive verdict is cached). */
+  readonly signatures: number;
+  /** Encrypted inputs decrypted ahead. */
+  readonly inputs: number;
+}
+
+/** Counters of the prepare caches (monitoring: is prepare() paying off?). Never part of a call's result. */
+export interface PrepareStats {
+  /** Signature facts held (one per prepared tx). */
+  readonly signatures: number;
+  /** Decrypted inputs held. */
+  readonly inputs: number;
+  /** Bytes the caches pin (bounded by PREPARED_CACHE_MAX_BYTES). */
+  readonly bytes: number;
+  /** Calls that used a prepared signature verdict / decoded tx. */
+  readonly signatureHits: number;
+  /** Calls that used a prepared decrypted input. */
+  readonly inputHits: number;
+}
+
 /** The trusted component as the keeper sees it. */
 export interface Enclave {
   /** 32-byte X25519 io public key (the network "tx key", `Query/TxKey`). */
@@ -293,4 +317,12 @@ export interface Enclave {
     newAdmin: string,
     currentAdminProof: Uint8Array,
   ): EnclaveResult<UpdateAdminOutput>;
+  /**
+   * Optional speed-up: verify the signatures and decrypt the inputs of these txs (a block's, in any order) on
+   * another thread, ahead of their execution. Never changes a result; calls for txs that were not prepared (or
+   * not yet) do the work inline. Resolves when the results are usable; never rejects.
+   */
+  prepare?(txs: readonly SigInfo[]): Promise<PrepareReport>;
+  /** Releases what `prepare` started (worker threads). The enclave keeps working, without prepare. */
+  close?(): Promise<void>;
 }

@@ -29,8 +29,19 @@ export function contractAddress(codeId: bigint, instanceId: bigint, creator: Uin
 const BECH32_CACHE_SIZE = 4096;
 const bech32Cache = new Map<string, string>();
 
+/**
+ * The last encoding of a given array object (a tx's sender and contract arrays are encoded several times per tx),
+ * checked against a copy of the bytes it was made from, so an array changed in place is encoded afresh.
+ */
+const lastEncoding = new WeakMap<
+  Uint8Array,
+  { readonly bytes: Uint8Array; readonly prefix: string; readonly s: string }
+>();
+
 /** Encode canonical bytes as a bech32 address with `prefix` (default `secret`). */
 export function toBech32(addr: Uint8Array, prefix: string = BECH32_PREFIX): string {
+  const last = lastEncoding.get(addr);
+  if (last !== undefined && last.prefix === prefix && bytesEqual(last.bytes, addr)) return last.s;
   const id = `${prefix}\u0000${Buffer.from(addr.buffer, addr.byteOffset, addr.length).toString('latin1')}`;
   let s = bech32Cache.get(id);
   if (s === undefined) {
@@ -38,6 +49,7 @@ export function toBech32(addr: Uint8Array, prefix: string = BECH32_PREFIX): stri
     if (bech32Cache.size >= BECH32_CACHE_SIZE) bech32Cache.delete(bech32Cache.keys().next().value!);
     bech32Cache.set(id, s);
   }
+  lastEncoding.set(addr, { bytes: addr.slice(), prefix, s });
   return s;
 }
 
@@ -46,6 +58,11 @@ const accountCache = new Map<string, Uint8Array>();
 
 /** Cosmos account address of a secp256k1 public key: `RIPEMD160(SHA256(pk))` (a fresh copy each call). */
 export function accountAddress(pubkey: Uint8Array): Uint8Array {
+  return sharedAccountAddress(pubkey).slice();
+}
+
+/** {@link accountAddress} without the copy, for comparisons: the result is shared, never mutate it. */
+export function sharedAccountAddress(pubkey: Uint8Array): Uint8Array {
   const id = Buffer.from(pubkey.buffer, pubkey.byteOffset, pubkey.length).toString('latin1');
   let a = accountCache.get(id);
   if (a === undefined) {
@@ -53,7 +70,7 @@ export function accountAddress(pubkey: Uint8Array): Uint8Array {
     if (accountCache.size >= BECH32_CACHE_SIZE) accountCache.delete(accountCache.keys().next().value!);
     accountCache.set(id, a);
   }
-  return a.slice();
+  return a;
 }
 
 /**

@@ -58,6 +58,30 @@ export function createContext(opts: {
   );
 }
 
+/**
+ * The one context implementation: a class, so `emit` is a shared prototype method instead of a closure allocated
+ * for every context (a tx creates several: root, cache contexts, sub-message contexts).
+ */
+class Context implements KeeperContext {
+  readonly tx?: TxInfo;
+
+  constructor(
+    readonly store: KVStore,
+    readonly gasMeter: GasMeter,
+    readonly eventManager: EventManager,
+    readonly block: BlockInfo,
+    tx: TxInfo | undefined,
+    readonly callDepth: number,
+    readonly txState: TxState,
+  ) {
+    if (tx !== undefined) this.tx = tx;
+  }
+
+  emit(event: SdkEvent): void {
+    this.eventManager.events.push(event);
+  }
+}
+
 function makeContext(
   store: KVStore,
   gasMeter: GasMeter,
@@ -67,18 +91,17 @@ function makeContext(
   callDepth: number,
   txState: TxState,
 ): KeeperContext {
-  return {
-    txState,
-    store,
-    gasMeter,
-    eventManager,
-    block,
-    ...(tx === undefined ? {} : { tx }),
-    callDepth,
-    emit: (event: SdkEvent) => {
-      eventManager.emit(event);
-    },
-  };
+  return new Context(store, gasMeter, eventManager, block, tx, callDepth, txState);
+}
+
+/** A root context (depth 0, fresh event manager and tx state) without an options object: the per-tx path. */
+export function rootContext(
+  store: KVStore,
+  gasMeter: GasMeter,
+  block: BlockInfo,
+  tx?: TxInfo,
+): KeeperContext {
+  return new Context(store, gasMeter, new EventManager(), block, tx, 0, { lastMsgMarker: false });
 }
 
 /** `ctx.CacheContext()` with a fresh event manager: writes reach `ctx.store` only on `commit()`. */
@@ -93,13 +116,19 @@ export function cacheContext(ctx: KeeperContext): { ctx: KeeperContext; branch: 
     ctx.callDepth,
     ctx.txState,
   );
-  return {
-    ctx: sub,
-    branch,
-    commit: () => {
-      branch.write();
-    },
-  };
+  return new CacheContext(sub, branch);
+}
+
+/** What {@link cacheContext} returns (a class: no closure per sub-context). */
+class CacheContext {
+  constructor(
+    readonly ctx: KeeperContext,
+    readonly branch: CacheStore,
+  ) {}
+
+  commit(): void {
+    this.branch.write();
+  }
 }
 
 /** Same context with another gas meter. */

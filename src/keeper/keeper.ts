@@ -17,6 +17,7 @@ import type {
   EnclaveFailure,
   EnclaveResult,
   InternalReplyInfo,
+  PrepareReport,
   SigInfo,
   WasmOutput,
 } from '../enclave/index.js';
@@ -28,10 +29,10 @@ import {
 import { checkWasm as runtimeCheckWasm } from '../runtime/wasm/index.js';
 import { BasicGasMeter, GasKVStore, type KVStore, PrefixStore } from '../state/index.js';
 import { MemoryAccountKeeper } from './account-keeper.js';
-import { accountAddress, bytesEqual, contractAddress, fromBech32, toBech32 } from './address.js';
+import { bytesEqual, contractAddress, fromBech32, sharedAccountAddress, toBech32 } from './address.js';
 import { MemoryBankKeeper } from './bank-keeper.js';
 import { LocalBlockContext } from './block-context.js';
-import { cacheContext, createContext, type KeeperContext } from './context.js';
+import { cacheContext, createContext, type KeeperContext, rootContext } from './context.js';
 import {
   ComputeError,
   computeError,
@@ -238,9 +239,18 @@ export class ComputeKeeper {
    * SDK gas meter. Any failure (including out of gas) leaves the state exactly as before.
    */
   runTx<T>(opts: TxOptions, fn: (ctx: KeeperContext) => T): TxResult<T> {
+    return this.runTxWith(opts.gasLimit, opts.tx, fn);
+  }
+
+  /** {@link runTx} without an options object (the Msg service's per-tx path). */
+  runTxWith<T>(
+    gasLimit: bigint | undefined,
+    tx: TxInfo | undefined,
+    fn: (ctx: KeeperContext) => T,
+  ): TxResult<T> {
     const branch = this.store.branch();
-    const gasWanted = opts.gasLimit ?? this.txGasLimit;
-    const ctx = this.newContext({ ...opts, store: branch });
+    const gasWanted = gasLimit ?? this.txGasLimit;
+    const ctx = rootContext(branch, new BasicGasMeter(gasWanted), this.block.current(), tx);
     let result: T;
     try {
       result = fn(ctx);
@@ -258,6 +268,15 @@ export class ComputeKeeper {
   beginBlock(): void {
     const b = this.block.current();
     if (b.random !== undefined) st.setRandom(this.store, b.height, b.random);
+  }
+
+  /**
+   * Hands a block's txs (their SigInfo, as later passed in TxInfo) to the enclave's prepare worker so signature
+   * checks and input decryption run on another core ahead of execution (`Enclave.prepare`). Optional: never
+   * changes a result; resolves at once with zeros when the enclave has no prepare.
+   */
+  prepareBlock(txs: readonly SigInfo[]): Promise<PrepareReport> {
+    return this.enclave.prepare?.(txs) ?? Promise.resolve({ txs: 0, signatures: 0, inputs: 0 });
   }
 
   // ------------------------------------------------------------------ params
@@ -705,7 +724,7 @@ export class ComputeKeeper {
     // GetTxInfo: the message sender must be the tx signer (checked here so the error is Secret's, not the
     // enclave's generic signature failure)
     const pk = sigInfo?.publicKey;
-    if (pk !== undefined && pk.length > 0 && !bytesEqual(accountAddress(pk), sender)) {
+    if (pk !== undefined && pk.length > 0 && !bytesEqual(sharedAccountAddress(pk), sender)) {
       throw computeError(
         ComputeErrors.SigFailed,
         `[Compute] Message sender: ${toBech32(sender)} is not found in the tx signer set`,
@@ -714,14 +733,18 @@ export class ComputeKeeper {
     return sigInfo;
   }
 
-  private contractInstance(store: KVStore, contract: Uint8Array) {
-    const info = st.getContractInfo(store, contract);
+  /** Code and keys of a contract for a call; the records are shared decodes (see `st.getContractInfoShared`). */
+  private contractInstance(
+    store: KVStore,
+    contract: Uint8Array,
+  ): { code: ContractCode; key: st.StoredContractKey } {
+    const info = st.getContractInfoShared(store, contract);
     if (info === undefined) throw computeError(ComputeErrors.NotFound, 'contract');
-    const codeInfo = st.getCodeInfo(store, info.codeId);
+    const codeInfo = st.getCodeInfoShared(store, info.codeId);
     if (codeInfo === undefined) throw computeError(ComputeErrors.NotFound, 'code');
-    const key = st.getContractKey(store, contract);
+    const key = st.getContractKeyShared(store, contract);
     if (key === undefined) throw computeError(ComputeErrors.NotFound, 'contract key');
-    return { info, code: this.loadCode(store, codeInfo), key };
+    return { code: this.loadCode(store, codeInfo), key };
   }
 
   private analysis(code: ContractCode): CodeAnalysis {
@@ -788,7 +811,7 @@ export class ComputeKeeper {
   ): EnclaveResult<T> {
     const prefix = new PrefixStore(ctx.store, contractStorePrefix(c.addr));
     const metered = new GasKVStore(prefix, ctx.gasMeter);
-    const store = c.readOnly === true ? readOnlyStore(metered) : metered;
+    const store = c.readOnly === true ? new ReadOnlyContractStore(metered) : metered;
     const contractStr = c.env.contract.address;
     const sink = this.debugSink;
     const call: EnclaveCall = {
@@ -864,19 +887,28 @@ function isGzip(b: Uint8Array): boolean {
   return b.length >= 3 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 0x08;
 }
 
-/** A store that refuses writes: queries are read-only whatever the enclave does. */
-function readOnlyStore(inner: KVStore): {
-  get: KVStore['get'];
-  set: KVStore['set'];
-  delete: KVStore['delete'];
-} {
-  const deny = (): never => {
-    throw computeError(
-      ComputeErrors.QueryFailed,
-      'Execution error: Enclave: contract tried to write to storage during a query',
-    );
-  };
-  return { get: (k) => inner.get(k), set: deny, delete: deny };
+/** A store that refuses writes: queries are read-only whatever the enclave does. A class: no closures per query. */
+class ReadOnlyContractStore {
+  constructor(private readonly inner: KVStore) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.inner.get(key);
+  }
+
+  set(): never {
+    return denyQueryWrite();
+  }
+
+  delete(): never {
+    return denyQueryWrite();
+  }
+}
+
+function denyQueryWrite(): never {
+  throw computeError(
+    ComputeErrors.QueryFailed,
+    'Execution error: Enclave: contract tried to write to storage during a query',
+  );
 }
 
 /** Builds a keeper with defaults for everything optional (local bank/accounts/clock, runtime checkWasm). */

@@ -112,14 +112,7 @@ export class MsgServer implements Msg {
   ) {}
 
   private run<T>(rpc: string, fn: (ctx: KeeperContext) => T): T {
-    const tx = this.opts.tx?.();
-    const res = this.keeper.runTx(
-      {
-        ...(tx === undefined ? {} : { tx }),
-        ...(this.opts.gasLimit === undefined ? {} : { gasLimit: this.opts.gasLimit }),
-      },
-      fn,
-    );
+    const res = this.keeper.runTxWith(this.opts.gasLimit, this.opts.tx?.(), fn);
     this.opts.onResult?.(rpc, res);
     return res.result;
   }

@@ -6,7 +6,7 @@
  */
 import { base64 } from '@scure/base';
 
-import type { UntrustedQuerier } from '../enclave/index.js';
+import type { QuerierResponse, UntrustedQuerier } from '../enclave/index.js';
 import type { ContractInfo } from '../proto/secret/compute/v1beta1/types.js';
 import { BasicGasMeter } from '../state/index.js';
 import { fromBech32, toBech32 } from './address.js';
@@ -80,25 +80,36 @@ export function createQuerier(
   ctx: KeeperContext,
   _callerDepth: number,
 ): UntrustedQuerier {
-  return {
-    query(request, { gasLimit, queryDepth }) {
-      const meter = new BasicGasMeter(gasLimit / GAS_MULTIPLIER);
-      const { ctx: sub } = cacheContext(withGasMeter(ctx, meter));
-      let response: Json;
-      try {
-        response = handleQuery(keeper, sub, request, queryDepth);
-      } catch (e) {
-        if (!isOutOfGas(e) && !isComputeError(e, SdkErrors.OutOfGas) && !meter.isPastLimit()) throw e;
-        // the sub-query ran out of the caller's remaining gas: report everything as used
-        return { response: encoder.encode(JSON.stringify(sysErr({ unknown: {} }))), gasUsed: gasLimit };
-      }
-      const used = meter.consumedToLimit() * GAS_MULTIPLIER;
-      return {
-        response: encoder.encode(JSON.stringify(response)),
-        gasUsed: used > gasLimit ? gasLimit : used,
-      };
-    },
-  };
+  return new KeeperQuerier(keeper, ctx);
+}
+
+type QuerierOptions = Parameters<UntrustedQuerier['query']>[1];
+
+/** A class rather than an object literal with a method: nothing allocated per call beyond the object. */
+class KeeperQuerier implements UntrustedQuerier {
+  constructor(
+    private readonly keeper: QueryKeeper,
+    private readonly ctx: KeeperContext,
+  ) {}
+
+  query(request: Uint8Array, options: QuerierOptions): QuerierResponse {
+    const { gasLimit, queryDepth } = options;
+    const meter = new BasicGasMeter(gasLimit / GAS_MULTIPLIER);
+    const { ctx: sub } = cacheContext(withGasMeter(this.ctx, meter));
+    let response: Json;
+    try {
+      response = handleQuery(this.keeper, sub, request, queryDepth);
+    } catch (e) {
+      if (!isOutOfGas(e) && !isComputeError(e, SdkErrors.OutOfGas) && !meter.isPastLimit()) throw e;
+      // the sub-query ran out of the caller's remaining gas: report everything as used
+      return { response: encoder.encode(JSON.stringify(sysErr({ unknown: {} }))), gasUsed: gasLimit };
+    }
+    const used = meter.consumedToLimit() * GAS_MULTIPLIER;
+    return {
+      response: encoder.encode(JSON.stringify(response)),
+      gasUsed: used > gasLimit ? gasLimit : used,
+    };
+  }
 }
 
 /** Parses and answers one `QueryRequest`. */

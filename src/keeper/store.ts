@@ -55,6 +55,61 @@ export function nextInstanceId(store: KVStore): bigint {
   return autoIncrementId(store, KEY_LAST_INSTANCE_ID);
 }
 
+/**
+ * A decoded record per stored byte array, checked against a private copy of the bytes it was decoded from: stores
+ * hand out the same array until the record is rewritten (a write stores a new copy), so a busy contract's records
+ * are decoded once instead of on every call; a different or changed array decodes afresh. The decoded object is
+ * shared: keeper internals only, never handed to users, never mutated.
+ */
+interface Decoded<T> {
+  readonly bytes: Uint8Array;
+  readonly value: T;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function decodeOnce<T>(
+  memo: WeakMap<Uint8Array, Decoded<T>>,
+  raw: Uint8Array,
+  decode: (b: Uint8Array) => T,
+): T {
+  const hit = memo.get(raw);
+  if (hit !== undefined && sameBytes(hit.bytes, raw)) return hit.value;
+  const bytes = raw.slice();
+  const value = decode(bytes);
+  memo.set(raw, { bytes, value });
+  return value;
+}
+
+const contractInfos = new WeakMap<Uint8Array, Decoded<ContractInfo>>();
+const codeInfos = new WeakMap<Uint8Array, Decoded<CodeInfo>>();
+const contractKeys = new WeakMap<Uint8Array, Decoded<ContractKey>>();
+const decodeContractInfo = (b: Uint8Array): ContractInfo => ContractInfo.decode(b);
+const decodeCodeInfo = (b: Uint8Array): CodeInfo => CodeInfo.decode(b);
+const decodeContractKey = (b: Uint8Array): ContractKey => ContractKey.decode(b);
+
+/** Like {@link getContractInfo}, but the result may be shared with other calls: read it, never mutate it. */
+export function getContractInfoShared(store: KVStore, addr: Uint8Array): ContractInfo | undefined {
+  const raw = store.get(contractKey(addr));
+  return raw === undefined ? undefined : decodeOnce(contractInfos, raw, decodeContractInfo);
+}
+
+/** Like {@link getCodeInfo}, but the result may be shared with other calls: read it, never mutate it. */
+export function getCodeInfoShared(store: KVStore, codeId: bigint): CodeInfo | undefined {
+  const raw = store.get(codeKey(codeId));
+  return raw === undefined ? undefined : decodeOnce(codeInfos, raw, decodeCodeInfo);
+}
+
+/** Like {@link getContractKey}, but the result may be shared with other calls: read it, never mutate it. */
+export function getContractKeyShared(store: KVStore, addr: Uint8Array): ContractKey | undefined {
+  const raw = store.get(contractEnclaveKey(addr));
+  return raw === undefined ? undefined : decodeOnce(contractKeys, raw, decodeContractKey);
+}
+
 /** CodeInfo of `codeId`, if stored. */
 export function getCodeInfo(store: KVStore, codeId: bigint): CodeInfo | undefined {
   const raw = store.get(codeKey(codeId));

@@ -8,6 +8,7 @@ import { ENCLAVE_ERROR, toVmError, VmError } from './errors.js';
 import type { GasConfig } from './gas.js';
 import { buildImports } from './imports/index.js';
 import { WARMUP_GAS_BUDGET } from './limits.js';
+import { trackHostWrites } from './memory.js';
 
 /** Export names of the globals the instrumentation adds (see src/runtime/wasm/ INSTRUMENT_GLOBALS). */
 export interface InstrumentationGlobals {
@@ -17,6 +18,11 @@ export interface InstrumentationGlobals {
   readonly trapReason: string;
   /** i32 stack slots in use; 0 before every top-level export call. */
   readonly stackUsed: string;
+  /**
+   * i32 (as u32) lowest memory address written since the host last set it to 0xFFFFFFFF (every guest store and
+   * bulk memory op lowers it). With it, {@link ContractInstance.restore} rewrites memory only from there up.
+   */
+  readonly dirtyLow?: string | undefined;
   /**
    * Prefix under which every other mutable global (e.g. Rust's `__stack_pointer`) is re-exported. Without it an
    * instance cannot be proven reset, so reuse is disabled for the module.
@@ -123,6 +129,7 @@ export class ContractInstance {
   private readonly gasGlobal: WebAssembly.Global | undefined;
   private readonly trapGlobal: WebAssembly.Global | undefined;
   private readonly stackGlobal: WebAssembly.Global | undefined;
+  private readonly dirtyGlobal: WebAssembly.Global | undefined;
   private readonly stateGlobals: WebAssembly.Global[];
   /** Set after a trap or any failed call: the instance must not serve another call. */
   poisoned = false;
@@ -149,6 +156,8 @@ export class ContractInstance {
     this.gasGlobal = global(g?.gasRemaining);
     this.trapGlobal = global(g?.trapReason);
     this.stackGlobal = global(g?.stackUsed);
+    this.dirtyGlobal = global(g?.dirtyLow);
+    if (this.dirtyGlobal !== undefined) trackHostWrites(memory, this.dirtyGlobal);
     const prefix = g?.mutableGlobalPrefix;
     this.stateGlobals =
       prefix === undefined
@@ -251,13 +260,21 @@ export class ContractInstance {
     }
     env.setGasRemaining(0n);
     this.clearTrapState();
+    // Memory is now canonical: nothing is dirty with respect to the snapshot.
+    this.clearDirty();
     return true;
+  }
+
+  /** Marks all of memory as matching the canonical state (dirty mark back to 0xFFFFFFFF). */
+  private clearDirty(): void {
+    if (this.dirtyGlobal !== undefined) this.dirtyGlobal.value = -1;
   }
 
   /** Captures memory and mutable globals (call right after instantiation and warm-up). */
   snapshot(): InstanceSnapshot {
     const mem = new Uint8Array(this.memory.buffer);
     const segments = nonZeroSegments(mem);
+    this.clearDirty();
     return {
       memoryBytes: mem.byteLength,
       segments,
@@ -269,16 +286,30 @@ export class ContractInstance {
   /**
    * Restores a pristine snapshot. Returns false (and the caller must discard the instance) when the instance is
    * poisoned or its memory grew beyond the snapshot: memory cannot shrink, so it could never look fresh again.
+   *
+   * With the instrumentation's `dirty_low` mark, only memory from the mark up is rewritten (a Rust call's 1 MiB
+   * stack region is otherwise a 1 MiB memset per call). Exact: the instance matched the snapshot when the mark
+   * was last cleared (warm-up, snapshot, previous restore), and since then every guest store lowered the mark to
+   * its address, every bulk memory op to 0, and every host Region write (memory.ts) to the lowest byte it wrote;
+   * `memory.grow` makes the size check above fail. Whoever writes into `memory.buffer` by other means must
+   * restore another way. Without the mark (modules not instrumented for it) all of memory is rewritten.
    */
   restore(snap: InstanceSnapshot): boolean {
     if (this.poisoned || !this.compiled.reusable) return false;
     const buffer = this.memory.buffer;
     if (buffer.byteLength !== snap.memoryBytes) return false;
     const mem = new Uint8Array(buffer);
-    for (const [start, end] of snap.zeroRanges) mem.fill(0, start, end);
-    for (const seg of snap.segments) mem.set(seg.bytes, seg.offset);
+    const low = this.dirtyGlobal === undefined ? 0 : (this.dirtyGlobal.value as number) >>> 0;
+    for (const [start, end] of snap.zeroRanges) if (end > low) mem.fill(0, start > low ? start : low, end);
+    for (const seg of snap.segments) {
+      const end = seg.offset + seg.bytes.length;
+      if (end <= low) continue;
+      if (seg.offset >= low) mem.set(seg.bytes, seg.offset);
+      else mem.set(seg.bytes.subarray(low - seg.offset), low);
+    }
     for (let i = 0; i < this.stateGlobals.length; i++) this.stateGlobals[i]!.value = snap.globals[i]!;
     this.clearTrapState();
+    this.clearDirty();
     return true;
   }
 }

@@ -32,6 +32,23 @@ function bytesOf(buffer: ArrayBuffer): Uint8Array {
   return view8;
 }
 
+// Dirty marks of reusable instances (the instrumentation's `dirty_low` global, see ContractInstance.restore): a
+// host write lowers the mark like a guest store does, so a partial restore also undoes what the host wrote.
+const dirtyMarks = new WeakMap<WebAssembly.Memory, WebAssembly.Global>();
+
+/**
+ * Makes every Region write of this module into `memory` lower `mark` (an i32 global read as u32) to the lowest
+ * address written. {@link ContractInstance} registers its instrumentation's `dirty_low` here.
+ */
+export function trackHostWrites(memory: WebAssembly.Memory, mark: WebAssembly.Global): void {
+  dirtyMarks.set(memory, mark);
+}
+
+function noteHostWrite(memory: WebAssembly.Memory, at: number): void {
+  const mark = dirtyMarks.get(memory);
+  if (mark !== undefined && at < (mark.value as number) >>> 0) mark.value = at | 0;
+}
+
 function u32At(b: Uint8Array, p: number): number {
   return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
 }
@@ -164,6 +181,7 @@ function setRegionLength(b: Uint8Array, ptr: number, n: number): void {
 /** Writes `data` into the Region at `ptr` (capacity must suffice) and sets its length. */
 export function writeRegion(memory: WebAssembly.Memory, ptr: number, data: Uint8Array): void {
   const r = regionForWrite(memory, ptr, data.length);
+  noteHostWrite(memory, Math.min(r.offset, (ptr >>> 0) + 8));
   const b = bytesOf(memory.buffer);
   b.set(data, r.offset);
   setRegionLength(b, ptr, data.length);
@@ -187,6 +205,7 @@ export function writeRegionUtf8(
   byteLength: number,
 ): void {
   const r = regionForWrite(memory, ptr, byteLength);
+  noteHostWrite(memory, Math.min(r.offset, (ptr >>> 0) + 8));
   const b = bytesOf(memory.buffer);
   const { read, written } = utf8.encodeInto(s, b.subarray(r.offset, r.offset + byteLength));
   if (read !== s.length || written !== byteLength) {

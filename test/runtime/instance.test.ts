@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { SECRET_GAS_CONFIG } from '../../src/runtime/gas.js';
 import type { CompiledContract } from '../../src/runtime/instance.js';
 import { ContractInstance } from '../../src/runtime/instance.js';
-import { INSTRUMENT_GLOBALS } from '../../src/runtime/wasm/index.js';
+import { writeRegion } from '../../src/runtime/memory.js';
+import { instrument,INSTRUMENT_GLOBALS } from '../../src/runtime/wasm/index.js';
+import { mockBackend } from '../../src/testing/index.js';
 import { wat } from './helpers.js';
 
 // Data in chunks 0, 2 and 9 (4 KiB chunks), zeros elsewhere; two mutable globals exported like the instrumentation does.
@@ -83,5 +85,127 @@ describe('ContractInstance snapshot / restore', () => {
         [36864, 4096],
       ],
     );
+  });
+});
+
+describe('ContractInstance restore from the dirty mark (instrumented modules)', () => {
+  // Data near the bottom, middle and top; a guest that can write anywhere (all store widths, memory.fill) and
+  // build Region structs anywhere, so the host can be made to write below every guest store.
+  const src = `(module
+    (memory (export "memory") 4)
+    (global $heap (mut i32) (i32.const 200000))
+    (data (i32.const 8) "low")
+    (data (i32.const 70000) "middle")
+    (data (i32.const 250000) "high")
+    (func (export "allocate") (param $n i32) (result i32) (local $r i32)
+      (local.set $r (global.get $heap))
+      (i32.store (local.get $r) (i32.add (local.get $r) (i32.const 12)))
+      (i32.store offset=4 (local.get $r) (local.get $n))
+      (i32.store offset=8 (local.get $r) (i32.const 0))
+      (global.set $heap (i32.add (global.get $heap) (i32.add (local.get $n) (i32.const 12))))
+      (local.get $r))
+    (func (export "deallocate") (param i32))
+    (func (export "poke8") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+    (func (export "poke64") (param i32 i64) (i64.store offset=3 (local.get 0) (local.get 1)))
+    (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "region") (param $at i32) (param $offset i32) (param $cap i32)
+      (i32.store (local.get $at) (local.get $offset))
+      (i32.store offset=4 (local.get $at) (local.get $cap))
+      (i32.store offset=8 (local.get $at) (i32.const 0))))`;
+  const instrumented = instrument(wat(src), {
+    costs: SECRET_GAS_CONFIG.instructionCosts,
+    maxStackSlots: 7680,
+    maxMemoryPages: 16,
+  });
+  const dirtyCompiled: CompiledContract = {
+    ...compiled,
+    module: new WebAssembly.Module(instrumented),
+    globals: INSTRUMENT_GLOBALS,
+  };
+  const SIZE = 4 * 65536;
+  type Op =
+    | { kind: 'poke8'; at: number; v: number }
+    | { kind: 'poke64'; at: number; v: bigint }
+    | { kind: 'fill'; at: number; v: number; n: number }
+    | { kind: 'host'; offset: number; data: Uint8Array };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({
+      kind: fc.constant('poke8' as const),
+      at: fc.nat(SIZE - 1),
+      v: fc.integer({ min: 1, max: 255 }),
+    }),
+    fc.record({
+      kind: fc.constant('poke64' as const),
+      at: fc.nat(SIZE - 11),
+      v: fc.bigInt({ min: 1n, max: 2n ** 63n }),
+    }),
+    fc.record({
+      kind: fc.constant('fill' as const),
+      at: fc.nat(SIZE - 100),
+      v: fc.integer({ min: 1, max: 255 }),
+      n: fc.nat(99),
+    }),
+    fc.record({
+      kind: fc.constant('host' as const),
+      offset: fc.integer({ min: 1, max: SIZE - 64 }),
+      data: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+    }),
+  );
+
+  it('property: after any guest stores, bulk fills and host Region writes, restore equals the warmed state', () => {
+    const inst = ContractInstance.create(dirtyCompiled, SECRET_GAS_CONFIG);
+    assert.equal(inst.warmUp(), true);
+    const snap = inst.snapshot();
+    const image = new Uint8Array(inst.memory.buffer).slice();
+    const heap = (inst as unknown as { stateGlobals: WebAssembly.Global[] }).stateGlobals[0]!.value as number;
+    const mark = (): number =>
+      ((inst as unknown as { dirtyGlobal: WebAssembly.Global }).dirtyGlobal.value as number) >>> 0;
+    const backend = mockBackend();
+    const call = (name: string, ...args: (number | bigint)[]): void => {
+      inst.clearTrapState();
+      (inst.fn(name) as (...a: (number | bigint)[]) => unknown)(...args);
+    };
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 12 }), (ops) => {
+        inst.env.startCall({ backend, readonly: false, queryDepth: 1, gasLimit: 10n ** 12n });
+        assert.equal(mark(), 0xffff_ffff);
+        for (const o of ops) {
+          if (o.kind === 'poke8') call('poke8', o.at, o.v);
+          else if (o.kind === 'poke64') call('poke64', o.at, o.v);
+          else if (o.kind === 'fill') call('fill', o.at, o.v, o.n);
+          else {
+            // The guest builds the Region struct high up; only the host writes at `offset`.
+            const before = mark();
+            call('region', SIZE - 12, o.offset, o.data.length);
+            writeRegion(inst.memory, SIZE - 12, o.data);
+            assert.equal(mark(), Math.min(before, o.offset, SIZE - 12));
+          }
+        }
+        inst.env.allocate(10); // moves the heap global, writes a Region struct
+        inst.env.endCall();
+        assert.equal(inst.restore(snap), true);
+        assert.equal(mark(), 0xffff_ffff);
+        assert.deepEqual(new Uint8Array(inst.memory.buffer), image);
+        assert.equal(
+          (inst as unknown as { stateGlobals: WebAssembly.Global[] }).stateGlobals[0]!.value,
+          heap,
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a second instance warmed from scratch has the same memory as the restored one', () => {
+    const a = ContractInstance.create(dirtyCompiled, SECRET_GAS_CONFIG);
+    assert.equal(a.warmUp(), true);
+    const snap = a.snapshot();
+    a.env.startCall({ backend: mockBackend(), readonly: false, queryDepth: 1, gasLimit: 10n ** 12n });
+    a.clearTrapState();
+    (a.fn('poke8') as (x: number, y: number) => void)(0, 9);
+    a.env.endCall();
+    assert.equal(a.restore(snap), true);
+    const b = ContractInstance.create(dirtyCompiled, SECRET_GAS_CONFIG);
+    assert.equal(b.warmUp(), true);
+    assert.deepEqual(new Uint8Array(a.memory.buffer), new Uint8Array(b.memory.buffer));
   });
 });

@@ -36,6 +36,7 @@ export const Op = {
   i64Const: 0x42,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32LtU: 0x49,
   i32GtU: 0x4b,
   i32GtS: 0x4a,
   i64LtU: 0x54,
@@ -85,7 +86,8 @@ export function isFloatType(t: number): boolean {
 
 /**
  * Decodes one instruction at a time. After {@link next} returns an opcode, `imm` holds its first index immediate
- * (label depth, function, type, local or global index; data/elem index for bulk ops) and `blockType` the block
+ * (label depth, function, type, local or global index; data/elem index for bulk ops; the offset of a load or
+ * store's memarg) and `blockType` the block
  * type of block/loop/if: {@link BLOCK_EMPTY}, a negative value-type code (-1 i32, -2 i64, -3 f32, -4 f64) or a
  * type index.
  */
@@ -155,7 +157,7 @@ export class CodeReader extends Reader {
       // memarg: align, offset. Bit 6 of align announces a memory index (multi-memory proposal).
       const align = this.u32();
       if (align >= 64) unsupportedFeature(this, 'multiple memories', 'memarg with memory index', at + 1);
-      this.u32();
+      this.imm = this.u32();
       return op;
     }
     switch (op) {

@@ -23,6 +23,13 @@
  * epilogue, and `return` gets the restore in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
  * Leaf functions (no calls) of weight ≤ `LEAF_FREE_SLOTS` are not counted: they cannot recurse.
  *
+ * Dirty memory (for instance reuse): every store is preceded by `if (addr + offset <u dirty_low) dirty_low = addr +
+ * offset`, and every memory.fill / memory.copy / memory.init by `dirty_low = 0`, so no byte below `dirty_low` has
+ * been written by the guest since the host last set it to 0xFFFFFFFF. A host reusing an instance restores memory
+ * only from `dirty_low` up (a wrapping `addr + offset` only ever lowers the mark). This code is not metered, and the
+ * scratch locals it needs (an i32 address and one per stored value type) are not part of the stack weight: they
+ * add at most 3 slots to frames that store, within the margin FRAME_OVERHEAD_SLOTS leaves (see limits.ts).
+ *
  * Gas is cached in an extra i64 local per function: loaded from `gas_remaining` at entry and after every call,
  * stored back before every call, `return` and the function's end, so checks are register arithmetic. An
  * ordinary trap (not out of gas) therefore leaves `gas_remaining` at its value from the last such sync point;
@@ -48,6 +55,12 @@ export const INSTRUMENT_GLOBALS = {
   trapReason: 'trap_reason',
   /** i32: stack slots in use by the stack limiter. The host sets 0 before each export call. */
   stackUsed: 'stack_used',
+  /**
+   * i32 (read as u32): lowest memory address the guest may have written since the host last set it to
+   * 0xFFFFFFFF (its initial value); 0 after a bulk memory operation. A host reusing an instance restores only
+   * memory from this address up.
+   */
+  dirtyLow: 'dirty_low',
   /**
    * Every mutable global the module defines is also exported as `<prefix><global index>` (e.g. Rust's internal
    * `__stack_pointer` as `__sc_global_0`), so a host reusing an instance can snapshot and restore them.
@@ -106,6 +119,8 @@ const EV_RETURN = 1;
 const EV_GROW = 2;
 const EV_DEAD = 3;
 const EV_CALL = 4;
+const EV_STORE = 5;
+const EV_BULK = 6;
 
 // Control frame kinds.
 const K_BLOCK = 0;
@@ -128,6 +143,9 @@ for (const op of [
 ]) {
   ACCOUNTING[op] = 1;
 }
+
+/** Value type stored by opcodes 0x36-0x3e (i32.store … i64.store32), indexed by opcode - 0x36. */
+const STORE_VALUE_TYPE = new Uint8Array([0x7f, 0x7e, 0x7d, 0x7c, 0x7f, 0x7f, 0x7e, 0x7e, 0x7e]);
 
 /** Operand stack effect of instructions with a fixed arity: pops and pushes, indexed like the cost lookup. */
 const POPS = new Uint8Array(256 + FC_OPCODE_COUNT);
@@ -182,6 +200,7 @@ class Instrumenter {
   private readonly gGas: number;
   private readonly gTrap: number;
   private readonly gStack: number;
+  private readonly gDirty: number;
   private readonly fOog: number;
   private readonly fStackOverflow: number;
   private readonly fGrow: number;
@@ -206,6 +225,10 @@ class Instrumenter {
   private ctrlElseFirst = new Int32Array(64);
   /** Index of the i64 local caching `gas_remaining` in the function being emitted. */
   private gasLocal = 0;
+  /** Value types stored by the function being emitted: bit `0x7f - type` (i32 0, i64 1, f32 2, f64 3). */
+  private storedTypes = 0;
+  /** Local index of the store tracking's scratch value local per value type (same bit order); -1 if none. */
+  private readonly storeValueLocal = new Int32Array(4);
 
   constructor(
     private readonly m: ParsedModule,
@@ -226,6 +249,7 @@ class Instrumenter {
     this.gGas = m.globalCount;
     this.gTrap = m.globalCount + 1;
     this.gStack = m.globalCount + 2;
+    this.gDirty = m.globalCount + 3;
     const nFuncs = m.funcTypes.length;
     this.fOog = nFuncs;
     this.fStackOverflow = nFuncs + 1;
@@ -287,6 +311,7 @@ class Instrumenter {
         e.name === INSTRUMENT_GLOBALS.gasRemaining ||
         e.name === INSTRUMENT_GLOBALS.trapReason ||
         e.name === INSTRUMENT_GLOBALS.stackUsed ||
+        e.name === INSTRUMENT_GLOBALS.dirtyLow ||
         e.name.startsWith(INSTRUMENT_GLOBALS.mutableGlobalPrefix);
       if (reserved) r.fail(`contract export "${e.name}" collides with instrumentation`, 0);
     }
@@ -351,10 +376,11 @@ class Instrumenter {
         });
         return;
       case SectionId.global:
-        appendVec(3, (w) => {
+        appendVec(4, (w) => {
           w.bytes(new Uint8Array([0x7e, 0x01, Op.i64Const, 0x00, Op.end]));
           w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
           w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
+          w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x7f, Op.end])); // dirty_low = -1 (0xFFFFFFFF)
         });
         return;
       case SectionId.export: {
@@ -362,6 +388,7 @@ class Instrumenter {
           [INSTRUMENT_GLOBALS.gasRemaining, this.gGas],
           [INSTRUMENT_GLOBALS.trapReason, this.gTrap],
           [INSTRUMENT_GLOBALS.stackUsed, this.gStack],
+          [INSTRUMENT_GLOBALS.dirtyLow, this.gDirty],
         ];
         this.m.definedGlobalMutable.forEach((mutable, i) => {
           const index = this.m.importedGlobalCount + i;
@@ -554,6 +581,7 @@ class Instrumenter {
     let maxHeight = 0;
     let done = false;
     let hasCalls = false;
+    let storedTypes = 0;
 
     while (!done) {
       const op = c.next();
@@ -709,6 +737,13 @@ class Instrumenter {
           this.pushEvent(c.opStart, EV_GROW, c.pos - c.opStart);
           break;
         default: {
+          if (op >= 0x36 && op <= 0x3e) {
+            // A store: track its address (event value = the memarg offset).
+            this.pushEvent(c.opStart, EV_STORE, c.imm >>> 0);
+            storedTypes |= 1 << (0x7f - (STORE_VALUE_TYPE[op - 0x36] as number));
+          } else if (op === FC_BASE + 8 || op === FC_BASE + 10 || op === FC_BASE + 11) {
+            this.pushEvent(c.opStart, EV_BULK, 0); // memory.init / memory.copy / memory.fill
+          }
           segCost += cost;
           const idx = op < 256 ? op : 256 + op - FC_BASE;
           const pops = POPS[idx] as number;
@@ -721,6 +756,7 @@ class Instrumenter {
 
     const weight = FRAME_OVERHEAD_SLOTS + 2 * (nParams[funcType] as number) + fb.localCount + maxHeight;
     this.gasLocal = (nParams[funcType] as number) + fb.localCount;
+    this.storedTypes = storedTypes;
     // A small leaf cannot recurse: it adds at most LEAF_FREE_SLOTS on top of the budget, so it is not counted.
     this.emitBody(
       out,
@@ -749,15 +785,36 @@ class Instrumenter {
     const bytes = this.bytes;
     const sizeAt = out.reserveU32();
     const bodyStart = out.pos;
-    // Locals: the original groups plus an i64 caching gas_remaining and an i32 saving stack_used at entry.
+    // Locals: the original groups plus an i64 caching gas_remaining and an i32 saving stack_used at entry; a
+    // function that stores also gets an i32 for the store address and one local per stored value type.
     const locals = new Reader(bytes, start, codeStart);
     const groups = locals.u32();
-    out.u32(groups + 2);
+    const stored = this.storedTypes;
+    let extraGroups = 2;
+    if (stored !== 0) {
+      extraGroups += 1;
+      for (let t = 0; t < 4; t++) if ((stored & (1 << t)) !== 0) extraGroups++;
+    }
+    out.u32(groups + extraGroups);
     out.copy(bytes, locals.pos, codeStart);
     out.u8(1);
     out.u8(0x7e);
     out.u8(1);
     out.u8(0x7f);
+    if (stored !== 0) {
+      out.u8(1);
+      out.u8(0x7f); // store address: gasLocal + 2
+      let next = this.gasLocal + 3;
+      for (let t = 0; t < 4; t++) {
+        if ((stored & (1 << t)) === 0) {
+          this.storeValueLocal[t] = -1;
+          continue;
+        }
+        this.storeValueLocal[t] = next++;
+        out.u8(1);
+        out.u8(0x7f - t);
+      }
+    }
 
     // Prologue: stack check and increment (weight 0: an uncounted leaf). The entry value of stack_used is kept
     // in a local so every exit restores it with one store.
@@ -825,6 +882,14 @@ class Instrumenter {
       } else if (kind === EV_RETURN) {
         this.stackDecrement(out, weight);
         this.gasStore(out);
+      } else if (kind === EV_STORE) {
+        // The store itself is copied with the next chunk.
+        this.emitStoreTracking(out, bytes[pos] as number, val);
+      } else if (kind === EV_BULK) {
+        out.u8(Op.i32Const);
+        out.u8(0);
+        out.u8(Op.globalSet);
+        out.u32(this.gDirty);
       } else if (kind === EV_CALL) {
         // The callee (or host import) works on the global: store before, reload after.
         this.gasStore(out);
@@ -879,6 +944,46 @@ class Instrumenter {
     buf[pos++] = Op.unreachable;
     buf[pos++] = Op.end;
     out.pos = pos;
+  }
+
+  /**
+   * Before a store (operands `addr value` on the stack): lowers `dirty_low` to `addr + offset` (i32 arithmetic)
+   * if that is below it, and puts the operands back:
+   * `local.set v; local.tee a; [i32.const off; i32.add;] global.get dirty; i32.lt_u; if; local.get a;
+   * [i32.const off; i32.add;] global.set dirty; end; local.get a; local.get v`.
+   */
+  private emitStoreTracking(out: Writer, op: number, offset: number): void {
+    const v = this.storeValueLocal[0x7f - (STORE_VALUE_TYPE[op - 0x36] as number)] as number;
+    const a = this.gasLocal + 2;
+    const off = offset | 0;
+    out.u8(Op.localSet);
+    out.u32(v);
+    out.u8(Op.localTee);
+    out.u32(a);
+    if (off !== 0) {
+      out.u8(Op.i32Const);
+      out.sleb(off);
+      out.u8(Op.i32Add);
+    }
+    out.u8(Op.globalGet);
+    out.u32(this.gDirty);
+    out.u8(Op.i32LtU);
+    out.u8(Op.if);
+    out.u8(0x40);
+    out.u8(Op.localGet);
+    out.u32(a);
+    if (off !== 0) {
+      out.u8(Op.i32Const);
+      out.sleb(off);
+      out.u8(Op.i32Add);
+    }
+    out.u8(Op.globalSet);
+    out.u32(this.gDirty);
+    out.u8(Op.end);
+    out.u8(Op.localGet);
+    out.u32(a);
+    out.u8(Op.localGet);
+    out.u32(v);
   }
 
   private gasStore(out: Writer): void {

@@ -275,7 +275,7 @@ describe('instrument: module shape', () => {
     });
     assert.ok(WebAssembly.validate(out));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(out)).map((e) => e.name);
-    assert.deepEqual(exports, ['gas_remaining', 'trap_reason', 'stack_used']);
+    assert.deepEqual(exports, ['gas_remaining', 'trap_reason', 'stack_used', 'dirty_low']);
   });
 
   it('keeps custom sections', () => {
@@ -289,7 +289,7 @@ describe('instrument: module shape', () => {
   });
 
   it('rejects contracts whose exports collide with the instrumentation globals', () => {
-    for (const name of ['gas_remaining', 'trap_reason', 'stack_used', '__sc_global_3']) {
+    for (const name of ['gas_remaining', 'trap_reason', 'stack_used', 'dirty_low', '__sc_global_3']) {
       assert.throws(
         () =>
           instrument(wat(`(module (func (export "${name}")))`), {
@@ -392,5 +392,72 @@ describe('instrument: semantics unchanged', () => {
     const div = m.call('div', G, 0);
     assert.ok(!div.ok && div.reason === 'trap' && div.error instanceof WebAssembly.RuntimeError);
     assert.equal(m.exports.trap_reason.value, TrapReason.None);
+  });
+});
+
+describe('instrument: dirty memory mark', () => {
+  // Every store kind, with offsets (incl. one beyond the first page), f32/f64 stores and the bulk memory ops.
+  const m = new Metered(
+    wat(`(module (memory (export "memory") 2)
+      (func (export "i32") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+      (func (export "i64") (param i32 i64) (i64.store offset=1000 (local.get 0) (local.get 1)))
+      (func (export "s8") (param i32 i32) (i32.store8 offset=7 (local.get 0) (local.get 1)))
+      (func (export "s16") (param i32 i32) (i32.store16 offset=65541 (local.get 0) (local.get 1)))
+      (func (export "l8") (param i32 i64) (i64.store8 offset=1 (local.get 0) (local.get 1)))
+      (func (export "l16") (param i32 i64) (i64.store16 offset=2 (local.get 0) (local.get 1)))
+      (func (export "l32") (param i32 i64) (i64.store32 offset=3 (local.get 0) (local.get 1)))
+      (func (export "f32") (param i32) (f32.store offset=4 (local.get 0) (f32.const 1.5)))
+      (func (export "f64") (param i32) (f64.store offset=5 (local.get 0) (f64.const 2.5)))
+      (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+      (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2))))`),
+  );
+  const OFFSET: Record<string, number> = {
+    i32: 0,
+    i64: 1000,
+    s8: 7,
+    s16: 65541,
+    l8: 1,
+    l16: 2,
+    l32: 3,
+    f32: 4,
+    f64: 5,
+  };
+  const dirty = (): number => (m.exports['dirty_low'] as WebAssembly.Global).value >>> 0;
+
+  it('starts at 0xFFFFFFFF and is the lowest address + offset any store wrote; bulk ops set it to 0', () => {
+    assert.equal(dirty(), 0xffff_ffff);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...Object.keys(OFFSET)), fc.nat(60_000)), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (ops) => {
+          (m.exports['dirty_low'] as WebAssembly.Global).value = -1;
+          let low = 0xffff_ffff;
+          for (const [fn, addr] of ops) {
+            const args =
+              fn === 'f32' || fn === 'f64' ? [addr] : [addr, fn.startsWith('l') || fn === 'i64' ? 7n : 7];
+            m.ok(fn, 10n ** 9n, ...args);
+            low = Math.min(low, addr + OFFSET[fn]!);
+            assert.equal(dirty(), low);
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+    m.ok('fill', 10n ** 9n, 60_000, 1, 4);
+    assert.equal(dirty(), 0);
+    (m.exports['dirty_low'] as WebAssembly.Global).value = -1;
+    m.ok('copy', 10n ** 9n, 60_000, 0, 4);
+    assert.equal(dirty(), 0);
+  });
+
+  it('is not metered: gas of a store is what the cost table says', () => {
+    const plain = m.ok('i32', 10n ** 9n, 100, 1).gasUsed;
+    (m.exports['dirty_low'] as WebAssembly.Global).value = -1;
+    assert.equal(m.ok('i32', 10n ** 9n, 50, 1).gasUsed, plain);
+    // local.get ×2 + i32.store + end, 2 per instruction on Secret.
+    assert.equal(plain, 8n);
   });
 });

@@ -36,6 +36,12 @@ const SHAPES: Record<string, string> = {
     (func (export "f") (param i32) (result i32) (drop (call $h ${'(i64.const 0) '.repeat(50)})) (i32.const 0))
     (func $h (type $p) (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
       (call $h (i64.add (local.get 0) (i64.const 1)) ${L(49, (i) => `(local.get ${i + 1})`)}))`,
+  // The dirty-memory tracking adds unweighted scratch locals (an address and one per stored value type) to
+  // functions that store: the smallest frame storing every value type is the worst case for the margin.
+  'stores of every value type': `(func $f (export "f") (param i32) (result i32)
+      (i64.store (i32.const 8) (i64.extend_i32_u (local.get 0))) (f32.store (i32.const 16) (f32.const 1))
+      (f64.store (i32.const 24) (f64.const 1)) (i32.store (i32.const 0) (local.get 0))
+      (call $f (i32.add (local.get 0) (i32.const 1))))`,
   '100-deep operand stack': `(func $f (export "f") (param i32) (result i32) (i32.store (i32.const 0) (local.get 0))
       ${'(i64.extend_i32_u (local.get 0)) '.repeat(100)} (drop (call $f (i32.add (local.get 0) (i32.const 1))))
       ${'(drop) '.repeat(100)} (local.get 0))`,
