@@ -4,13 +4,14 @@
  * message chain. The tx key lives in a private field and is never exposed.
  */
 import { CryptoError } from '../compute/errors.js';
-import type { CipherDomain } from '../compute/gcm-box.js';
+import type { CipherDomain, SealItem } from '../compute/gcm-box.js';
 import {
   encodeInputWire,
   openInputCiphertext,
   openOutput,
   parseInputWire,
   sealOutput,
+  sealOutputs,
 } from '../compute/protocol.js';
 import type { EncryptionScheme } from '../compute/scheme.js';
 import { NONCE_LENGTH, PUBKEY_LENGTH, SCHEME_MARKER_GCM_V1, wireHeaderLength } from '../compute/scheme.js';
@@ -96,6 +97,15 @@ export class IoChannel {
   /** Encrypt an output (identity for plaintext channels). */
   seal(domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
     return this.#txKey === undefined ? plaintext : sealOutput(this.scheme, this.#txKey, domain, plaintext);
+  }
+
+  /**
+   * Encrypt the outputs of one response together, in output order (one IV derivation and one AES call for the
+   * batch under aes-256-gcm; see gcm-box.ts). Plaintext channels return the plaintexts unchanged.
+   */
+  sealMany(items: readonly SealItem[]): Uint8Array[] {
+    const key = this.#txKey;
+    return key === undefined ? items.map((it) => it.plaintext) : sealOutputs(this.scheme, key, items);
   }
 
   /** Decrypt an output this channel produced earlier (reply ids, callee data/errors). @throws CryptoError. */

@@ -4,6 +4,7 @@
  * attach reply headers to v1 wasm submessages → encrypt data / attributes / errors and wasm messages → create
  * callback signatures → add the internal reply info → hand the result to the keeper.
  */
+import type { CipherDomain, SealItem } from '../compute/gcm-box.js';
 import { stringifyJson } from '../runtime/json.js';
 import { concat, fromBase64, toBase64, utf8 } from './bytes.js';
 import { EnclaveError } from './errors.js';
@@ -65,40 +66,90 @@ function toU64(v: unknown, what: string): bigint {
   return malformed(`${what} must be a u64`);
 }
 
+/**
+ * The outputs of one response that are encrypted, collected in output order and sealed together by
+ * {@link IoChannel.sealMany} once the whole response has been validated (one IV derivation and one AES call per
+ * response under aes-256-gcm; validation errors therefore never leave half-sealed output behind).
+ */
+class SealBatch {
+  readonly #items: SealItem[] = [];
+  #sealed: Uint8Array[] | undefined;
+
+  /** Queues a plaintext; returns its position for {@link get}. */
+  add(domain: CipherDomain, plaintext: Uint8Array): number {
+    return this.#items.push({ domain, plaintext }) - 1;
+  }
+
+  seal(channel: IoChannel): void {
+    this.#sealed = channel.sealMany(this.#items);
+  }
+
+  get(at: number): Uint8Array {
+    const c = this.#sealed?.[at];
+    if (c === undefined) {
+      throw new EnclaveError('InternalError', { cause: new Error('output batch read before it was sealed') });
+    }
+    return c;
+  }
+}
+
+/** Raw bytes for plaintext channels, or the batch position of the sealed data. */
+type PendingData = { readonly raw: Uint8Array } | { readonly at: number } | null;
+
 /** `data` (base64 string) → what goes on the wire: encrypted `[recipient_hash ‖] b64` or the raw bytes. */
-function processData(ctx: OutputContext, data: unknown): Uint8Array | null {
+function processData(ctx: OutputContext, data: unknown, batch: SealBatch): PendingData {
   if (data === undefined || data === null) return null;
   const b64 = asString(data, 'data');
   if (!ctx.channel.encrypted) {
     const raw = fromBase64(b64);
     if (raw === undefined) malformed('data is not base64');
-    return raw;
+    return { raw };
   }
   const prefix = ctx.replyParams[0]?.recipientCodeHash ?? new Uint8Array(0);
-  return ctx.channel.seal('data', concat(prefix, utf8(b64)));
+  return { at: batch.add('data', concat(prefix, utf8(b64))) };
+}
+
+function dataOf(pending: PendingData, batch: SealBatch): Uint8Array | null {
+  if (pending === null) return null;
+  return 'raw' in pending ? pending.raw : batch.get(pending.at);
+}
+
+/** An attribute as the contract gave it; `at` is the batch position of its sealed key (value at `at + 1`). */
+interface PendingAttribute {
+  readonly key: string;
+  readonly value: string;
+  readonly at: number | undefined;
 }
 
 /** One log attribute; `encrypted` defaults to true and is never passed on (spec §2.5). */
-function processAttribute(ctx: OutputContext, a: unknown, forcePlain: boolean): OutputAttribute {
+function processAttribute(ctx: OutputContext, a: unknown, batch: SealBatch): PendingAttribute {
   if (!isObject(a)) malformed('attribute must be an object');
   checkKeys(a, ['key', 'value', 'encrypted'], 'attribute');
   const key = asString(a.key, 'attribute key');
   const value = asString(a.value, 'attribute value');
   if (a.encrypted !== undefined && typeof a.encrypted !== 'boolean')
     malformed('attribute encrypted must be bool');
-  if (forcePlain || a.encrypted === false || !ctx.channel.encrypted) return { key, value };
-  return {
-    key: toBase64(ctx.channel.seal('attribute-key', utf8(key))),
-    value: toBase64(ctx.channel.seal('attribute-value', utf8(value))),
-  };
+  if (a.encrypted === false || !ctx.channel.encrypted) return { key, value, at: undefined };
+  const at = batch.add('attribute-key', utf8(key));
+  batch.add('attribute-value', utf8(value));
+  return { key, value, at };
 }
 
-function processEvent(ctx: OutputContext, e: unknown): OutputEvent {
+function attributeOf(p: PendingAttribute, batch: SealBatch): OutputAttribute {
+  if (p.at === undefined) return { key: p.key, value: p.value };
+  return { key: toBase64(batch.get(p.at)), value: toBase64(batch.get(p.at + 1)) };
+}
+
+function processEvent(
+  ctx: OutputContext,
+  e: unknown,
+  batch: SealBatch,
+): { type: string; attributes: PendingAttribute[] } {
   if (!isObject(e)) malformed('event must be an object');
   checkKeys(e, ['type', 'attributes'], 'event');
   return {
     type: asString(e.type, 'event type'),
-    attributes: asArray(e.attributes, 'event attributes').map((a) => processAttribute(ctx, a, false)),
+    attributes: asArray(e.attributes, 'event attributes').map((a) => processAttribute(ctx, a, batch)),
   };
 }
 
@@ -229,17 +280,25 @@ export function replyEnclaveSig(
 }
 
 /**
- * `internal_msg_id = encrypt(recipient_hash ‖ [REPLY01 chain above] ‖ decimal(sub_msg_id))` plus its signature,
- * only when called as a submessage that wants a reply (and only on encrypted channels).
+ * Queues `internal_msg_id = encrypt(recipient_hash ‖ [REPLY01 chain above] ‖ decimal(sub_msg_id))`, only when
+ * called as a submessage that wants a reply (and only on encrypted channels); returns its batch position.
  */
-function replyInfo(ctx: OutputContext, result: SignedReplyResult): InternalReplyInfo | undefined {
+function queueReplyId(ctx: OutputContext, batch: SealBatch): number | undefined {
   const first = ctx.replyParams[0];
   if (first === undefined || !ctx.channel.encrypted) return undefined;
   const chain = ctx.apiVersion === 'v1' ? encodeReplyHeaders(ctx.replyParams.slice(1)) : new Uint8Array(0);
-  const id = ctx.channel.seal(
-    'reply-id',
-    concat(first.recipientCodeHash, chain, utf8(first.subMsgId.toString(10))),
-  );
+  return batch.add('reply-id', concat(first.recipientCodeHash, chain, utf8(first.subMsgId.toString(10))));
+}
+
+/** The sealed reply id plus its signature over the reply the caller will receive. */
+function replyInfo(
+  ctx: OutputContext,
+  batch: SealBatch,
+  at: number | undefined,
+  result: SignedReplyResult,
+): InternalReplyInfo | undefined {
+  if (at === undefined) return undefined;
+  const id = batch.get(at);
   return {
     internalMsgId: id,
     internalReplyEnclaveSig: replyEnclaveSig(ctx.callbackSecret, toBase64(id), result),
@@ -249,27 +308,44 @@ function replyInfo(ctx: OutputContext, result: SignedReplyResult): InternalReply
 /** Post-process a successful init/handle/migrate/reply Response. @throws EnclaveError `FailedToDeserialize`. */
 export function processResponse(ctx: OutputContext, ok: unknown): WasmOutput {
   if (!isObject(ok)) malformed('response must be an object');
-  let out: Omit<WasmOutput, 'replyInfo'>;
+  // Validate and queue everything first (in Secret's order, so the same bad output gives the same error), then
+  // seal the response's boxes in one batch, in output order: attributes (key, value), event attributes, data,
+  // reply id.
+  const batch = new SealBatch();
+  let v010: boolean;
+  let messages: OutputSubMsg[];
+  let attrs: PendingAttribute[];
+  let events: { type: string; attributes: PendingAttribute[] }[] = [];
+  let data: PendingData;
   if (ctx.apiVersion === 'v0.10') {
     checkKeys(ok, ['messages', 'log', 'data'], 'response');
-    out = {
-      apiVersion: 'v0.10',
-      messages: asArray(ok.messages, 'messages').map((m) => processMsgV010(ctx, m)),
-      attributes: asArray(ok.log, 'log').map((a) => processAttribute(ctx, a, false)),
-      events: [],
-      data: processData(ctx, ok.data),
-    };
+    v010 = true;
+    messages = asArray(ok.messages, 'messages').map((m) => processMsgV010(ctx, m));
+    attrs = asArray(ok.log, 'log').map((a) => processAttribute(ctx, a, batch));
+    data = processData(ctx, ok.data, batch);
   } else {
     checkKeys(ok, ['messages', 'attributes', 'events', 'data'], 'response');
-    out = {
-      apiVersion: 'v1',
-      messages: asArray(ok.messages, 'messages').map((m) => processSubMsgV1(ctx, m)),
-      attributes: asArray(ok.attributes, 'attributes').map((a) => processAttribute(ctx, a, false)),
-      events: asArray(ok.events, 'events').map((e) => processEvent(ctx, e)),
-      data: processData(ctx, ok.data),
-    };
+    v010 = false;
+    messages = asArray(ok.messages, 'messages').map((m) => processSubMsgV1(ctx, m));
+    attrs = asArray(ok.attributes, 'attributes').map((a) => processAttribute(ctx, a, batch));
+    events = asArray(ok.events, 'events').map((e) => processEvent(ctx, e, batch));
+    data = processData(ctx, ok.data, batch);
   }
-  const info = replyInfo(ctx, { ok: { data: out.data === null ? null : toBase64(out.data) } });
+  const replyAt = queueReplyId(ctx, batch);
+  batch.seal(ctx.channel);
+  const out: Omit<WasmOutput, 'replyInfo'> = {
+    apiVersion: v010 ? 'v0.10' : 'v1',
+    messages,
+    attributes: attrs.map((a) => attributeOf(a, batch)),
+    events: events.map((e): OutputEvent => ({
+      type: e.type,
+      attributes: e.attributes.map((a) => attributeOf(a, batch)),
+    })),
+    data: dataOf(data, batch),
+  };
+  const info = replyInfo(ctx, batch, replyAt, {
+    ok: { data: out.data === null ? null : toBase64(out.data) },
+  });
   return info === undefined ? out : { ...out, replyInfo: info };
 }
 
@@ -315,9 +391,14 @@ export function processContractError(ctx: OutputContext, err: string | Json): Co
   let plain = stringifyJson(err);
   if (typeof err === 'string') plain = plain.slice(1, -1);
   const prefix = ctx.replyParams[0]?.recipientCodeHash ?? new Uint8Array(0);
-  const ciphertext = ctx.channel.seal('error', concat(prefix, utf8(plain)));
+  // The error and the reply id are one batch (error first).
+  const batch = new SealBatch();
+  const errAt = batch.add('error', concat(prefix, utf8(plain)));
+  const replyAt = queueReplyId(ctx, batch);
+  batch.seal(ctx.channel);
+  const ciphertext = batch.get(errAt);
   const b64 = toBase64(ciphertext);
-  const info = replyInfo(ctx, { error: b64 });
+  const info = replyInfo(ctx, batch, replyAt, { error: b64 });
   return {
     kind: 'contract',
     encrypted: true,
