@@ -125,12 +125,7 @@ export class Environment {
 
   /** Runs a guest function under the re-entrancy guard. */
   callGuest<T>(fn: () => T): T {
-    if (this.callDepth >= MAX_GUEST_CALL_DEPTH) {
-      throw new VmError('Runtime', ENCLAVE_ERROR.failedFunctionCall, {
-        detail: 'Maximum call depth exceeded.',
-      });
-    }
-    this.callDepth++;
+    this.enterGuest();
     try {
       return fn();
     } finally {
@@ -138,10 +133,27 @@ export class Environment {
     }
   }
 
+  /** The re-entrancy guard's entry half (the caller decrements `callDepth` in a `finally`). */
+  private enterGuest(): void {
+    if (this.callDepth >= MAX_GUEST_CALL_DEPTH) {
+      throw new VmError('Runtime', ENCLAVE_ERROR.failedFunctionCall, {
+        detail: 'Maximum call depth exceeded.',
+      });
+    }
+    this.callDepth++;
+  }
+
   /** Calls the guest's `allocate(size)`; a zero pointer is a contract bug ("failed to allocate memory"). */
   allocate(size: number): number {
     const { allocate } = this.handles;
-    const ptr = this.callGuest(() => allocate(size)) >>> 0;
+    // Guarded like callGuest, without a closure per allocation (several per call).
+    this.enterGuest();
+    let ptr: number;
+    try {
+      ptr = allocate(size) >>> 0;
+    } finally {
+      this.callDepth--;
+    }
     if (ptr === 0) {
       throw new CommunicationError(
         ENCLAVE_ERROR.memoryAllocationError,
@@ -157,7 +169,12 @@ export class Environment {
   /** Calls the guest's `deallocate(ptr)`. */
   deallocate(ptr: number): void {
     const { deallocate } = this.handles;
-    this.callGuest(() => deallocate(ptr));
+    this.enterGuest();
+    try {
+      deallocate(ptr);
+    } finally {
+      this.callDepth--;
+    }
   }
 
   /** Allocates a Region in the guest, copies `data` into it and returns the Region pointer. */

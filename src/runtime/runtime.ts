@@ -131,6 +131,9 @@ export class ContractRuntime {
   private instancesCreated = 0;
   private instancesReused = 0;
   private instancesDiscarded = 0;
+  /** Copy of the last code hash looked up and its cache key: consecutive calls to one contract skip the hex. */
+  private lastHash = new Uint8Array(32);
+  private lastKey: string | undefined;
 
   constructor(options: ContractRuntimeOptions = {}) {
     this.gasConfig = options.gasConfig ?? SECRET_GAS_CONFIG;
@@ -182,12 +185,31 @@ export class ContractRuntime {
     this.cache.clear();
   }
 
+  /** Cache key of `codeHash` (32 bytes, validated): hex + {@link cacheKeySuffix}. */
+  private keyFor(codeHash: Uint8Array): string {
+    const last = this.lastHash;
+    if (this.lastKey !== undefined) {
+      let same = true;
+      for (let i = 0; i < 32; i++) {
+        if (last[i] !== codeHash[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastKey;
+    }
+    const hex = Buffer.from(codeHash.buffer, codeHash.byteOffset, codeHash.byteLength).toString('hex');
+    last.set(codeHash);
+    this.lastKey = hex + this.cacheKeySuffix;
+    return this.lastKey;
+  }
+
   /** Compiles (or fetches from cache) the module for `codeHash`. */
   private entryFor(codeHash: Uint8Array, wasm: Uint8Array): CacheEntry {
-    const hex = Buffer.from(codeHash.buffer, codeHash.byteOffset, codeHash.byteLength).toString('hex');
-    const key = hex + this.cacheKeySuffix;
+    const key = this.keyFor(codeHash);
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
+    const hex = key.slice(0, 64);
     const info = this.toolchain.checkWasm(wasm, 'execute');
     let bytes = wasm;
     let globals: InstrumentationGlobals | undefined;

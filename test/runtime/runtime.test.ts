@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { CallRequest, InstanceMode } from '../../src/runtime/index.js';
 import { ContractRuntime, OutOfGasError, VmError } from '../../src/runtime/index.js';
 import { mockBackend, mockEnv, mockInfo } from '../../src/testing/index.js';
-import { enc, PRELUDE, wat, withMemories } from './helpers.js';
+import { constResult, enc, PRELUDE, wat, withMemories } from './helpers.js';
 
 const OK_RESPONSE = '{"ok":{"messages":[],"attributes":[],"events":[],"data":null}}';
 
@@ -298,5 +298,37 @@ describe('backend failures', () => {
         e.cause === boom,
     );
     assert.ok('ok' in rt.call(req(good, 'execute')).result);
+  });
+});
+
+describe('module cache key', () => {
+  it('a code hash differing in one byte, or the same array rewritten by the caller, selects the other module', () => {
+    const rt = new ContractRuntime();
+    const a = constResult('{"ok":{"messages":[],"attributes":[],"events":[],"data":"YQ=="}}');
+    const b = constResult('{"ok":{"messages":[],"attributes":[],"events":[],"data":"Yg=="}}');
+    const ha = sha256(a);
+    const hb = ha.slice();
+    hb[31] = hb[31]! ^ 1; // not b's real hash: the runtime trusts the caller's hash as the key
+    const run = (codeHash: Uint8Array, wasm: Uint8Array): unknown => {
+      const out = rt.call({
+        codeHash,
+        wasm,
+        entry: 'query',
+        env: mockEnv(),
+        msg: enc('{}'),
+        backend: mockBackend(),
+        gasLimit: 10_000_000n,
+      });
+      return 'ok' in out.result ? out.result.ok : out.result;
+    };
+    const dataOf = (v: unknown): unknown => (v as { data: string }).data;
+    assert.equal(dataOf(run(ha, a)), 'YQ==');
+    assert.equal(dataOf(run(hb, b)), 'Yg==');
+    assert.equal(dataOf(run(ha, a)), 'YQ==');
+    const mutable = ha.slice();
+    assert.equal(dataOf(run(mutable, a)), 'YQ==');
+    mutable[31] = hb[31]!;
+    assert.equal(dataOf(run(mutable, b)), 'Yg==');
+    assert.deepEqual([rt.cacheStats().misses, rt.cacheStats().hits], [2, 3]);
   });
 });
