@@ -18,6 +18,7 @@ export {
 } from './limits.js';
 export type {
   AccountInfo,
+  BlockTxOutcome,
   ChainEvent,
   ContractInfoView,
   DecryptedTx,

@@ -26,3 +26,16 @@ export const DEFAULT_CHAIN_ID = 'secret-local-1';
 
 /** Default denomination of LocalChain balances (Secret's staking token). */
 export const DEFAULT_DENOM = 'uscrt';
+
+/**
+ * `broadcastBlock`: leading txs of a block run inline while the enclave's prepare worker starts on the rest.
+ * 16 txs take the main thread ~6-8 ms, about what the worker needs for the first prepared chunk, so the main
+ * thread rarely waits for it.
+ */
+export const BLOCK_INLINE_HEAD_TXS = 16;
+
+/**
+ * `broadcastBlock`: txs per prepare batch after the head. Results of a batch become usable when the main thread
+ * yields between batches; 32 txs (~4 ms of worker time) keep the worker ahead without long gaps.
+ */
+export const BLOCK_PREPARE_CHUNK_TXS = 32;

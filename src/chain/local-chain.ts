@@ -51,6 +51,8 @@ import { type BlockView, ChainClock } from './clock.js';
 import { ChainError, codeFromDescription, ContractError, TxError, type TxFailure } from './errors.js';
 import { type Account, type KeyEntry, Keyring, publicAccount } from './keyring.js';
 import {
+  BLOCK_INLINE_HEAD_TXS,
+  BLOCK_PREPARE_CHUNK_TXS,
   DEFAULT_BLOCK_SECONDS,
   DEFAULT_CHAIN_ID,
   DEFAULT_GENESIS_TIME_MS,
@@ -63,6 +65,7 @@ import {
   encodeSignedTx,
   makeTxSignDoc,
   MSG_SEND_TYPE_URL,
+  prospectiveSigInfo,
   type SignRequest,
   verifyTx,
 } from './tx.js';
@@ -211,6 +214,10 @@ export interface DeliveredTx {
   readonly response: Record<string, unknown>;
   readonly debug: string[];
 }
+
+/** What happened to one tx of {@link LocalChain.broadcastBlock}. */
+export type BlockTxOutcome =
+  { readonly ok: true; readonly tx: DeliveredTx } | { readonly ok: false; readonly error: TxError };
 
 /** An account with its on-chain facts. */
 export interface AccountInfo extends Account {
@@ -548,13 +555,14 @@ export class LocalChain {
 
   /** Commits the current block if it changed anything and releases the store. The chain cannot be used after. */
   close(): Promise<void> {
-    return this.serial(() => {
+    return this.serial(async () => {
       if (this.closed) return;
       if (this.dirty) this.commitBlock();
       else this.store.discardUncommitted(); // only the block's own random: recreated on reopen
       this.closed = true;
       if (this.store instanceof LmdbStore) this.store.close();
       if (this.lockFile !== undefined) rmSync(this.lockFile, { force: true });
+      await this.enclave.close(); // the prepare worker of broadcastBlock, if it was started
     });
   }
 
@@ -815,6 +823,40 @@ export class LocalChain {
   }
 
   /**
+   * Delivers already signed txs (TxRaw bytes, SIGN_MODE_DIRECT) as a block does — in order, in the current block,
+   * each exactly as {@link broadcastTx} would, one tx's failure not stopping the next — but with their signature
+   * checks and input decryption handed to the enclave's prepare worker thread first, so that work runs on another
+   * core while earlier txs execute. Results are identical to delivering the txs one by one.
+   */
+  broadcastBlock(txs: readonly Uint8Array[]): Promise<BlockTxOutcome[]> {
+    return this.serial(async () => {
+      this.assertOpen();
+      const ctx = { chainId: this.chainId, prefix: this.bech32Prefix, store: this.store, auth: this.auth };
+      const head = Math.min(BLOCK_INLINE_HEAD_TXS, txs.length);
+      const batches: Promise<unknown>[] = [];
+      for (let i = head; i < txs.length; i += BLOCK_PREPARE_CHUNK_TXS) {
+        const sigInfos = txs
+          .slice(i, i + BLOCK_PREPARE_CHUNK_TXS)
+          .flatMap((tx) => prospectiveSigInfo(tx, ctx) ?? []);
+        batches.push(this.keeper.prepareBlock(sigInfos));
+      }
+      const out: BlockTxOutcome[] = [];
+      for (let i = 0; i < txs.length; i++) {
+        // yielding here lets the worker's finished batches reach the enclave's caches
+        if (i >= head && (i - head) % BLOCK_PREPARE_CHUNK_TXS === 0)
+          await batches[(i - head) / BLOCK_PREPARE_CHUNK_TXS];
+        try {
+          out.push({ ok: true, tx: (await this.deliver(txs[i]!)).delivered });
+        } catch (e) {
+          if (!(e instanceof TxError)) throw e;
+          out.push({ ok: false, error: e });
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
    * Delivers an already signed tx (TxRaw bytes, SIGN_MODE_DIRECT) — e.g. one made by your own cosmjs client —
    * and returns the chain's raw result. @throws TxError when the tx is rejected or its message fails.
    */
@@ -1012,7 +1054,13 @@ export class LocalChain {
     let message: TxMessage | undefined;
     const verified = verifyTx(
       txBytes,
-      { chainId: this.chainId, prefix: this.bech32Prefix, store: this.store, auth: this.auth },
+      {
+        chainId: this.chainId,
+        prefix: this.bech32Prefix,
+        store: this.store,
+        auth: this.auth,
+        preverified: (sigInfo) => this.enclave.preparedSignatureValid(sigInfo),
+      },
       (any) => {
         message = decodeTxMessage(any);
         return signerOf(message, this.bech32Prefix);

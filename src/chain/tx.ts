@@ -136,6 +136,11 @@ export function verifyTx(
     readonly prefix: string;
     readonly store: KVStore;
     readonly auth: AuthModule;
+    /**
+     * True when the trusted component already verified exactly this signature over exactly these sign bytes
+     * under this key (its prepare worker); the ante handler then skips its own identical check.
+     */
+    readonly preverified?: (sigInfo: SigInfo) => boolean;
   },
   signerOf: (message: Any) => string,
 ): VerifiedTx {
@@ -235,7 +240,8 @@ export function verifyTx(
     }),
   ).finish();
   const signature = raw.signatures[0]!;
-  if (!verifySecp256k1(signBytes, signature, pubkey)) {
+  const sigInfo: SigInfo = { txBytes, signBytes, signMode: 'SIGN_MODE_DIRECT', publicKey: pubkey, signature };
+  if (ctx.preverified?.(sigInfo) !== true && !verifySecp256k1(signBytes, signature, pubkey)) {
     reject(
       'UNAUTHORIZED',
       'sdk',
@@ -253,6 +259,42 @@ export function verifyTx(
     signer: signerAddr,
     gasLimit,
     anteGas,
-    sigInfo: { txBytes, signBytes, signMode: 'SIGN_MODE_DIRECT', publicKey: pubkey, signature },
+    sigInfo,
   };
+}
+
+/**
+ * The SigInfo {@link verifyTx} would build for `txBytes` against the accounts as they are now, or undefined
+ * when the tx would not get that far. Only a hint for the enclave's prepare worker: if an earlier tx of the
+ * block changes the signer's account, the enclave finds no prepared fact for this tx and checks it inline.
+ */
+export function prospectiveSigInfo(
+  txBytes: Uint8Array,
+  ctx: {
+    readonly chainId: string;
+    readonly prefix: string;
+    readonly store: KVStore;
+    readonly auth: AuthModule;
+  },
+): SigInfo | undefined {
+  try {
+    const raw = TxRaw.decode(txBytes);
+    const info = AuthInfo.decode(raw.authInfoBytes).signerInfos[0];
+    const signature = raw.signatures[0];
+    if (info?.publicKey?.typeUrl !== SECP256K1_PUBKEY_TYPE_URL || signature === undefined) return undefined;
+    const pubkey = PubKey.decode(info.publicKey.value).key;
+    const account = ctx.auth.get(ctx.store, addressOf(pubkey, ctx.prefix));
+    if (account === undefined) return undefined;
+    const signBytes = SignDoc.encode(
+      SignDoc.fromPartial({
+        bodyBytes: raw.bodyBytes,
+        authInfoBytes: raw.authInfoBytes,
+        chainId: ctx.chainId,
+        accountNumber: account.accountNumber,
+      }),
+    ).finish();
+    return { txBytes, signBytes, signMode: 'SIGN_MODE_DIRECT', publicKey: pubkey, signature };
+  } catch {
+    return undefined;
+  }
 }
