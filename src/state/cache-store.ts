@@ -15,6 +15,8 @@ import {
   type KVIterator,
   type KVStore,
   type Order,
+  type OwnedWriter,
+  WRITE_OWNED,
 } from './kv-store.js';
 
 /** Marks a buffered delete in the overlay. */
@@ -33,7 +35,7 @@ const newOverlay = () => new BTree<string, Buffered>(undefined, compareKeyString
  * `write()` applies the overlay to the parent in ascending key order (deterministic) and empties it;
  * `discard()` just empties it.
  */
-export class BranchStore implements CacheStore {
+export class BranchStore implements CacheStore, OwnedWriter {
   private overlay: BTree<string, Buffered>;
 
   constructor(private readonly parent: KVStore) {
@@ -95,10 +97,26 @@ export class BranchStore implements CacheStore {
     // Swap the overlay out first so a failing parent write cannot leave entries applied twice on retry.
     const overlay = this.overlay;
     this.overlay = newOverlay();
+    const parent = this.parent as KVStore & Partial<OwnedWriter>;
+    if (parent[WRITE_OWNED] !== undefined) {
+      // in-memory parent: it takes over the buffered arrays (this branch no longer holds them)
+      overlay.forEachPair((id, entry) => {
+        parent[WRITE_OWNED]!(id, entry);
+      });
+      return;
+    }
     overlay.forEachPair((_, [key, value]) => {
-      if (value === TOMBSTONE) this.parent.delete(key);
-      else this.parent.set(key, value);
+      if (value === TOMBSTONE) parent.delete(key);
+      else parent.set(key, value);
     });
+  }
+
+  [WRITE_OWNED](id: string, entry: Buffered): void {
+    if (this.set !== BranchStore.prototype.set || this.delete !== BranchStore.prototype.delete) {
+      // a subclass that watches or checks writes gets them through its own set/delete
+      if (entry[1] === TOMBSTONE) this.delete(entry[0]);
+      else this.set(entry[0], entry[1]);
+    } else this.overlay.set(id, entry);
   }
 
   discard(): void {

@@ -51,6 +51,18 @@ export interface CacheStore extends KVStore {
   discard(): void;
 }
 
+/**
+ * Implemented by the in-memory stores ({@link MemoryStore}, {@link BranchStore}) so a branch can hand its buffered
+ * entries to its parent at `write()` without copying them again or re-encoding their keys: the branch drops its
+ * buffer right after, so the parent becomes the arrays' only owner. `value === null` deletes.
+ */
+export const WRITE_OWNED = Symbol('writeOwned');
+
+/** See {@link WRITE_OWNED}. `entry` is `[key, value]` as the branch buffered it; `id` is `keyString(key)`. */
+export interface OwnedWriter {
+  [WRITE_OWNED](id: string, entry: readonly [key: Uint8Array, value: Uint8Array | null]): void;
+}
+
 /** Lexicographic byte comparison: negative if `a < b`, 0 if equal, positive if `a > b`. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = a.length < b.length ? a.length : b.length;
@@ -67,8 +79,19 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * 2.5x faster per lookup than a JS byte-loop comparator over Uint8Array keys (bench/state.ts notes).
  */
 export function keyString(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1Slice === undefined
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    : latin1Slice.call(bytes, 0, bytes.byteLength);
 }
+
+/**
+ * Node's native latin1 decoder behind `buf.toString('latin1')`. It works on any Uint8Array, so calling it directly
+ * skips creating a Buffer view per key (measured ~85 vs ~155 ns for a 90-byte key). Absent on a runtime without
+ * it, in which case the Buffer view is used.
+ */
+const latin1Slice = (
+  Buffer.prototype as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }
+).latin1Slice;
 
 /** Plain string comparison; on {@link keyString} strings this is byte order. */
 export function compareKeyStrings(a: string, b: string): number {

@@ -14,6 +14,8 @@ import {
   type KVIterator,
   type KVStore,
   type Order,
+  type OwnedWriter,
+  WRITE_OWNED,
 } from './kv-store.js';
 
 /**
@@ -21,7 +23,7 @@ import {
  * order, native comparison) and each holds its `[key, value]` entry, so iteration allocates nothing per step.
  * `clone()` is O(1) copy-on-write.
  */
-export class MemoryStore implements KVStore {
+export class MemoryStore implements KVStore, OwnedWriter {
   private tree: BTree<string, KVEntry>;
 
   /** An empty store, or one holding copies of `entries`. */
@@ -54,6 +56,16 @@ export class MemoryStore implements KVStore {
   delete(key: Uint8Array): void {
     assertBytes(key, 'key');
     this.tree.delete(keyString(key));
+  }
+
+  [WRITE_OWNED](id: string, entry: readonly [key: Uint8Array, value: Uint8Array | null]): void {
+    const value = entry[1];
+    if (this.set !== MemoryStore.prototype.set || this.delete !== MemoryStore.prototype.delete) {
+      // a subclass that watches or checks writes gets them through its own set/delete
+      if (value === null) this.delete(entry[0]);
+      else this.set(entry[0], value);
+    } else if (value === null) this.tree.delete(id);
+    else this.tree.set(id, entry as KVEntry);
   }
 
   iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {

@@ -229,6 +229,66 @@ describe('BranchStore', () => {
     assert.deepEqual(seen, ['set 00', 'del 10', 'set 10ff', 'set ff']);
   });
 
+  it('hands its entries to an in-memory parent without copies, yet a subclass parent still sees each write', () => {
+    const parent = new MemoryStore([[unhex('01'), unhex('aa')]]);
+    const b = parent.branch();
+    const value = unhex('bbbb');
+    b.set(unhex('02'), value);
+    b.delete(unhex('01'));
+    const buffered = b.get(unhex('02'));
+    b.write();
+    // the parent holds the branch's own copy (not the caller's array), and the tombstone deleted
+    assert.equal(parent.get(unhex('02')), buffered);
+    value.fill(0);
+    assert.deepEqual(parent.get(unhex('02')), unhex('bbbb'));
+    assert.equal(parent.has(unhex('01')), false);
+    // the branch stays usable and independent of what it handed over
+    b.set(unhex('02'), unhex('cc'));
+    assert.deepEqual(parent.get(unhex('02')), unhex('bbbb'));
+    b.discard();
+    assert.deepEqual(b.get(unhex('02')), unhex('bbbb'));
+    // nested: inner → outer branch → store
+    const outer = parent.branch();
+    const inner = outer.branch();
+    inner.set(unhex('03'), unhex('03'));
+    inner.write();
+    assert.equal(parent.get(unhex('03')), undefined);
+    outer.write();
+    assert.deepEqual(parent.get(unhex('03')), unhex('03'));
+
+    const log: string[] = [];
+    class Watched extends MemoryStore {
+      override set(k: Uint8Array, v: Uint8Array): void {
+        log.push(`set ${hex(k)}=${hex(v)}`);
+        super.set(k, v);
+      }
+      override delete(k: Uint8Array): void {
+        log.push(`del ${hex(k)}`);
+        super.delete(k);
+      }
+    }
+    class WatchedBranch extends BranchStore {
+      override set(k: Uint8Array, v: Uint8Array): void {
+        log.push(`branch set ${hex(k)}`);
+        super.set(k, v);
+      }
+    }
+    const w = new Watched();
+    const wb = w.branch();
+    wb.set(unhex('05'), unhex('55'));
+    wb.delete(unhex('06'));
+    wb.write();
+    assert.deepEqual(log, ['set 05=55', 'del 06']);
+    const mid = new WatchedBranch(w);
+    const leaf = mid.branch();
+    leaf.set(unhex('07'), unhex('77'));
+    leaf.write();
+    assert.deepEqual(log.slice(2), ['branch set 07']);
+    mid.write();
+    assert.deepEqual(log.slice(3), ['set 07=77']);
+    assert.deepEqual(w.get(unhex('07')), unhex('77'));
+  });
+
   it('survives writes and deletes made while an iterator is open', () => {
     const base = new MemoryStore([1, 2, 3, 4, 5].map((i) => [Uint8Array.of(i), Uint8Array.of(i)] as const));
     const b = base.branch();
