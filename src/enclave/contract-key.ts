@@ -80,25 +80,79 @@ export function validateContractKey(
     throw new EnclaveError('FailedContractAuthentication');
   }
   // Only successes are cached, keyed by every input byte; failures always recompute (and throw).
+  const hasCurrent = key.current !== undefined && key.current.length > 0;
+  // Fast path: the keeper hands the same decoded og array for every call of a contract, so the last success
+  // with that array is checked field by field (bytes, not identity) before building the string id.
+  let last = lastValidated.get(secrets);
+  if (last === undefined) {
+    last = new WeakMap();
+    lastValidated.set(secrets, last);
+  }
+  const prev = last.get(key.og);
+  if (prev !== undefined && sameValidation(prev, contract, codeHash, key)) {
+    return { og: key.og, latest: hasCurrent ? key.current : key.og };
+  }
   let cache = validatedKeys.get(secrets);
   if (cache === undefined) {
     cache = new Set();
     validatedKeys.set(secrets, cache);
   }
   const id = cacheId(contract, codeHash, key);
-  const hasCurrent = key.current !== undefined && key.current.length > 0;
-  if (cache.has(id)) return { og: key.og, latest: hasCurrent ? key.current : key.og };
-  const result = validateUncached(secrets, key, contract, codeHash);
-  if (cache.size >= CONTRACT_KEY_CACHE_SIZE) {
-    const oldest = cache.values().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
+  let result: { og: Uint8Array; latest: Uint8Array };
+  if (cache.has(id)) {
+    result = { og: key.og, latest: hasCurrent ? key.current : key.og };
+  } else {
+    result = validateUncached(secrets, key, contract, codeHash);
+    if (cache.size >= CONTRACT_KEY_CACHE_SIZE) {
+      const oldest = cache.values().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.add(id);
   }
-  cache.add(id);
+  last.set(key.og, {
+    contract: contract.slice(),
+    codeHash: codeHash.slice(),
+    og: key.og.slice(),
+    current: (key.current ?? EMPTY).slice(),
+    currentProof: (key.currentProof ?? EMPTY).slice(),
+  });
   return result;
 }
 
 /** Authenticated contract keys per network secrets (see {@link CONTRACT_KEY_CACHE_SIZE}). */
 const validatedKeys = new WeakMap<EnclaveSecrets, Set<string>>();
+
+/** Copies of the inputs of the last successful validation per og array object, per network secrets. */
+interface Validated {
+  readonly contract: Uint8Array;
+  readonly codeHash: Uint8Array;
+  readonly og: Uint8Array;
+  readonly current: Uint8Array;
+  readonly currentProof: Uint8Array;
+}
+const lastValidated = new WeakMap<EnclaveSecrets, WeakMap<Uint8Array, Validated>>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Every input byte equal to a validated one (an absent current key/proof counts as empty, as in cacheId). */
+function sameValidation(
+  v: Validated,
+  contract: Uint8Array,
+  codeHash: Uint8Array,
+  key: ContractKeyInfo,
+): boolean {
+  return (
+    sameBytes(v.og, key.og) &&
+    sameBytes(v.contract, contract) &&
+    sameBytes(v.codeHash, codeHash) &&
+    sameBytes(v.current, key.current ?? EMPTY) &&
+    sameBytes(v.currentProof, key.currentProof ?? EMPTY)
+  );
+}
 
 /** Length-prefixed fields, so no two different inputs share an id. */
 function cacheId(contract: Uint8Array, codeHash: Uint8Array, key: ContractKeyInfo): string {

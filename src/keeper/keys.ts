@@ -61,6 +61,22 @@ export function be64(n: bigint | number): Uint8Array {
   return out;
 }
 
+/** `byte ‖ BE64(n)` in one allocation (same bytes and range errors as `concatBytes(of(byte), be64(n))`). */
+function byteBe64(byte: number, n: bigint): Uint8Array {
+  const out = new Uint8Array(9);
+  out[0] = byte;
+  new DataView(out.buffer).setBigUint64(1, n, false);
+  return out;
+}
+
+/** `byte ‖ bytes` in one allocation. */
+function byteAnd(byte: number, bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(1 + bytes.length);
+  out[0] = byte;
+  out.set(bytes, 1);
+  return out;
+}
+
 /** Decode 8 bytes big-endian (as written by {@link be64}). */
 export function readBe64(bytes: Uint8Array): bigint {
   if (bytes.length !== 8)
@@ -77,17 +93,17 @@ export function le64(n: bigint | number): Uint8Array {
 
 /** `0x01 ‖ BE64(code_id)` → CodeInfo. */
 export function codeKey(codeId: bigint): Uint8Array {
-  return concatBytes(Uint8Array.of(CODE_KEY_PREFIX), be64(codeId));
+  return byteBe64(CODE_KEY_PREFIX, codeId);
 }
 
 /** `0x02 ‖ addr` → ContractInfo. */
 export function contractKey(addr: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(CONTRACT_KEY_PREFIX), addr);
+  return byteAnd(CONTRACT_KEY_PREFIX, addr);
 }
 
 /** `0x03 ‖ addr` — prefix of the contract's (encrypted) state. */
 export function contractStorePrefix(addr: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(CONTRACT_STORE_PREFIX), addr);
+  return byteAnd(CONTRACT_STORE_PREFIX, addr);
 }
 
 /** `0x04 ‖ "lastCodeId"` → BE64 next code id. */
@@ -103,7 +119,7 @@ export const KEY_LAST_INSTANCE_ID: Uint8Array = concatBytes(
 
 /** `0x06 ‖ addr` → ContractKey (enclave keys and proofs). */
 export function contractEnclaveKey(addr: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(CONTRACT_ENCLAVE_ID_PREFIX), addr);
+  return byteAnd(CONTRACT_ENCLAVE_ID_PREFIX, addr);
 }
 
 /** `0x07 ‖ label` → raw contract address. */
@@ -151,12 +167,15 @@ export function adminUpdateAuthKey(contract: string): Uint8Array {
 
 /** `0xFF ‖ LE64(height)` → the block's 32-byte random. */
 export function randomKey(height: bigint): Uint8Array {
-  return concatBytes(Uint8Array.of(RANDOM_PREFIX), le64(height));
+  const out = new Uint8Array(9);
+  out[0] = RANDOM_PREFIX;
+  new DataView(out.buffer).setBigUint64(1, BigInt(height), true);
+  return out;
 }
 
 /** `0x20 ‖ code_hash` → uncompressed wasm (this implementation's code store, see {@link WASM_CODE_PREFIX}). */
 export function wasmCodeKey(codeHash: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(WASM_CODE_PREFIX), codeHash);
+  return byteAnd(WASM_CODE_PREFIX, codeHash);
 }
 
 /** Smallest key strictly greater than every key with this prefix (`undefined` if none: all 0xFF). */
