@@ -103,11 +103,8 @@ function invalidRegion(r: Region, detail: string): never {
   );
 }
 
-/**
- * Copies the bytes of the Region at `ptr` out of guest memory. A length above `maxLength` is refused
- * ("Region length too big") before anything is copied.
- */
-export function readRegion(memory: WebAssembly.Memory, ptr: number, maxLength: number): Uint8Array {
+/** {@link readRegionStruct} plus the per-import length limit ("Region length too big"), checked before any copy. */
+function limitedRegion(memory: WebAssembly.Memory, ptr: number, maxLength: number): Region {
   const r = readRegionStruct(memory, ptr);
   if (r.length > maxLength) {
     throw new CommunicationError(
@@ -118,17 +115,30 @@ export function readRegion(memory: WebAssembly.Memory, ptr: number, maxLength: n
       },
     );
   }
+  return r;
+}
+
+/**
+ * Copies the bytes of the Region at `ptr` out of guest memory. A length above `maxLength` is refused
+ * ("Region length too big") before anything is copied.
+ */
+export function readRegion(memory: WebAssembly.Memory, ptr: number, maxLength: number): Uint8Array {
+  const r = limitedRegion(memory, ptr, maxLength);
   // Copy: the guest may overwrite or grow memory after we return.
   return bytesOf(memory.buffer).slice(r.offset, r.offset + r.length);
 }
 
-/** Reads a Region and decodes it as strict UTF-8; invalid UTF-8 returns `undefined` so imports can report it. */
+/**
+ * Reads a Region (same checks and errors as {@link readRegion}) and decodes it as strict UTF-8; invalid UTF-8
+ * returns `undefined` so imports can report it. Decodes from guest memory directly: the string is the copy.
+ */
 export function readRegionUtf8(
   memory: WebAssembly.Memory,
   ptr: number,
   maxLength: number,
 ): string | undefined {
-  return decodeUtf8(readRegion(memory, ptr, maxLength));
+  const r = limitedRegion(memory, ptr, maxLength);
+  return decodeUtf8(bytesOf(memory.buffer).subarray(r.offset, r.offset + r.length));
 }
 
 /** Strict UTF-8 decode: `undefined` on invalid input, never U+FFFD. */

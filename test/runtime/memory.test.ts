@@ -7,6 +7,7 @@ import { CommunicationError } from '../../src/runtime/errors.js';
 import {
   readRegion,
   readRegionStruct,
+  readRegionUtf8,
   utf8Length,
   writeRegion,
   writeRegionUtf8,
@@ -92,6 +93,17 @@ describe('Region memory', () => {
       () => readRegion(h.inst.memory, ptr, 10),
       isComm(/Region length too big. Got 11, limit 10/),
     );
+  });
+
+  it('readRegionUtf8: strict decode straight from memory, same limit check as readRegion', () => {
+    const h = harness('v1');
+    assert.equal(readRegionUtf8(h.inst.memory, h.region('héllo \u{1F600}'), 100), 'héllo \u{1F600}');
+    assert.equal(readRegionUtf8(h.inst.memory, h.region(new Uint8Array([0x61, 0xc3])), 100), undefined);
+    assert.throws(
+      () => readRegionUtf8(h.inst.memory, h.region(new Uint8Array(11)), 10),
+      isComm(/Region length too big. Got 11, limit 10/),
+    );
+    assert.throws(() => readRegionUtf8(h.inst.memory, 0, 10), isComm(/could not be dereferenced/));
   });
 
   it('writes need enough capacity and set the length', () => {

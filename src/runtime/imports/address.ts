@@ -6,8 +6,8 @@
 import type { AddressFlavor } from '../backend.js';
 import type { Environment } from '../environment.js';
 import { MAX_LENGTH_CANONICAL_ADDRESS, MAX_LENGTH_HUMAN_ADDRESS } from '../limits.js';
-import { decodeUtf8, utf8, writeRegion } from '../memory.js';
-import { enterHostCall, readArg, writeErrorString } from './common.js';
+import { utf8, writeRegion } from '../memory.js';
+import { enterHostCall, readArg, readArgUtf8, writeErrorString } from './common.js';
 
 const MESSAGES = {
   'v0.10': { empty: 'input is empty', utf8: 'input is not valid UTF-8' },
@@ -16,8 +16,7 @@ const MESSAGES = {
 
 /** Reads a human address argument; returns the string or an error-string pointer (a number). */
 function readHuman(env: Environment, ptr: number, flavor: AddressFlavor): string | number {
-  const bytes = readArg(env, ptr, MAX_LENGTH_HUMAN_ADDRESS);
-  let human = decodeUtf8(bytes);
+  let human = readArgUtf8(env, ptr, MAX_LENGTH_HUMAN_ADDRESS);
   if (human === undefined) return writeErrorString(env, MESSAGES[flavor].utf8);
   if (flavor === 'v0.10') human = human.trim();
   if (human.length === 0) return writeErrorString(env, MESSAGES[flavor].empty);

@@ -1,7 +1,7 @@
 /** Helpers shared by the host imports: argument reads with their gas, and result writes. */
 import type { Environment } from '../environment.js';
 import { CommunicationError, ENCLAVE_ERROR } from '../errors.js';
-import { readRegion, readRegionStruct, utf8 } from '../memory.js';
+import { readRegion, readRegionStruct, readRegionUtf8, utf8 } from '../memory.js';
 
 /** Charges the flat per-host-call cost (0 on Secret, 18,000 on CosmWasm ≥ 1.5.10). */
 export function enterHostCall(env: Environment): void {
@@ -13,12 +13,22 @@ export function enterHostCall(env: Environment): void {
  * even when the check then fails), and refusing lengths above `maxLength`.
  */
 export function readArg(env: Environment, ptr: number, maxLength: number): Uint8Array {
+  chargeRegionRead(env, ptr);
+  return readRegion(env.memory, ptr, maxLength);
+}
+
+/** {@link readArg} for text: the same gas and checks, strict UTF-8 decoded (`undefined` if invalid), no byte copy. */
+export function readArgUtf8(env: Environment, ptr: number, maxLength: number): string | undefined {
+  chargeRegionRead(env, ptr);
+  return readRegionUtf8(env.memory, ptr, maxLength);
+}
+
+function chargeRegionRead(env: Environment, ptr: number): void {
   const cfg = env.gasConfig;
   if (cfg.readRegionBase !== 0n || cfg.readRegionPerByte !== 0n) {
     const { length } = readRegionStruct(env.memory, ptr);
     env.charge(cfg.readRegionBase + cfg.readRegionPerByte * BigInt(length));
   }
-  return readRegion(env.memory, ptr, maxLength);
 }
 
 /** Length of a Region without copying it (for limit checks with custom messages). */

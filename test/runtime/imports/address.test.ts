@@ -12,6 +12,7 @@ import {
   canonicalizeAddress,
   humanizeAddress,
 } from '../../../src/runtime/imports/address.js';
+import { MAX_LENGTH_HUMAN_ADDRESS } from '../../../src/runtime/limits.js';
 import { MockApi } from '../../../src/testing/index.js';
 import { harness } from '../helpers.js';
 
@@ -46,6 +47,25 @@ describe('canonicalize_address (v0.10)', () => {
       assert.equal(h.readStr(ptr), message);
     });
   }
+  it('traps on a human address above the length limit before decoding it, in both flavours', () => {
+    const tooLong = new Uint8Array(MAX_LENGTH_HUMAN_ADDRESS + 1).fill(0xff); // also invalid UTF-8
+    for (const [flavor, fn] of [
+      ['v0.10', canonicalizeAddress],
+      ['v1', addrCanonicalize],
+    ] as const) {
+      const h = harness(flavor);
+      assert.throws(
+        () => fn(h.inst.env, h.region(tooLong), h.out(64)),
+        (e) =>
+          e instanceof CommunicationError &&
+          e.message === 'failed to read memory' &&
+          e.detail ===
+            `Region length too big. Got ${MAX_LENGTH_HUMAN_ADDRESS + 1}, limit ${MAX_LENGTH_HUMAN_ADDRESS}`,
+      );
+      const ok = new Uint8Array(Buffer.from(alice));
+      assert.equal(fn(h.inst.env, h.region(ok), h.out(64)), 0);
+    }
+  });
   it('traps when the output Region is too small', () => {
     const h = harness('v0.10');
     assert.throws(
