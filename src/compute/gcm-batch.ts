@@ -38,6 +38,22 @@ export interface GcmJob {
   readonly offset: number;
 }
 
+/**
+ * Counter-block scratch, reused by every batch (encryption is synchronous and `update()` copies its input):
+ * a fresh buffer per batch was a steady stream of pool allocations in the tx loop.
+ */
+let ctrScratch = Buffer.alloc(64 * GHASH_BLOCK);
+/** Largest scratch kept between batches (bigger batches get a one-off buffer). */
+const MAX_KEPT_SCRATCH = 64 * 1024;
+
+function scratch(len: number): Buffer {
+  if (ctrScratch.length < len) {
+    if (len > MAX_KEPT_SCRATCH) return Buffer.allocUnsafe(len);
+    ctrScratch = Buffer.alloc(Math.min(MAX_KEPT_SCRATCH, Math.max(len, 2 * ctrScratch.length)));
+  }
+  return ctrScratch.subarray(0, len);
+}
+
 /** Running GHASH value of the message being processed (module scratch; encryption is synchronous). */
 const y = new Int32Array(4);
 
@@ -106,7 +122,7 @@ export class Aes256GcmBatch {
 
   #encryptJs(jobs: readonly GcmJob[], blocks: number): void {
     // Counter blocks of every short job, back to back: J0 = IV ‖ 1, then IV ‖ 2, IV ‖ 3, … (inc32 of J0).
-    const ctr = Buffer.allocUnsafe(blocks * GHASH_BLOCK);
+    const ctr = scratch(blocks * GHASH_BLOCK);
     let c = 0;
     for (const j of jobs) {
       const n = j.plaintext.length;

@@ -77,12 +77,14 @@ export interface SealItem {
 
 /**
  * Per-tx-key state, built on first use and cached (a tx key decrypts its input and seals several outputs of one
- * call, and reply/submessage handling re-derives the same key). Bounded, speed only.
+ * call, and reply/submessage handling re-derives the same key). Bounded, speed only: a tx key is live for one
+ * tx (every user message has a fresh nonce), so 32 entries cover a call chain while letting the ECB ciphers and
+ * tables of finished txs die young instead of being promoted and collected by full GCs.
  * `seal` holds the persistent AES-ECB cipher + GHASH table for sealing and the IV-derivation key. Decryption
  * passes the raw key to node (a KeyObject costs ~1.4 µs to build and pays off only after ~4 ciphers; a tx key
  * opens one input and rarely anything else).
  */
-const KEY_STATE_CACHE_SIZE = 256;
+const KEY_STATE_CACHE_SIZE = 32;
 interface SealState {
   readonly gcm: Aes256GcmBatch;
   readonly ivKey: Buffer;
@@ -207,6 +209,10 @@ function aadFor(domain: CipherDomain): Uint8Array {
   return a;
 }
 
+/** PRF-input scratch reused by every batch (HMAC consumes it synchronously); bounded like gcm-batch's. */
+let prfScratch = Buffer.alloc(1024);
+const MAX_KEPT_PRF_SCRATCH = 64 * 1024;
+
 /**
  * `V` of a batch: the first 12 bytes of HMAC-SHA256(K_iv, 0x01 ‖ Σ (d ‖ BE32(len) ‖ P)). IV_i = V ⊕ BE32(i) in
  * its last four bytes.
@@ -214,7 +220,9 @@ function aadFor(domain: CipherDomain): Uint8Array {
 function batchIvBase(seal: SealState, items: readonly SealItem[]): Buffer {
   let n = 1;
   for (const it of items) n += 5 + it.plaintext.length;
-  const buf = Buffer.allocUnsafe(n);
+  if (prfScratch.length < n && n <= MAX_KEPT_PRF_SCRATCH)
+    prfScratch = Buffer.alloc(Math.max(n, 2 * prfScratch.length));
+  const buf = prfScratch.length >= n ? prfScratch : Buffer.allocUnsafe(n);
   buf[0] = BATCH_PRF_MARKER;
   let o = 1;
   for (const it of items) {
@@ -225,7 +233,9 @@ function batchIvBase(seal: SealState, items: readonly SealItem[]): Buffer {
     buf.set(it.plaintext, o + 5);
     o += 5 + len;
   }
-  return createHmac('sha256', seal.ivKey).update(buf).digest();
+  return createHmac('sha256', seal.ivKey)
+    .update(n === buf.length ? buf : buf.subarray(0, n))
+    .digest();
 }
 
 /** Writes IV_i = V ⊕ (0^64 ‖ BE32(i)) at `out[off .. off+12)`. */
