@@ -276,3 +276,124 @@ describe('canonical warmed instance: warm-up failures fall back to the pristine 
     assert.deepEqual(calls('reuse'), calls('fresh'));
   });
 });
+
+describe('canonical warmed instance: a call after a call that wrote anywhere starts from identical memory', () => {
+  // query → {"ok":"<8 letters>"}: a checksum of all 3 pages at entry (the host-written env/msg of a query are the
+  // same every time). execute(msg = addr u32 LE, value u32 LE) stores at addr with several widths and offsets.
+  const MEM = 3 * PAGE;
+  const scribbler = wat(`(module
+    (memory (export "memory") 3)
+    (global $heap (mut i32) (i32.const 131072))
+    (data (i32.const 1000) "{\\"ok\\":\\"")
+    (data (i32.const 1008) "{\\"ok\\":{\\"messages\\":[],\\"attributes\\":[],\\"events\\":[],\\"data\\":null}}")
+    (func $allocate (export "allocate") (param $size i32) (result i32) (local $r i32)
+      (local.set $r (global.get $heap))
+      (i32.store (local.get $r) (i32.add (local.get $r) (i32.const 12)))
+      (i32.store offset=4 (local.get $r) (local.get $size))
+      (i32.store offset=8 (local.get $r) (i32.const 0))
+      (global.set $heap (i32.add (local.get $r) (i32.add (local.get $size) (i32.const 12))))
+      (local.get $r))
+    (func (export "deallocate") (param i32))
+    (func (export "interface_version_8"))
+    (func $emit (param $src i32) (param $len i32) (result i32) (local $r i32) (local $i i32)
+      (local.set $r (call $allocate (local.get $len)))
+      (block $d (loop $l (br_if $d (i32.ge_u (local.get $i) (local.get $len)))
+        (i32.store8 (i32.add (i32.load (local.get $r)) (local.get $i)) (i32.load8_u (i32.add (local.get $src) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
+      (i32.store offset=8 (local.get $r) (local.get $len))
+      (local.get $r))
+    (func (export "query") (param i32 i32) (result i32) (local $h i32) (local $a i32) (local $k i32)
+      (block $d (loop $l (br_if $d (i32.ge_u (local.get $a) (i32.const ${MEM})))
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (i32.load (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (i32.const 4))) (br $l)))
+      ;; 8 letters a..p from the nibbles, after the 7-byte prefix at 1000, then a closing quote and brace
+      (block $d (loop $l (br_if $d (i32.ge_u (local.get $k) (i32.const 8)))
+        (i32.store8 offset=1100 (local.get $k)
+          (i32.add (i32.const 97) (i32.and (i32.shr_u (local.get $h) (i32.mul (local.get $k) (i32.const 4))) (i32.const 15))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $l)))
+      (i32.store16 (i32.const 1108) (i32.const 0x7d22))
+      (memory.copy (i32.const 1093) (i32.const 1000) (i32.const 7))
+      (call $emit (i32.const 1093) (i32.const 17)))
+    (func (export "execute") (param i32 i32 i32) (result i32) (local $m i32) (local $addr i32) (local $v i32) (local $r i32)
+      (local.set $m (i32.load (local.get 2)))
+      (local.set $addr (i32.load (local.get $m)))
+      (local.set $v (i32.load offset=4 (local.get $m)))
+      (local.set $r (call $emit (i32.const 1008) (i32.const 62)))
+      (i32.store8 (local.get $addr) (local.get $v))
+      (i64.store offset=1 (i32.and (i32.xor (local.get $addr) (i32.const 0x5555)) (i32.const 0x1fff0))
+        (i64.extend_i32_u (i32.or (local.get $v) (i32.const 1))))
+      (i32.store16 offset=3 (i32.and (i32.mul (local.get $addr) (i32.const 7)) (i32.const 0x2fff0)) (local.get $v))
+      (local.get $r)))`);
+  const codeHash = sha256(scribbler);
+  const run = (mode: InstanceMode, scribbles: readonly [number, number][]) => {
+    const rt = new ContractRuntime({ instanceMode: mode });
+    const req = {
+      codeHash,
+      wasm: scribbler,
+      env: mockEnv(),
+      info: mockInfo(alice),
+      gasLimit: 10_000_000_000n,
+    };
+    const backend = mockBackend();
+    const query = (): string => {
+      const out = rt.call({ ...req, entry: 'query', msg: enc({}), backend });
+      return Buffer.from(out.resultBytes).toString();
+    };
+    const results = [query()];
+    for (const [addr, v] of scribbles) {
+      const msg = new Uint8Array(8);
+      new DataView(msg.buffer).setUint32(0, addr, true);
+      new DataView(msg.buffer).setUint32(4, v, true);
+      try {
+        rt.call({ ...req, entry: 'execute', msg, backend });
+      } catch {
+        // A scribble over its own result Region: a failed call, discarded instance; the next call is fresh.
+      }
+      results.push(query());
+    }
+    return { results, stats: rt.cacheStats() };
+  };
+
+  it('property: every query after arbitrary scribbles sees the canonical memory, reused or fresh', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(MEM - 8), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 }),
+        (scribbles) => {
+          const reuse = run('reuse', scribbles);
+          const fresh = run('fresh', scribbles);
+          assert.match(reuse.results[0]!, /^\{"ok":"[a-p]{8}"\}$/);
+          assert.deepEqual(new Set(reuse.results).size, 1, reuse.results.join(' '));
+          assert.deepEqual(reuse.results, fresh.results);
+          assert.ok(reuse.stats.instancesReused >= scribbles.length);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('the scribbles do change memory within a call (the checksum would see them)', () => {
+    // Control for the property above: a query that runs after an execute on an instance that was NOT restored.
+    const rt = new ContractRuntime({ instanceMode: 'reuse' });
+    const req = {
+      codeHash,
+      wasm: scribbler,
+      env: mockEnv(),
+      info: mockInfo(alice),
+      gasLimit: 10_000_000_000n,
+    };
+    const before = Buffer.from(
+      rt.call({ ...req, entry: 'query', msg: enc({}), backend: mockBackend() }).resultBytes,
+    );
+    const entry = [
+      ...(
+        rt as unknown as { cache: { entries: Map<string, { idle: ContractInstance }> } }
+      ).cache.entries.values(),
+    ][0]!;
+    const inst = entry.idle;
+    new Uint8Array(inst.memory.buffer)[5] = 7; // what an unrestored scribble at address 5 would leave behind
+    const after = Buffer.from(
+      rt.call({ ...req, entry: 'query', msg: enc({}), backend: mockBackend() }).resultBytes,
+    );
+    assert.notDeepEqual(after, before);
+  });
+});
