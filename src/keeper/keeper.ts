@@ -621,6 +621,17 @@ export class ComputeKeeper {
    * `queryDepth` is 1 for a top-level query. Returns the encrypted result.
    */
   querySmart(ctx: KeeperContext, contract: Uint8Array, msg: Uint8Array, queryDepth = 1): Uint8Array {
+    return this.runQuery(ctx, contract, msg, queryDepth, false);
+  }
+
+  /** `throwaway`: `ctx` is already a discarded context of its own (a top-level query), so no second branch. */
+  private runQuery(
+    ctx: KeeperContext,
+    contract: Uint8Array,
+    msg: Uint8Array,
+    queryDepth: number,
+    throwaway: boolean,
+  ): Uint8Array {
     if (queryDepth > MAX_QUERY_DEPTH) {
       throw computeError(
         ComputeErrors.QueryFailed,
@@ -630,7 +641,7 @@ export class ComputeKeeper {
     ctx.gasMeter.consumeGas(INSTANCE_COST, 'Loading CosmWasm module: query');
     const { code, key } = this.contractInstance(ctx.store, contract);
     const addrStr = toBech32(contract);
-    const { ctx: qctx } = cacheContext(ctx); // never committed: a query cannot change state
+    const qctx = throwaway ? ctx : cacheContext(ctx).ctx; // never committed: a query cannot change state
     const env: EnclaveEnv = {
       block: {
         height: ctx.block.height,
@@ -654,13 +665,9 @@ export class ComputeKeeper {
 
   /** A gRPC smart query at the current state with its own gas meter (`wasm.contract-query-gas-limit`). */
   query(contract: Uint8Array, msg: Uint8Array): Uint8Array {
-    const ctx = createContext({
-      store: this.store.branch(),
-      gasMeter: new BasicGasMeter(this.queryGasLimit),
-      block: this.block.current(),
-    });
+    const ctx = rootContext(this.store.branch(), new BasicGasMeter(this.queryGasLimit), this.block.current());
     try {
-      return this.querySmart(ctx, contract, msg, 1);
+      return this.runQuery(ctx, contract, msg, 1, true);
     } catch (e) {
       if (isOutOfGas(e) && !(e instanceof ComputeError)) throw outOfGasError(ctx, 'wasm contract', e);
       throw e;

@@ -9,6 +9,7 @@ import {
   compareKeyStrings,
   copyBytes,
   EmptyIterator,
+  type IdReader,
   isEmptyRange,
   keyString,
   type KVEntry,
@@ -16,6 +17,7 @@ import {
   type KVStore,
   type Order,
   type OwnedWriter,
+  READ_BY_ID,
   WRITE_OWNED,
 } from './kv-store.js';
 
@@ -35,7 +37,7 @@ const newOverlay = () => new BTree<string, Buffered>(undefined, compareKeyString
  * `write()` applies the overlay to the parent in ascending key order (deterministic) and empties it;
  * `discard()` just empties it.
  */
-export class BranchStore implements CacheStore, OwnedWriter {
+export class BranchStore implements CacheStore, OwnedWriter, IdReader {
   private overlay: BTree<string, Buffered>;
 
   constructor(private readonly parent: KVStore) {
@@ -49,9 +51,19 @@ export class BranchStore implements CacheStore, OwnedWriter {
 
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key');
-    const buffered = this.overlay.get(keyString(key));
+    const id = keyString(key);
+    const buffered = this.overlay.get(id);
     if (buffered !== undefined) return buffered[1] ?? undefined;
-    return this.parent.get(key);
+    const parent = this.parent as KVStore & Partial<IdReader>;
+    return parent[READ_BY_ID] === undefined ? parent.get(key) : parent[READ_BY_ID](id, key);
+  }
+
+  [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined {
+    if (this.get !== BranchStore.prototype.get) return this.get(key);
+    const buffered = this.overlay.get(id);
+    if (buffered !== undefined) return buffered[1] ?? undefined;
+    const parent = this.parent as KVStore & Partial<IdReader>;
+    return parent[READ_BY_ID] === undefined ? parent.get(key) : parent[READ_BY_ID](id, key);
   }
 
   has(key: Uint8Array): boolean {

@@ -63,6 +63,18 @@ export interface OwnedWriter {
   [WRITE_OWNED](id: string, entry: readonly [key: Uint8Array, value: Uint8Array | null]): void;
 }
 
+/**
+ * Implemented by the in-memory stores so a branch that missed in its own buffer asks its parent with the key
+ * string it already computed (a tx reads through two or three stacked branches). Equivalent to `get(key)`; a
+ * subclass overriding `get` is asked through its own `get`.
+ */
+export const READ_BY_ID = Symbol('readById');
+
+/** See {@link READ_BY_ID}; `id` is `keyString(key)`. */
+export interface IdReader {
+  [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined;
+}
+
 /** Lexicographic byte comparison: negative if `a < b`, 0 if equal, positive if `a > b`. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = a.length < b.length ? a.length : b.length;

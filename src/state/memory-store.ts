@@ -8,6 +8,7 @@ import {
   compareKeyStrings,
   copyBytes,
   EmptyIterator,
+  type IdReader,
   isEmptyRange,
   keyString,
   type KVEntry,
@@ -15,6 +16,7 @@ import {
   type KVStore,
   type Order,
   type OwnedWriter,
+  READ_BY_ID,
   WRITE_OWNED,
 } from './kv-store.js';
 
@@ -23,7 +25,7 @@ import {
  * order, native comparison) and each holds its `[key, value]` entry, so iteration allocates nothing per step.
  * `clone()` is O(1) copy-on-write.
  */
-export class MemoryStore implements KVStore, OwnedWriter {
+export class MemoryStore implements KVStore, OwnedWriter, IdReader {
   private tree: BTree<string, KVEntry>;
 
   /** An empty store, or one holding copies of `entries`. */
@@ -40,6 +42,11 @@ export class MemoryStore implements KVStore, OwnedWriter {
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key');
     return this.tree.get(keyString(key))?.[1];
+  }
+
+  [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined {
+    if (this.get !== MemoryStore.prototype.get) return this.get(key);
+    return this.tree.get(id)?.[1];
   }
 
   has(key: Uint8Array): boolean {

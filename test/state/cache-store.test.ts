@@ -289,6 +289,30 @@ describe('BranchStore', () => {
     assert.deepEqual(w.get(unhex('07')), unhex('77'));
   });
 
+  it('reads through stacked branches to a subclass parent via its own get', () => {
+    const reads: string[] = [];
+    class Watched extends MemoryStore {
+      override get(k: Uint8Array): Uint8Array | undefined {
+        reads.push(hex(k));
+        return super.get(k);
+      }
+    }
+    const base = new Watched([[unhex('01'), unhex('aa')]]);
+    const top = base.branch().branch();
+    assert.deepEqual(top.get(unhex('01')), unhex('aa'));
+    assert.equal(top.get(unhex('02')), undefined);
+    assert.deepEqual(reads, ['01', '02']);
+    class WatchedBranch extends BranchStore {
+      override get(k: Uint8Array): Uint8Array | undefined {
+        reads.push(`branch ${hex(k)}`);
+        return super.get(k);
+      }
+    }
+    const mid = new WatchedBranch(new MemoryStore([[unhex('03'), unhex('cc')]]));
+    assert.deepEqual(mid.branch().get(unhex('03')), unhex('cc'));
+    assert.deepEqual(reads.slice(2), ['branch 03']);
+  });
+
   it('survives writes and deletes made while an iterator is open', () => {
     const base = new MemoryStore([1, 2, 3, 4, 5].map((i) => [Uint8Array.of(i), Uint8Array.of(i)] as const));
     const b = base.branch();
