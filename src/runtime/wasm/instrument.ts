@@ -27,8 +27,9 @@
  * offset`, and every memory.fill / memory.copy / memory.init by `dirty_low = 0`, so no byte below `dirty_low` has
  * been written by the guest since the host last set it to 0xFFFFFFFF. A host reusing an instance restores memory
  * only from `dirty_low` up (a wrapping `addr + offset` only ever lowers the mark). This code is not metered, and the
- * scratch locals it needs (an i32 address and one per stored value type) are not part of the stack weight: they
- * add at most 3 slots to frames that store, within the margin FRAME_OVERHEAD_SLOTS leaves (see limits.ts).
+ * scratch locals it needs (an i32 address and one per stored value type) are not part of the stack weight (the
+ * V8 headroom this costs is measured in limits.ts). A function too close to V8's locals limit for them gets
+ * `dirty_low = 0` before each store instead, so every module that compiled before still compiles.
  *
  * Gas is cached in an extra i64 local per function: loaded from `gas_remaining` at entry and after every call,
  * stored back before every call, `return` and the function's end, so checks are register arithmetic. An
@@ -42,7 +43,7 @@ import type { GasCostTable } from './costs.js';
 import { costLookup, FC_OPCODE_COUNT } from './costs.js';
 import { FRAME_OVERHEAD_SLOTS, LEAF_FREE_SLOTS } from './limits.js';
 import type { ParsedModule, SectionRange } from './parse.js';
-import { parseModule, SectionId, toVmError } from './parse.js';
+import { MAX_FUNCTION_LOCALS, parseModule, SectionId, toVmError } from './parse.js';
 import { Reader } from './reader.js';
 import { ENCLAVE_MEMORY_INIT } from './validate.js';
 import { Writer, writeSleb } from './writer.js';
@@ -229,6 +230,11 @@ class Instrumenter {
   private storedTypes = 0;
   /** Local index of the store tracking's scratch value local per value type (same bit order); -1 if none. */
   private readonly storeValueLocal = new Int32Array(4);
+  /**
+   * The function being emitted is too close to V8's locals limit for the scratch locals: its stores set
+   * `dirty_low` to 0 instead (exact, only a full restore for such a module), so it still compiles as before.
+   */
+  private storesMarkAll = false;
 
   constructor(
     private readonly m: ParsedModule,
@@ -789,11 +795,16 @@ class Instrumenter {
     // function that stores also gets an i32 for the store address and one local per stored value type.
     const locals = new Reader(bytes, start, codeStart);
     const groups = locals.u32();
-    const stored = this.storedTypes;
+    let stored = this.storedTypes;
     let extraGroups = 2;
+    this.storesMarkAll = false;
     if (stored !== 0) {
-      extraGroups += 1;
-      for (let t = 0; t < 4; t++) if ((stored & (1 << t)) !== 0) extraGroups++;
+      let scratch = 1;
+      for (let t = 0; t < 4; t++) if ((stored & (1 << t)) !== 0) scratch++;
+      // V8 counts params + locals against its limit, MAX_FUNCTION_LOCALS + 2 (the 2 are the locals above).
+      this.storesMarkAll = this.gasLocal + 2 + scratch > MAX_FUNCTION_LOCALS + 2;
+      if (this.storesMarkAll) stored = 0;
+      else extraGroups += scratch;
     }
     out.u32(groups + extraGroups);
     out.copy(bytes, locals.pos, codeStart);
@@ -882,10 +893,10 @@ class Instrumenter {
       } else if (kind === EV_RETURN) {
         this.stackDecrement(out, weight);
         this.gasStore(out);
-      } else if (kind === EV_STORE) {
+      } else if (kind === EV_STORE && !this.storesMarkAll) {
         // The store itself is copied with the next chunk.
         this.emitStoreTracking(out, bytes[pos] as number, val);
-      } else if (kind === EV_BULK) {
+      } else if (kind === EV_BULK || kind === EV_STORE) {
         out.u8(Op.i32Const);
         out.u8(0);
         out.u8(Op.globalSet);

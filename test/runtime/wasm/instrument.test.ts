@@ -9,6 +9,7 @@ import {
   COSMWASM_GAS_COSTS,
   instrument,
   INSTRUMENT_GLOBALS,
+  MAX_FUNCTION_LOCALS,
   parseModule,
   SECRET_GAS_COSTS,
   TrapReason,
@@ -459,5 +460,23 @@ describe('instrument: dirty memory mark', () => {
     assert.equal(m.ok('i32', 10n ** 9n, 50, 1).gasUsed, plain);
     // local.get ×2 + i32.store + end, 2 per instruction on Secret.
     assert.equal(plain, 8n);
+  });
+});
+
+describe('instrument: dirty memory mark at the locals limit', () => {
+  it('a storing function with the most locals allowed still compiles; its stores mark all of memory dirty', () => {
+    const declared = MAX_FUNCTION_LOCALS - 1; // + 1 param = V8's limit minus the 2 locals every function gets
+    const m = new Metered(
+      wat(`(module (memory 1)
+        (func (export "big") (param i32) (local ${'i32 '.repeat(declared)})
+          (i64.store offset=8 (local.get 0) (i64.const 5)))
+        (func (export "small") (param i32) (i32.store8 (local.get 0) (i32.const 1))))`),
+      { maxStackSlots: 100_000 }, // the big frame's weight is ~50,000 slots
+    );
+    const dirty = m.exports['dirty_low'] as WebAssembly.Global;
+    m.ok('small', 10n ** 9n, 4000);
+    assert.equal(dirty.value >>> 0, 4000);
+    m.ok('big', 10n ** 9n, 5000);
+    assert.equal(dirty.value, 0);
   });
 });
