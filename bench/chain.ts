@@ -9,19 +9,24 @@
  * run: @oraichain/cw-simulate (metered) on the same token.wasm — a plaintext, unsigned in-process simulator, i.e.
  * what our privacy and signature checks cost relative to the usual CosmWasm testing tool. Also the client's
  * signing step alone (LocalChain's libsecp256k1 signer vs cosmjs' DirectSecp256k1Wallet, which produce identical
- * bytes), since it bounds the whole path.
+ * bytes), since it bounds the whole path. Block row: the same pre-signed txs (chain side only) one by one vs in
+ * 200-tx broadcastBlock calls, whose later txs are prepared (signature, decryption) on the enclave's worker thread.
  */
 import { createRequire } from 'node:module';
 
 import { DirectSecp256k1Wallet } from '@cosmjs/proto-signing';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bech32 } from '@scure/base';
 
-import { LocalDirectSigner, signerBackend } from '../src/chain/index.js';
-import { type Account, createRegistry, LocalChain, signTx } from '../src/index.js';
+import { addressOf, LocalDirectSigner, signerBackend } from '../src/chain/index.js';
+import { type Account, createRegistry, EncryptionUtils, LocalChain, signTx } from '../src/index.js';
 import { loadFixture } from '../test/fixtures/index.js';
 import { type BenchResult, compare, measureAsync, type MeasureOptions } from './harness.js';
 import { measurePeer } from './peers.js';
 
 const require = createRequire(import.meta.url);
+const fromBech32 = (a: string): Uint8Array =>
+  Uint8Array.from(bech32.fromWords(bech32.decode(a as `${string}1${string}`).words));
 const OPTS: MeasureOptions = { warmupMs: 150, runs: 5, runMs: 300 };
 const REPEAT_USERS = 64;
 /** Funded never-used senders for the new-key row; more than the row can consume at ~1 ms per tx. */
@@ -50,7 +55,100 @@ async function setup(): Promise<{ chain: LocalChain; token: string; repeat: Acco
   return { chain, token: address, repeat, fresh };
 }
 
+/** Pre-signed txs of the block rows: {@link BLOCK_SENDERS} external wallets, signed in delivery order. */
+const BLOCK_SENDERS = 64;
+const BLOCK_TXS = 200;
+const PRESIGNED = 8_000;
+
+/**
+ * Chain side only, pre-signed txs (client signing and encryption untimed): the same ordered txs delivered one by
+ * one with broadcastTx, then in 200-tx blocks with broadcastBlock (signature checks and input decryption of each
+ * block's later txs prepared on the enclave's worker thread while earlier ones run).
+ */
+export async function blockRows(): Promise<BenchResult[]> {
+  const chain = await LocalChain.create({ seed: 'bench-chain-blocks', onDebug: false });
+  const admin = chain.createAccount({ name: 'admin' });
+  const registry = createRegistry();
+  const senders = await Promise.all(
+    Array.from({ length: BLOCK_SENDERS }, async (_, i) => {
+      const privkey = Uint8Array.from({ length: 32 }, (_, k) => (k === 0 ? i + 1 : 7));
+      const pubkey = secp256k1.getPublicKey(privkey, true);
+      const address = addressOf(pubkey, 'secret');
+      chain.setBalance(address, [{ denom: 'uscrt', amount: '1' }]);
+      const io = new EncryptionUtils({ ioPubkey: chain.ioPubkey, seed: privkey, scheme: chain.scheme });
+      return {
+        address,
+        pubkey,
+        io,
+        signer: await LocalDirectSigner.create(privkey, pubkey, address, 'secret'),
+      };
+    }),
+  );
+  const { codeId, codeHash } = await chain.storeCode(admin, loadFixture('token'));
+  const { address: token } = await chain.instantiate(
+    admin,
+    codeId,
+    {
+      name: 'Bench',
+      symbol: 'BNCH',
+      decimals: 6,
+      initial_balances: senders.map((u) => ({ address: u.address, amount: '1000000000' })),
+      minter: null,
+    },
+    { label: 'bench-token-blocks', gasLimit: 1_000_000_000 },
+  );
+  const contract = fromBech32(token);
+  const txs: Uint8Array[] = [];
+  for (let i = 0; i < PRESIGNED; i++) {
+    const u = senders[i % BLOCK_SENDERS]!;
+    const msg = u.io.encryptSync(codeHash, { transfer: { recipient: admin.address, amount: '1' } });
+    txs.push(
+      await signTx({
+        signer: u.signer,
+        address: u.address,
+        pubkey: u.pubkey,
+        registry,
+        messages: [
+          {
+            typeUrl: '/secret.compute.v1beta1.MsgExecuteContract',
+            value: { sender: fromBech32(u.address), contract, msg, sentFunds: [] },
+          },
+        ],
+        chainId: chain.chainId,
+        accountNumber: chain.getAccount(u.address).accountNumber,
+        sequence: BigInt(Math.floor(i / BLOCK_SENDERS)),
+        gasLimit: 400_000n,
+      }),
+    );
+  }
+  let next = 0;
+  const take = (): Uint8Array => {
+    const tx = txs[next++];
+    if (tx === undefined)
+      throw new Error(`bench/chain: ${PRESIGNED} pre-signed txs exhausted; raise PRESIGNED`);
+    return tx;
+  };
+  const mOne = await measureAsync(() => chain.broadcastTx(take()), OPTS);
+  const mBlock = await measureAsync(
+    async () => {
+      const failed = (await chain.broadcastBlock(Array.from({ length: BLOCK_TXS }, take))).find((o) => !o.ok);
+      if (failed !== undefined && !failed.ok) throw failed.error;
+    },
+    { ...OPTS, runs: 3 },
+  );
+  await chain.close();
+  return [
+    compare(
+      `chain: private token transfer, repeat senders, broadcastBlock of ${BLOCK_TXS} pre-signed txs (prepare on a 2nd core; chain side only)`,
+      'tx/s',
+      mBlock.opsPerSec * BLOCK_TXS,
+      { name: 'ours, the same txs one by one via broadcastTx', value: mOne.opsPerSec },
+    ),
+  ];
+}
+
 export async function run(): Promise<BenchResult[]> {
+  const blocks = await blockRows();
   const { chain, token, repeat, fresh } = await setup();
   const sink = repeat[0]!.address;
   let i = 0;
@@ -145,7 +243,7 @@ export async function run(): Promise<BenchResult[]> {
     }),
   ];
   if (peerProblem !== undefined) rows[0] = { ...rows[0]!, notes: `peer not measured: ${peerProblem}` };
-  return rows;
+  return [...rows, ...blocks];
 }
 
 // `node --import tsx bench/chain.ts` runs this area alone
