@@ -163,7 +163,7 @@ export class ContractInstance {
       prefix === undefined
         ? []
         : Object.keys(this.exportsObj)
-            .filter((k) => k.startsWith(prefix))
+            .filter((k) => k.startsWith(prefix) && k !== g?.dirtyLow)
             .sort()
             .map((k) => this.exportsObj[k])
             .filter((v): v is WebAssembly.Global => v instanceof WebAssembly.Global);

@@ -29,7 +29,8 @@
  * only from `dirty_low` up (a wrapping `addr + offset` only ever lowers the mark). This code is not metered, and the
  * scratch locals it needs (an i32 address and one per stored value type) are not part of the stack weight (the
  * V8 headroom this costs is measured in limits.ts). A function too close to V8's locals limit for them gets
- * `dirty_low = 0` before each store instead, so every module that compiled before still compiles.
+ * `dirty_low = 0` before each store instead, and a module where the tracking would push a function body past V8's
+ * size limit is instrumented without it (no `dirty_low` export), so every module that compiled before still does.
  *
  * Gas is cached in an extra i64 local per function: loaded from `gas_remaining` at entry and after every call,
  * stored back before every call, `return` and the function's end, so checks are register arithmetic. An
@@ -41,7 +42,7 @@ import { FC_BASE, Op } from './code.js';
 import { CodeReader } from './code.js';
 import type { GasCostTable } from './costs.js';
 import { costLookup, FC_OPCODE_COUNT } from './costs.js';
-import { FRAME_OVERHEAD_SLOTS, LEAF_FREE_SLOTS } from './limits.js';
+import { FRAME_OVERHEAD_SLOTS, LEAF_FREE_SLOTS, V8_MAX_FUNCTION_SIZE } from './limits.js';
 import type { ParsedModule, SectionRange } from './parse.js';
 import { MAX_FUNCTION_LOCALS, parseModule, SectionId, toVmError } from './parse.js';
 import { Reader } from './reader.js';
@@ -59,12 +60,14 @@ export const INSTRUMENT_GLOBALS = {
   /**
    * i32 (read as u32): lowest memory address the guest may have written since the host last set it to
    * 0xFFFFFFFF (its initial value); 0 after a bulk memory operation. A host reusing an instance restores only
-   * memory from this address up.
+   * memory from this address up. Named under {@link mutableGlobalPrefix}, which contracts may not export, so it
+   * can only come from the instrumenter; absent when the module is instrumented without store tracking.
    */
-  dirtyLow: 'dirty_low',
+  dirtyLow: '__sc_global_dirty_low',
   /**
    * Every mutable global the module defines is also exported as `<prefix><global index>` (e.g. Rust's internal
-   * `__stack_pointer` as `__sc_global_0`), so a host reusing an instance can snapshot and restore them.
+   * `__stack_pointer` as `__sc_global_0`), so a host reusing an instance can snapshot and restore them
+   * ({@link dirtyLow} also carries the prefix but is not module state).
    */
   mutableGlobalPrefix: '__sc_global_',
 } as const;
@@ -122,6 +125,9 @@ const EV_DEAD = 3;
 const EV_CALL = 4;
 const EV_STORE = 5;
 const EV_BULK = 6;
+
+/** Thrown inside {@link Instrumenter} to redo a module without store tracking (never escapes). */
+const FUNCTION_TOO_BIG = new Error('function body too large with store tracking');
 
 // Control frame kinds.
 const K_BLOCK = 0;
@@ -235,6 +241,8 @@ class Instrumenter {
    * `dirty_low` to 0 instead (exact, only a full restore for such a module), so it still compiles as before.
    */
   private storesMarkAll = false;
+  /** Whether stores are tracked at all (false only for modules where it would exceed V8's function size). */
+  private trackStores = true;
 
   constructor(
     private readonly m: ParsedModule,
@@ -317,10 +325,22 @@ class Instrumenter {
         e.name === INSTRUMENT_GLOBALS.gasRemaining ||
         e.name === INSTRUMENT_GLOBALS.trapReason ||
         e.name === INSTRUMENT_GLOBALS.stackUsed ||
-        e.name === INSTRUMENT_GLOBALS.dirtyLow ||
         e.name.startsWith(INSTRUMENT_GLOBALS.mutableGlobalPrefix);
       if (reserved) r.fail(`contract export "${e.name}" collides with instrumentation`, 0);
     }
+    try {
+      return this.emitModule();
+    } catch (err) {
+      if (err !== FUNCTION_TOO_BIG) throw err;
+    }
+    // Store tracking would push a function past V8's body size limit where the module compiled without it:
+    // instrument without it (no `dirty_low`, so hosts restore all of memory) rather than change the verdict.
+    this.trackStores = false;
+    return this.emitModule();
+  }
+
+  private emitModule(): Uint8Array {
+    const m = this.m;
     // Instrumented code is typically 1.5-1.8x the input; size for 2x so the buffer never regrows.
     const out = new Writer(2 * this.bytes.length + 4096);
     out.copy(this.bytes, 0, 8);
@@ -382,11 +402,11 @@ class Instrumenter {
         });
         return;
       case SectionId.global:
-        appendVec(4, (w) => {
+        appendVec(this.trackStores ? 4 : 3, (w) => {
           w.bytes(new Uint8Array([0x7e, 0x01, Op.i64Const, 0x00, Op.end]));
           w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
           w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
-          w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x7f, Op.end])); // dirty_low = -1 (0xFFFFFFFF)
+          if (this.trackStores) w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x7f, Op.end])); // dirty_low = -1
         });
         return;
       case SectionId.export: {
@@ -394,8 +414,8 @@ class Instrumenter {
           [INSTRUMENT_GLOBALS.gasRemaining, this.gGas],
           [INSTRUMENT_GLOBALS.trapReason, this.gTrap],
           [INSTRUMENT_GLOBALS.stackUsed, this.gStack],
-          [INSTRUMENT_GLOBALS.dirtyLow, this.gDirty],
         ];
+        if (this.trackStores) entries.push([INSTRUMENT_GLOBALS.dirtyLow, this.gDirty]);
         this.m.definedGlobalMutable.forEach((mutable, i) => {
           const index = this.m.importedGlobalCount + i;
           if (mutable) entries.push([INSTRUMENT_GLOBALS.mutableGlobalPrefix + String(index), index]);
@@ -795,7 +815,7 @@ class Instrumenter {
     // function that stores also gets an i32 for the store address and one local per stored value type.
     const locals = new Reader(bytes, start, codeStart);
     const groups = locals.u32();
-    let stored = this.storedTypes;
+    let stored = this.trackStores ? this.storedTypes : 0;
     let extraGroups = 2;
     this.storesMarkAll = false;
     if (stored !== 0) {
@@ -886,6 +906,7 @@ class Instrumenter {
       const kind = evKind[i];
       const val = evVal[i] as number;
       if ((kind === EV_GAS && val === 0) || kind === EV_DEAD) continue;
+      if ((kind === EV_STORE || kind === EV_BULK) && !this.trackStores) continue;
       out.copy(bytes, from, pos);
       from = pos;
       if (kind === EV_GAS) {
@@ -919,6 +940,7 @@ class Instrumenter {
     this.stackDecrement(out, weight);
     this.gasStore(out);
     out.u8(Op.end);
+    if (this.trackStores && out.pos - bodyStart > V8_MAX_FUNCTION_SIZE) throw FUNCTION_TOO_BIG;
     out.patchU32(sizeAt, out.pos - bodyStart);
   }
 

@@ -47,5 +47,11 @@ export const DEFAULT_MAX_STACK_SLOTS = 7_680;
  */
 export const LEAF_FREE_SLOTS = 64;
 
+/**
+ * V8's limit on one function body, in bytes (wasm-limits.h `kV8MaxWasmFunctionSize`, Node 20 / V8 11.3). The
+ * instrumenter drops its optional store tracking rather than emit a body above it (instrument.ts).
+ */
+export const V8_MAX_FUNCTION_SIZE = 7_654_321;
+
 /** Query recursion limit of Secret's enclave (`RECURSION_LIMIT`, spec §4.10): the most nested contract calls. */
 export const MAX_NESTED_CONTRACT_CALLS = 10;

@@ -276,7 +276,7 @@ describe('instrument: module shape', () => {
     });
     assert.ok(WebAssembly.validate(out));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(out)).map((e) => e.name);
-    assert.deepEqual(exports, ['gas_remaining', 'trap_reason', 'stack_used', 'dirty_low']);
+    assert.deepEqual(exports, ['gas_remaining', 'trap_reason', 'stack_used', INSTRUMENT_GLOBALS.dirtyLow]);
   });
 
   it('keeps custom sections', () => {
@@ -290,7 +290,7 @@ describe('instrument: module shape', () => {
   });
 
   it('rejects contracts whose exports collide with the instrumentation globals', () => {
-    for (const name of ['gas_remaining', 'trap_reason', 'stack_used', 'dirty_low', '__sc_global_3']) {
+    for (const name of ['gas_remaining', 'trap_reason', 'stack_used', '__sc_global_3']) {
       assert.throws(
         () =>
           instrument(wat(`(module (func (export "${name}")))`), {
@@ -423,7 +423,7 @@ describe('instrument: dirty memory mark', () => {
     f32: 4,
     f64: 5,
   };
-  const dirty = (): number => (m.exports['dirty_low'] as WebAssembly.Global).value >>> 0;
+  const dirty = (): number => (m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global).value >>> 0;
 
   it('starts at 0xFFFFFFFF and is the lowest address + offset any store wrote; bulk ops set it to 0', () => {
     assert.equal(dirty(), 0xffff_ffff);
@@ -434,7 +434,7 @@ describe('instrument: dirty memory mark', () => {
           maxLength: 20,
         }),
         (ops) => {
-          (m.exports['dirty_low'] as WebAssembly.Global).value = -1;
+          (m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global).value = -1;
           let low = 0xffff_ffff;
           for (const [fn, addr] of ops) {
             const args =
@@ -449,14 +449,14 @@ describe('instrument: dirty memory mark', () => {
     );
     m.ok('fill', 10n ** 9n, 60_000, 1, 4);
     assert.equal(dirty(), 0);
-    (m.exports['dirty_low'] as WebAssembly.Global).value = -1;
+    (m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global).value = -1;
     m.ok('copy', 10n ** 9n, 60_000, 0, 4);
     assert.equal(dirty(), 0);
   });
 
   it('is not metered: gas of a store is what the cost table says', () => {
     const plain = m.ok('i32', 10n ** 9n, 100, 1).gasUsed;
-    (m.exports['dirty_low'] as WebAssembly.Global).value = -1;
+    (m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global).value = -1;
     assert.equal(m.ok('i32', 10n ** 9n, 50, 1).gasUsed, plain);
     // local.get ×2 + i32.store + end, 2 per instruction on Secret.
     assert.equal(plain, 8n);
@@ -473,10 +473,73 @@ describe('instrument: dirty memory mark at the locals limit', () => {
         (func (export "small") (param i32) (i32.store8 (local.get 0) (i32.const 1))))`),
       { maxStackSlots: 100_000 }, // the big frame's weight is ~50,000 slots
     );
-    const dirty = m.exports['dirty_low'] as WebAssembly.Global;
+    const dirty = m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global;
     m.ok('small', 10n ** 9n, 4000);
     assert.equal(dirty.value >>> 0, 4000);
     m.ok('big', 10n ** 9n, 5000);
     assert.equal(dirty.value, 0);
   });
 });
+
+describe('instrument: store tracking never changes whether a module compiles', () => {
+  /** `(func (export "f") (param i32) <n × (i32.store8 (local.get 0) (local.get 0))>)` with 1 page, built directly. */
+  function manyStores(n: number): Uint8Array {
+    const leb = (v: number): number[] => {
+      const out: number[] = [];
+      do {
+        let b = v & 0x7f;
+        v >>>= 7;
+        if (v !== 0) b |= 0x80;
+        out.push(b);
+      } while (v !== 0);
+      return out;
+    };
+    const section = (id: number, payload: number[] | Uint8Array): number[] => [
+      id,
+      ...leb(payload.length),
+      ...payload,
+    ];
+    const body = new Uint8Array(1 + n * 7 + 1);
+    body[0] = 0; // no locals
+    for (let i = 0; i < n; i++) body.set([0x20, 0, 0x20, 0, 0x3a, 0, 0], 1 + i * 7);
+    body[body.length - 1] = 0x0b;
+    const code = [1, ...leb(body.length)];
+    const head = [
+      ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+      ...section(1, [1, 0x60, 1, 0x7f, 0]),
+      ...section(3, [1, 0]),
+      ...section(5, [1, 0, 1]),
+      ...section(7, [2, 1, 0x66, 0, 0, 9, ...new TextEncoder().encode('dirty_low'), 0, 0]),
+    ];
+    const codeSection = [10, ...leb(code.length + body.length), ...code];
+    const out = new Uint8Array(head.length + codeSection.length + body.length);
+    out.set(head);
+    out.set(codeSection, head.length);
+    out.set(body, head.length + codeSection.length);
+    return out;
+  }
+  const opts = { costs: SECRET_GAS_COSTS, maxStackSlots: 7680, maxMemoryPages: 16 };
+  const exportsOf = (bytes: Uint8Array): string[] =>
+    WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
+
+  it('a contract may export "dirty_low" itself (the mark lives under the reserved prefix)', () => {
+    const names = exportsOf(instrument(manyStores(10), opts));
+    assert.ok(names.includes('dirty_low') && names.includes(INSTRUMENT_GLOBALS.dirtyLow));
+  });
+
+  it('a function that would exceed V8 body size only with tracking is instrumented without it', () => {
+    // 320,000 stores: 7 bytes each untracked (2.2 MB), ~25 with tracking (8 MB > 7,654,321).
+    const out = instrument(manyStores(320_000), opts);
+    assert.ok(!exportsOf(out).includes(INSTRUMENT_GLOBALS.dirtyLow));
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(out), {});
+    const e = inst.exports as unknown as MeteredExportsLike;
+    e.gas_remaining.value = 10n ** 12n;
+    e.f(7);
+    assert.ok((e.gas_remaining.value as bigint) < 10n ** 12n);
+  });
+});
+
+interface MeteredExportsLike {
+  gas_remaining: WebAssembly.Global;
+  f: (a: number) => void;
+}
