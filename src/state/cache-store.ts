@@ -29,6 +29,14 @@ type Buffered = readonly [key: Uint8Array, value: Uint8Array | typeof TOMBSTONE]
 const newOverlay = () => new BTree<string, Buffered>(undefined, compareKeyStrings);
 
 /**
+ * The overlay of a branch with nothing buffered, shared (frozen: any mutation throws). Most branches are written
+ * or discarded and then dropped, and many read-only ones never buffer anything, so a tree is made only on the
+ * first write instead of on creation and again after every write()/discard().
+ */
+const EMPTY_OVERLAY = newOverlay();
+EMPTY_OVERLAY.freeze();
+
+/**
  * A write-buffer overlay on a parent {@link KVStore} (Cosmos SDK `cachekv`). Its own sorted map holds sets
  * and tombstones; reads consult it first, then the parent; iteration merges both in byte order with the
  * overlay winning and tombstones masking. Creating one is O(1) whatever the parent's size, and branches
@@ -38,10 +46,14 @@ const newOverlay = () => new BTree<string, Buffered>(undefined, compareKeyString
  * `discard()` just empties it.
  */
 export class BranchStore implements CacheStore, OwnedWriter, IdReader {
-  private overlay: BTree<string, Buffered>;
+  private overlay: BTree<string, Buffered> = EMPTY_OVERLAY;
 
-  constructor(private readonly parent: KVStore) {
-    this.overlay = newOverlay();
+  constructor(private readonly parent: KVStore) {}
+
+  /** The overlay to write into (a fresh tree instead of the shared empty one). */
+  private writable(): BTree<string, Buffered> {
+    if (this.overlay === EMPTY_OVERLAY) this.overlay = newOverlay();
+    return this.overlay;
   }
 
   /** Number of buffered writes (sets plus deletes) not yet applied to the parent. */
@@ -76,12 +88,12 @@ export class BranchStore implements CacheStore, OwnedWriter, IdReader {
   set(key: Uint8Array, value: Uint8Array): void {
     assertBytes(key, 'key');
     assertBytes(value, 'value');
-    this.overlay.set(keyString(key), [copyBytes(key), copyBytes(value)]);
+    this.writable().set(keyString(key), [copyBytes(key), copyBytes(value)]);
   }
 
   delete(key: Uint8Array): void {
     assertBytes(key, 'key');
-    this.overlay.set(keyString(key), [copyBytes(key), TOMBSTONE]);
+    this.writable().set(keyString(key), [copyBytes(key), TOMBSTONE]);
   }
 
   iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {
@@ -108,7 +120,8 @@ export class BranchStore implements CacheStore, OwnedWriter, IdReader {
   write(): void {
     // Swap the overlay out first so a failing parent write cannot leave entries applied twice on retry.
     const overlay = this.overlay;
-    this.overlay = newOverlay();
+    if (overlay === EMPTY_OVERLAY) return;
+    this.overlay = EMPTY_OVERLAY;
     const parent = this.parent as KVStore & Partial<OwnedWriter>;
     if (parent[WRITE_OWNED] !== undefined) {
       // in-memory parent: it takes over the buffered arrays (this branch no longer holds them)
@@ -128,11 +141,11 @@ export class BranchStore implements CacheStore, OwnedWriter, IdReader {
       // a subclass that watches or checks writes gets them through its own set/delete
       if (entry[1] === TOMBSTONE) this.delete(entry[0]);
       else this.set(entry[0], entry[1]);
-    } else this.overlay.set(id, entry);
+    } else this.writable().set(id, entry);
   }
 
   discard(): void {
-    this.overlay = newOverlay();
+    this.overlay = EMPTY_OVERLAY;
   }
 
   /** The buffered writes in ascending key order; `undefined` values are deletes. For commit hashing. */
