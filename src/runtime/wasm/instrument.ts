@@ -29,8 +29,9 @@
  * only from `dirty_low` up (a wrapping `addr + offset` only ever lowers the mark). This code is not metered, and the
  * scratch locals it needs (an i32 address and one per stored value type) are not part of the stack weight (the
  * V8 headroom this costs is measured in limits.ts). A function too close to V8's locals limit for them gets
- * `dirty_low = 0` before each store instead, and a module where the tracking would push a function body past V8's
- * size limit is instrumented without it (no `dirty_low` export), so every module that compiled before still does.
+ * `dirty_low = 0` before each store instead, and a module where the tracking would push a function body, or the
+ * global or export count, past V8's limits is instrumented without it (no `dirty_low` export), so every module that
+ * compiled before still does.
  *
  * Gas is cached in an extra i64 local per function: loaded from `gas_remaining` at entry and after every call,
  * stored back before every call, `return` and the function's end, so checks are register arithmetic. An
@@ -42,7 +43,13 @@ import { FC_BASE, Op } from './code.js';
 import { CodeReader } from './code.js';
 import type { GasCostTable } from './costs.js';
 import { costLookup, FC_OPCODE_COUNT } from './costs.js';
-import { FRAME_OVERHEAD_SLOTS, LEAF_FREE_SLOTS, V8_MAX_FUNCTION_SIZE } from './limits.js';
+import {
+  FRAME_OVERHEAD_SLOTS,
+  LEAF_FREE_SLOTS,
+  V8_MAX_EXPORTS,
+  V8_MAX_FUNCTION_SIZE,
+  V8_MAX_GLOBALS,
+} from './limits.js';
 import type { ParsedModule, SectionRange } from './parse.js';
 import { MAX_FUNCTION_LOCALS, parseModule, SectionId, toVmError } from './parse.js';
 import { Reader } from './reader.js';
@@ -328,6 +335,9 @@ class Instrumenter {
         e.name.startsWith(INSTRUMENT_GLOBALS.mutableGlobalPrefix);
       if (reserved) r.fail(`contract export "${e.name}" collides with instrumentation`, 0);
     }
+    // The mark is one more global and export: never let it cross V8's count limits where the module fit before.
+    const exportsAfter = m.exports.length + 4 + m.definedGlobalMutable.filter((x) => x).length;
+    this.trackStores = exportsAfter <= V8_MAX_EXPORTS && m.globalCount + 4 <= V8_MAX_GLOBALS;
     try {
       return this.emitModule();
     } catch (err) {

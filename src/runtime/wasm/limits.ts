@@ -53,5 +53,11 @@ export const LEAF_FREE_SLOTS = 64;
  */
 export const V8_MAX_FUNCTION_SIZE = 7_654_321;
 
+/** V8's limit on exports per module (wasm-limits.h `kV8MaxWasmExports`); see {@link V8_MAX_FUNCTION_SIZE}. */
+export const V8_MAX_EXPORTS = 100_000;
+
+/** V8's limit on globals per module (wasm-limits.h `kV8MaxWasmGlobals`); see {@link V8_MAX_FUNCTION_SIZE}. */
+export const V8_MAX_GLOBALS = 1_000_000;
+
 /** Query recursion limit of Secret's enclave (`RECURSION_LIMIT`, spec §4.10): the most nested contract calls. */
 export const MAX_NESTED_CONTRACT_CALLS = 10;

@@ -527,6 +527,38 @@ describe('instrument: store tracking never changes whether a module compiles', (
     assert.ok(names.includes('dirty_low') && names.includes(INSTRUMENT_GLOBALS.dirtyLow));
   });
 
+  it("a module whose export count is at V8's limit after instrumentation is instrumented without the mark", () => {
+    // n mutable globals, each re-exported: 3 + n exports; n = 99,997 reaches V8's 100,000 exactly.
+    const build = (n: number): Uint8Array => {
+      const leb = (v: number): number[] => {
+        const out: number[] = [];
+        do {
+          let b = v & 0x7f;
+          v >>>= 7;
+          if (v !== 0) b |= 0x80;
+          out.push(b);
+        } while (v !== 0);
+        return out;
+      };
+      const globals = [...leb(n)];
+      for (let i = 0; i < n; i++) globals.push(0x7f, 1, 0x41, 0, 0x0b);
+      const body = [0, 0x41, 0, 0x41, 1, 0x3a, 0, 0, 0x0b]; // (i32.store8 (i32.const 0) (i32.const 1))
+      const sec = (id: number, p: number[]): number[] => [id, ...leb(p.length), ...p];
+      return new Uint8Array([
+        ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+        ...sec(1, [1, 0x60, 0, 0]),
+        ...sec(3, [1, 0]),
+        ...sec(5, [1, 0, 1]),
+        ...sec(6, globals),
+        ...sec(10, [1, body.length, ...body]),
+      ]);
+    };
+    const at = exportsOf(instrument(build(99_997), opts));
+    assert.equal(at.length, 100_000);
+    assert.ok(!at.includes(INSTRUMENT_GLOBALS.dirtyLow));
+    assert.ok(exportsOf(instrument(build(99_996), opts)).includes(INSTRUMENT_GLOBALS.dirtyLow));
+  });
+
   it('a function that would exceed V8 body size only with tracking is instrumented without it', () => {
     // 320,000 stores: 7 bytes each untracked (2.2 MB), ~25 with tracking (8 MB > 7,654,321).
     const out = instrument(manyStores(320_000), opts);
