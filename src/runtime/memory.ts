@@ -204,9 +204,10 @@ export function utf8Length(s: string): number {
 
 /**
  * Writes the UTF-8 encoding of `s` (exactly `byteLength` = {@link utf8Length}(s) bytes; lone surrogates become
- * U+FFFD, byte for byte what `Buffer.from(s)` and `TextEncoder.encode(s)` produce) into the Region at `ptr` and sets its length. Same checks and errors as
- * {@link writeRegion}. Encoding straight into guest memory avoids an intermediate buffer per call: `Buffer.from`
- * for env/info JSON kept cutting new 8 KiB pool slabs (off-heap allocations that also drive GC).
+ * U+FFFD: byte for byte what `Buffer.from(s)` and `TextEncoder.encode(s)` produce) into the Region at `ptr` and
+ * sets its length. Same checks and errors as {@link writeRegion}. Encoding straight into guest memory avoids an
+ * intermediate buffer per call: `Buffer.from` for env/info JSON kept cutting new 8 KiB pool slabs (off-heap
+ * allocations that also drive GC).
  */
 export function writeRegionUtf8(
   memory: WebAssembly.Memory,

@@ -35,8 +35,9 @@ export const FRAME_OVERHEAD_SLOTS = 8;
  * Margin: V8's default native stack (~984 KiB) held at least 125,000 weighted slots before a RangeError in every
  * frame shape measured (empty frames, 1,000 locals, 50 params, 100-deep operand stacks, call_indirect; see
  * test/runtime/wasm/stack-limit.test.ts). The tightest is now a weight-12 frame storing all four value types, whose
- * unweighted dirty-mark scratch locals (instrument.ts) took it from 167,352 to 125,508 slots (13,946 → 10,459 frames). Nested contract queries (depth limit 10, each with a fresh budget) thus
- * use at most 76,800 slots, about 61% of that, leaving ~380 KiB for the host's JS frames between levels.
+ * unweighted dirty-mark scratch locals (instrument.ts) took it from 167,352 to 125,508 slots (13,946 → 10,459
+ * frames). Nested contract queries (depth limit 10, each with a fresh budget) thus use at most 76,800 slots, about
+ * 61% of that, leaving ~380 KiB for the host's JS frames between levels.
  */
 export const DEFAULT_MAX_STACK_SLOTS = 7_680;
 
