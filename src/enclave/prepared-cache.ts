@@ -1,12 +1,12 @@
 /**
  * The enclave's caches of prepared facts (signature verdicts, decoded txs, decrypted inputs), filled only from
  * its own prepare worker's results and consulted by the normal call path. Every fact is returned only for the
- * exact bytes it was computed from: a signature entry is found by its signature but compared byte for byte
- * against sign mode, signBytes, txBytes and the public key; an input entry is found by its header but compared
- * against the whole wire message. Both are pure functions of those bytes (and the enclave's fixed io key and
- * scheme), so a hit gives what recomputing would. Bounded by entries and pinned bytes, oldest evicted first.
+ * exact bytes it was computed from: a signature entry is found by (the start of) its signature but compared byte
+ * for byte against signature, sign mode, signBytes, txBytes and the public key; an input entry is found by (the
+ * start of) its nonce but compared against the whole wire message. Both are pure functions of those bytes (and
+ * the enclave's fixed io key and scheme), so a hit gives what recomputing would. Bounded by entries and pinned
+ * bytes, oldest evicted first.
  */
-import { bytesEqual } from './bytes.js';
 import type { BatchTx, PreparedInput, PreparedTx } from './prepare-codec.js';
 import { PREPARED_CACHE_MAX_BYTES, PREPARED_CACHE_MAX_ENTRIES } from './prepare-limits.js';
 import type { SignatureFacts } from './tx-verification.js';
@@ -23,18 +23,33 @@ interface InputEntry {
   readonly bytes: number;
 }
 
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+/**
+ * Map key of a signature or wire header: 48 bits from its first 6 bytes at `offset` (a signature's `r` and an
+ * input's nonce are uniformly random). Only a speed-up: a key collision (accidental or crafted) overwrites or
+ * misses an entry, and every hit is still compared byte for byte.
+ */
+function key48(b: Uint8Array, offset: number): number {
+  const hi = ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+  return hi * 65536 + ((b[offset + 4]! << 8) | b[offset + 5]!);
+}
+
+/** Byte equality through native memcmp (Buffer.compare takes Uint8Arrays): ~5-10x a JS loop at tx sizes. */
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
 
 function optionalEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : bytesEqual(a, b);
+  return a === undefined || b === undefined ? a === b : same(a, b);
 }
 
 /** Prepared facts, keyed and verified as described in the module comment. */
 export class PreparedCache {
-  readonly #signatures = new Map<string, SignatureEntry>();
-  readonly #inputs = new Map<string, InputEntry>();
-  /** Input wire header length of the enclave's scheme: the lookup key of an input. */
+  readonly #signatures = new Map<number, SignatureEntry>();
+  readonly #inputs = new Map<number, InputEntry>();
+  /** Input wire header length of the enclave's scheme (inputs shorter than it are never prepared). */
   readonly #headerLength: number;
+  /** Offset of the nonce in a wire message: the lookup key of an input. */
+  readonly #nonceOffset: number;
   #bytes = 0;
   /** Lookups that found a fact (monitoring only; never part of a result). */
   signatureHits = 0;
@@ -42,6 +57,7 @@ export class PreparedCache {
 
   constructor(headerLength: number) {
     this.#headerLength = headerLength;
+    this.#nonceOffset = headerLength - 64; // [marker ‖] nonce(32) ‖ pubkey(32)
   }
 
   /** Entries held (signature entries + input entries). */
@@ -56,14 +72,14 @@ export class PreparedCache {
 
   /** Facts about exactly this SigInfo's bytes, if its tx was prepared. */
   signatureFacts(sigInfo: SigInfo): SignatureFacts | undefined {
-    if (this.#signatures.size === 0) return undefined;
-    const e = this.#signatures.get(latin1(sigInfo.signature));
+    if (this.#signatures.size === 0 || sigInfo.signature.length < 6) return undefined;
+    const e = this.#signatures.get(key48(sigInfo.signature, 0));
     if (e === undefined) return undefined;
     const t = e.tx;
     return t.signMode === sigInfo.signMode &&
-      bytesEqual(t.signature, sigInfo.signature) &&
-      bytesEqual(t.signBytes, sigInfo.signBytes) &&
-      bytesEqual(t.txBytes, sigInfo.txBytes) &&
+      same(t.signature, sigInfo.signature) &&
+      same(t.signBytes, sigInfo.signBytes) &&
+      same(t.txBytes, sigInfo.txBytes) &&
       optionalEqual(t.publicKey, sigInfo.publicKey)
       ? (this.signatureHits++, e.facts)
       : undefined;
@@ -72,8 +88,8 @@ export class PreparedCache {
   /** The decrypted input of exactly this wire message, if it was prepared. */
   input(wire: Uint8Array): PreparedInput | undefined {
     if (this.#inputs.size === 0 || wire.length < this.#headerLength) return undefined;
-    const e = this.#inputs.get(latin1(wire.subarray(0, this.#headerLength)));
-    if (e === undefined || !bytesEqual(e.input.wire, wire)) return undefined;
+    const e = this.#inputs.get(key48(wire, this.#nonceOffset));
+    if (e === undefined || !same(e.input.wire, wire)) return undefined;
     this.inputHits++;
     return e.input;
   }
@@ -88,13 +104,14 @@ export class PreparedCache {
       if (r.signature !== undefined) {
         const bytes =
           tx.txBytes.length + tx.signBytes.length + tx.signature.length + (r.signature.validKey?.length ?? 0);
-        this.#put(this.#signatures, latin1(tx.signature), { tx, facts: r.signature, bytes });
+        if (tx.signature.length >= 6)
+          this.#put(this.#signatures, key48(tx.signature, 0), { tx, facts: r.signature, bytes });
         if (r.signature.validKey !== undefined) signatures++;
       }
       for (const input of r.inputs) {
         if (input.wire.length < this.#headerLength) continue;
         const bytes = input.wire.length + input.plaintext.length + input.txKey.length;
-        this.#put(this.#inputs, latin1(input.wire.subarray(0, this.#headerLength)), { input, bytes });
+        this.#put(this.#inputs, key48(input.wire, this.#nonceOffset), { input, bytes });
         inputs++;
       }
     });
@@ -108,7 +125,7 @@ export class PreparedCache {
     this.#bytes = 0;
   }
 
-  #put<E extends { readonly bytes: number }>(map: Map<string, E>, key: string, entry: E): void {
+  #put<E extends { readonly bytes: number }>(map: Map<number, E>, key: number, entry: E): void {
     const old = map.get(key);
     if (old !== undefined) {
       map.delete(key);
@@ -124,7 +141,7 @@ export class PreparedCache {
     }
   }
 
-  #evictOldest<E extends { readonly bytes: number }>(map: Map<string, E>): void {
+  #evictOldest<E extends { readonly bytes: number }>(map: Map<number, E>): void {
     const first = map.entries().next().value;
     if (first === undefined) return;
     map.delete(first[0]);
