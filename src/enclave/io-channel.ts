@@ -4,7 +4,7 @@
  * message chain. The tx key lives in a private field and is never exposed.
  */
 import { CryptoError } from '../compute/errors.js';
-import type { CipherDomain, SealItem } from '../compute/gcm-box.js';
+import { type CipherDomain, DOMAIN_BYTE, GCM_BOX_HEADER_LENGTH, type SealItem } from '../compute/gcm-box.js';
 import {
   encodeInputWire,
   openInputCiphertext,
@@ -121,6 +121,25 @@ export class IoChannel {
     if (this.#txKey === undefined) return { wire: plaintext, signed: plaintext };
     const wire = encodeInputWire(this.scheme, this.#txKey, this.#nonce, this.#pubkey, plaintext);
     return { wire, signed: wire.subarray(wireHeaderLength(this.scheme)) };
+  }
+
+  /**
+   * The contract→contract message of an `'input'` item sealed by {@link sealMany} (so a response's wasm
+   * messages share its batch): `header ‖ ciphertext` and the part after the header, which callback signatures
+   * cover — the layout {@link encodeMessage} builds. @throws CryptoError `BAD_CONFIG` for a box of another domain.
+   */
+  messageOf(sealed: Uint8Array): { wire: Uint8Array; signed: Uint8Array } {
+    if (this.#txKey === undefined) return { wire: sealed, signed: sealed };
+    let body = sealed;
+    if (this.scheme !== 'aes-siv') {
+      if (sealed[1] !== DOMAIN_BYTE.input) throw new CryptoError('BAD_CONFIG', 'not an input box');
+      body = sealed.subarray(GCM_BOX_HEADER_LENGTH);
+    }
+    const head = this.header();
+    const wire = new Uint8Array(head.length + body.length);
+    wire.set(head, 0);
+    wire.set(body, head.length);
+    return { wire, signed: wire.subarray(head.length) };
   }
 
   /** The header bytes (`[marker ‖] nonce ‖ pubkey`) of messages on this channel; zeros for plaintext. */

@@ -73,6 +73,7 @@ function toU64(v: unknown, what: string): bigint {
  */
 class SealBatch {
   readonly #items: SealItem[] = [];
+  readonly #then: (() => void)[] = [];
   #sealed: Uint8Array[] | undefined;
 
   /** Queues a plaintext; returns its position for {@link get}. */
@@ -80,8 +81,14 @@ class SealBatch {
     return this.#items.push({ domain, plaintext }) - 1;
   }
 
+  /** Runs `f` right after sealing, in the order registered (fills in outputs that embed ciphertexts). */
+  then(f: () => void): void {
+    this.#then.push(f);
+  }
+
   seal(channel: IoChannel): void {
     this.#sealed = channel.sealMany(this.#items);
+    for (const f of this.#then) f();
   }
 
   get(at: number): Uint8Array {
@@ -161,11 +168,18 @@ function coinsOf(v: unknown): Coin[] {
 }
 
 /**
- * Encrypt one wasm execute/instantiate/migrate message body in place: `msg` := b64(header ‖ encrypt(hash ‖
- * reply headers ‖ msg)), `callback_sig` := SHA256(secret ‖ ciphertext ‖ json(funds)). v1 bodies name funds `send`
- * (Secret std; vanilla `funds` accepted and renamed) and the hash `code_hash`; v0.10 bodies `callback_code_hash`.
+ * Encrypt one wasm execute/instantiate/migrate message body: `msg` := b64(header ‖ encrypt(hash ‖ reply headers ‖
+ * msg)), `callback_sig` := SHA256(secret ‖ ciphertext ‖ json(funds)). v1 bodies name funds `send` (Secret std;
+ * vanilla `funds` accepted and renamed) and the hash `code_hash`; v0.10 bodies `callback_code_hash`. The message
+ * is sealed with the rest of the response's batch; `msg` and `callback_sig` are filled in once it is.
  */
-function encryptWasmBody(ctx: OutputContext, body: Json, kind: string, headers: Uint8Array): Json {
+function encryptWasmBody(
+  ctx: OutputContext,
+  body: Json,
+  kind: string,
+  headers: Uint8Array,
+  batch: SealBatch,
+): Json {
   const hashField = ctx.apiVersion === 'v1' ? 'code_hash' : 'callback_code_hash';
   const codeHash = body[hashField] ?? body.code_hash ?? body.callback_code_hash;
   const hash = asString(codeHash, `wasm ${kind} code hash`);
@@ -184,9 +198,12 @@ function encryptWasmBody(ctx: OutputContext, body: Json, kind: string, headers: 
   // Plaintext calls (IBC hooks, plaintext callbacks) forward the JSON as is: the callee treats undecryptable
   // input as plaintext and skips hash validation, so a hash prefix would only corrupt the message.
   const plain = ctx.channel.encrypted ? concat(utf8(hash), headers, msgBytes) : msgBytes;
-  const { wire, signed } = ctx.channel.encodeMessage(plain);
-  out.msg = toBase64(wire);
-  out.callback_sig = [...callbackSignature(ctx.callbackSecret, signed, funds)];
+  const at = batch.add('input', plain);
+  batch.then(() => {
+    const { wire, signed } = ctx.channel.messageOf(batch.get(at));
+    out.msg = toBase64(wire);
+    out.callback_sig = [...callbackSignature(ctx.callbackSecret, signed, funds)];
+  });
   return out;
 }
 
@@ -200,6 +217,7 @@ function processCosmosMsg(
   ctx: OutputContext,
   msg: unknown,
   headers: Uint8Array,
+  batch: SealBatch,
 ): { msg: Json; wasm: boolean } {
   if (!isObject(msg)) malformed('message must be an object');
   const wasm = msg.wasm;
@@ -211,7 +229,7 @@ function processCosmosMsg(
     case 'execute':
     case 'instantiate':
     case 'migrate':
-      processed = encryptWasmBody(ctx, body, kind, headers);
+      processed = encryptWasmBody(ctx, body, kind, headers, batch);
       break;
     case 'update_admin':
     case 'clear_admin':
@@ -225,7 +243,7 @@ function processCosmosMsg(
 
 const REPLY_ON = ['always', 'error', 'success', 'never'] as const;
 
-function processSubMsgV1(ctx: OutputContext, sub: unknown): OutputSubMsg {
+function processSubMsgV1(ctx: OutputContext, sub: unknown, batch: SealBatch): OutputSubMsg {
   if (!isObject(sub)) malformed('submessage must be an object');
   checkKeys(sub, ['id', 'msg', 'gas_limit', 'reply_on'], 'submessage');
   const id = sub.id === undefined ? 0n : toU64(sub.id, 'submessage id');
@@ -241,7 +259,7 @@ function processSubMsgV1(ctx: OutputContext, sub: unknown): OutputSubMsg {
   const headers = ctx.channel.encrypted
     ? encodeReplyHeaders([...own, ...ctx.replyParams])
     : new Uint8Array(0);
-  const { msg, wasm } = processCosmosMsg(ctx, sub.msg, headers);
+  const { msg, wasm } = processCosmosMsg(ctx, sub.msg, headers, batch);
   return {
     // The real id travels encrypted inside wasm messages; other messages keep theirs for plaintext replies.
     id: wasm && ctx.channel.encrypted ? 0n : id,
@@ -252,8 +270,8 @@ function processSubMsgV1(ctx: OutputContext, sub: unknown): OutputSubMsg {
   };
 }
 
-function processMsgV010(ctx: OutputContext, m: unknown): OutputSubMsg {
-  const { msg } = processCosmosMsg(ctx, m, new Uint8Array(0));
+function processMsgV010(ctx: OutputContext, m: unknown, batch: SealBatch): OutputSubMsg {
+  const { msg } = processCosmosMsg(ctx, m, new Uint8Array(0), batch);
   return { id: 0n, msg, gasLimit: null, replyOn: 'never', wasMsgEncrypted: ctx.channel.encrypted };
 }
 
@@ -309,8 +327,8 @@ function replyInfo(
 export function processResponse(ctx: OutputContext, ok: unknown): WasmOutput {
   if (!isObject(ok)) malformed('response must be an object');
   // Validate and queue everything first (in Secret's order, so the same bad output gives the same error), then
-  // seal the response's boxes in one batch, in output order: attributes (key, value), event attributes, data,
-  // reply id.
+  // seal the response's boxes in one batch, in output order: wasm messages (contract→contract inputs),
+  // attributes (key, value), event attributes, data, reply id.
   const batch = new SealBatch();
   let v010: boolean;
   let messages: OutputSubMsg[];
@@ -320,13 +338,13 @@ export function processResponse(ctx: OutputContext, ok: unknown): WasmOutput {
   if (ctx.apiVersion === 'v0.10') {
     checkKeys(ok, ['messages', 'log', 'data'], 'response');
     v010 = true;
-    messages = asArray(ok.messages, 'messages').map((m) => processMsgV010(ctx, m));
+    messages = asArray(ok.messages, 'messages').map((m) => processMsgV010(ctx, m, batch));
     attrs = asArray(ok.log, 'log').map((a) => processAttribute(ctx, a, batch));
     data = processData(ctx, ok.data, batch);
   } else {
     checkKeys(ok, ['messages', 'attributes', 'events', 'data'], 'response');
     v010 = false;
-    messages = asArray(ok.messages, 'messages').map((m) => processSubMsgV1(ctx, m));
+    messages = asArray(ok.messages, 'messages').map((m) => processSubMsgV1(ctx, m, batch));
     attrs = asArray(ok.attributes, 'attributes').map((a) => processAttribute(ctx, a, batch));
     events = asArray(ok.events, 'events').map((e) => processEvent(ctx, e, batch));
     data = processData(ctx, ok.data, batch);

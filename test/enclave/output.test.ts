@@ -4,6 +4,7 @@
  * enclaves agree, batch order = output order, and the client decrypts every box on its own.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 
 import { EncryptionUtils } from '../../src/compute/encryption-utils.js';
@@ -145,6 +146,45 @@ describe('output sealing (aes-256-gcm)', () => {
     );
     const q = processQueryResult(context('aes-256-gcm').ctx, b64('{"balance":"5"}'));
     assert.equal(utf8(client.decryptQueryResult(q.data, NONCE)), '{"balance":"5"}');
+  });
+
+  it('wasm messages are sealed first in the same batch and still open as the callee’s input', () => {
+    const keys = NetworkKeys.fromSeeds([new Uint8Array(32).fill(7)]);
+    const { ctx } = context('aes-256-gcm');
+    const inner = '{"receive":{}}';
+    const out = processResponse(ctx, {
+      ...RESPONSE,
+      messages: [
+        {
+          id: 5,
+          reply_on: 'success',
+          msg: {
+            wasm: { execute: { contract_addr: ADDR, code_hash: CALLER_HASH, msg: b64(inner), send: [] } },
+          },
+        },
+      ],
+    });
+    const exec = (out.messages[0]!.msg.wasm as { execute: { msg: string; callback_sig: number[] } }).execute;
+    const wire = fromB64(exec.msg);
+    const opened = IoChannel.open(keys, 'aes-256-gcm', wire);
+    const text = utf8(opened.plaintext);
+    assert.ok(text.startsWith(CALLER_HASH) && text.endsWith(inner));
+    assert.deepEqual(opened.channel.header(), ctx.channel.header());
+    const sig = createHash('sha256')
+      .update(keys.callbackSecret())
+      .update(opened.ciphertext)
+      .update('[]')
+      .digest();
+    assert.deepEqual(Uint8Array.from(exec.callback_sig), new Uint8Array(sig));
+    // The message is item 0 of the response's batch; the attributes follow at 1, 2, …
+    const msgIv = Buffer.from(wire.subarray(65, 77));
+    const attrIv = Buffer.from(fromB64(out.attributes[0]!.key).subarray(2, 14));
+    assert.deepEqual(msgIv.subarray(0, 8), attrIv.subarray(0, 8));
+    assert.equal((msgIv.readUInt32BE(8) ^ attrIv.readUInt32BE(8)) >>> 0, 1);
+    assert.throws(() => ctx.channel.messageOf(ctx.channel.seal('data', new Uint8Array(3))), {
+      name: 'CryptoError',
+      code: 'BAD_CONFIG',
+    });
   });
 
   it('a malformed response fails before anything is sealed, with the same error as before', () => {
