@@ -30,18 +30,24 @@ const BECH32_CACHE_SIZE = 4096;
 const bech32Cache = new Map<string, string>();
 
 /**
- * The last encoding of a given array object (a tx's sender and contract arrays are encoded several times per tx),
- * checked against a copy of the bytes it was made from, so an array changed in place is encoded afresh.
+ * The last few encodings, checked by bytes before anything else: a tx encodes its contract and sender several
+ * times, and the same contract recurs tx after tx. Bytes are copied in, so later changes to a caller's array
+ * cannot make a stale entry match.
  */
-const lastEncoding = new WeakMap<
-  Uint8Array,
-  { readonly bytes: Uint8Array; readonly prefix: string; readonly s: string }
->();
+const RECENT_ENCODINGS = 4;
+const recentBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(RECENT_ENCODINGS).fill(
+  undefined,
+);
+const recentPrefix: string[] = new Array<string>(RECENT_ENCODINGS).fill('');
+const recentText: string[] = new Array<string>(RECENT_ENCODINGS).fill('');
+let recentNext = 0;
 
 /** Encode canonical bytes as a bech32 address with `prefix` (default `secret`). */
 export function toBech32(addr: Uint8Array, prefix: string = BECH32_PREFIX): string {
-  const last = lastEncoding.get(addr);
-  if (last !== undefined && last.prefix === prefix && bytesEqual(last.bytes, addr)) return last.s;
+  for (let i = 0; i < RECENT_ENCODINGS; i++) {
+    const b = recentBytes[i];
+    if (b !== undefined && recentPrefix[i] === prefix && bytesEqual(b, addr)) return recentText[i]!;
+  }
   const id = `${prefix}\u0000${Buffer.from(addr.buffer, addr.byteOffset, addr.length).toString('latin1')}`;
   let s = bech32Cache.get(id);
   if (s === undefined) {
@@ -49,7 +55,10 @@ export function toBech32(addr: Uint8Array, prefix: string = BECH32_PREFIX): stri
     if (bech32Cache.size >= BECH32_CACHE_SIZE) bech32Cache.delete(bech32Cache.keys().next().value!);
     bech32Cache.set(id, s);
   }
-  lastEncoding.set(addr, { bytes: addr.slice(), prefix, s });
+  recentBytes[recentNext] = addr.slice();
+  recentPrefix[recentNext] = prefix;
+  recentText[recentNext] = s;
+  recentNext = (recentNext + 1) % RECENT_ENCODINGS;
   return s;
 }
 

@@ -65,7 +65,16 @@ export function be64(n: bigint | number): Uint8Array {
 function byteBe64(byte: number, n: bigint): Uint8Array {
   const out = new Uint8Array(9);
   out[0] = byte;
-  new DataView(out.buffer).setBigUint64(1, n, false);
+  if (n >= 0n && n <= 0xffff_ffffn) {
+    // ids are small: four bytes from a number, no DataView
+    const v = Number(n);
+    out[5] = v >>> 24;
+    out[6] = (v >>> 16) & 0xff;
+    out[7] = (v >>> 8) & 0xff;
+    out[8] = v & 0xff;
+  } else {
+    new DataView(out.buffer).setBigUint64(1, n, false);
+  }
   return out;
 }
 

@@ -16,9 +16,11 @@ import {
   type KVIterator,
   type KVStore,
   type Order,
+  type OwnedKeyWriter,
   type OwnedWriter,
   READ_BY_ID,
   WRITE_OWNED,
+  WRITE_OWNED_KEY,
 } from './kv-store.js';
 
 /** Marks a buffered delete in the overlay. */
@@ -45,7 +47,7 @@ EMPTY_OVERLAY.freeze();
  * `write()` applies the overlay to the parent in ascending key order (deterministic) and empties it;
  * `discard()` just empties it.
  */
-export class BranchStore implements CacheStore, OwnedWriter, IdReader {
+export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdReader {
   private overlay: BTree<string, Buffered> = EMPTY_OVERLAY;
 
   constructor(private readonly parent: KVStore) {}
@@ -94,6 +96,19 @@ export class BranchStore implements CacheStore, OwnedWriter, IdReader {
   delete(key: Uint8Array): void {
     assertBytes(key, 'key');
     this.writable().set(keyString(key), [copyBytes(key), TOMBSTONE]);
+  }
+
+  [WRITE_OWNED_KEY](key: Uint8Array, value: Uint8Array | null): void {
+    if (value === null) {
+      if (this.delete !== BranchStore.prototype.delete) return this.delete(key);
+      assertBytes(key, 'key');
+      this.writable().set(keyString(key), [key, TOMBSTONE]);
+    } else {
+      if (this.set !== BranchStore.prototype.set) return this.set(key, value);
+      assertBytes(key, 'key');
+      assertBytes(value, 'value');
+      this.writable().set(keyString(key), [key, copyBytes(value)]);
+    }
   }
 
   iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {

@@ -75,6 +75,17 @@ export interface IdReader {
   [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined;
 }
 
+/**
+ * Implemented by {@link BranchStore}: `set`/`delete` with a key array the caller gives away (a freshly built
+ * prefixed key), so only the value is copied. `value === null` deletes. Same effect as `set`/`delete`.
+ */
+export const WRITE_OWNED_KEY = Symbol('writeOwnedKey');
+
+/** See {@link WRITE_OWNED_KEY}. */
+export interface OwnedKeyWriter {
+  [WRITE_OWNED_KEY](key: Uint8Array, value: Uint8Array | null): void;
+}
+
 /** Lexicographic byte comparison: negative if `a < b`, 0 if equal, positive if `a > b`. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = a.length < b.length ? a.length : b.length;

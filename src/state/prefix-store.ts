@@ -11,6 +11,8 @@ import {
   type KVIterator,
   type KVStore,
   type Order,
+  type OwnedKeyWriter,
+  WRITE_OWNED_KEY,
 } from './kv-store.js';
 
 /**
@@ -63,12 +65,17 @@ export class PrefixStore implements KVStore {
 
   set(key: Uint8Array, value: Uint8Array): void {
     assertBytes(key, 'key');
-    this.parent.set(concat(this.prefix, key), value);
+    const parent = this.parent as KVStore & Partial<OwnedKeyWriter>;
+    // the prefixed key is built here and used nowhere else: a branch parent may keep it without a copy
+    if (parent[WRITE_OWNED_KEY] === undefined) parent.set(concat(this.prefix, key), value);
+    else parent[WRITE_OWNED_KEY](concat(this.prefix, key), value);
   }
 
   delete(key: Uint8Array): void {
     assertBytes(key, 'key');
-    this.parent.delete(concat(this.prefix, key));
+    const parent = this.parent as KVStore & Partial<OwnedKeyWriter>;
+    if (parent[WRITE_OWNED_KEY] === undefined) parent.delete(concat(this.prefix, key));
+    else parent[WRITE_OWNED_KEY](concat(this.prefix, key), null);
   }
 
   iterator(start?: Uint8Array, end?: Uint8Array, order: Order = 'ascending'): KVIterator {

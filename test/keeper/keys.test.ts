@@ -35,6 +35,26 @@ describe('store layout (spec §1.6)', () => {
     assert.equal(hex(randomKey(0x0102n)), 'ff0201000000000000');
   });
 
+  it('codeKey is 0x01 ‖ BE64(id) on both sides of the 32-bit fast path, wrapping like setBigUint64', () => {
+    for (const id of [
+      0n,
+      1n,
+      0xffn,
+      0x0102_0304n,
+      0xffff_ffffn,
+      0x1_0000_0000n,
+      0x0102_0304_0506_0708n,
+      2n ** 64n - 1n,
+    ]) {
+      const dv = new DataView(new ArrayBuffer(8));
+      dv.setBigUint64(0, id, false);
+      assert.equal(hex(codeKey(id)), '01' + hex(new Uint8Array(dv.buffer)), `id ${id}`);
+    }
+    const dv = new DataView(new ArrayBuffer(8));
+    dv.setBigUint64(0, -1n, false);
+    assert.equal(hex(codeKey(-1n)), '01' + hex(new Uint8Array(dv.buffer)));
+  });
+
   it('prefixEnd is the exclusive upper bound of a prefix', () => {
     assert.equal(hex(prefixEnd(Uint8Array.of(0x03, 0xff))), '04');
     assert.equal(hex(prefixEnd(Uint8Array.of(0x0a, 0x01))), '0a02');

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import { MemoryStore, prefixEnd, PrefixStore } from '../../src/state/index.js';
+import { BranchStore, MemoryStore, prefixEnd, PrefixStore } from '../../src/state/index.js';
 import { hex, range } from './model.js';
 
 const byteArb = fc.constantFrom(0x00, 0x01, 0xfe, 0xff);
@@ -62,5 +62,41 @@ describe('PrefixStore vs model (fast-check)', () => {
       [...parent.iterator()].map(([k]) => hex(k)),
       ['030701'],
     );
+  });
+
+  it('over a branch: keeps its prefixed key without a copy but copies values; subclasses see set/delete', () => {
+    const root = new MemoryStore();
+    const branch = root.branch();
+    const store = new PrefixStore(branch, Uint8Array.of(3));
+    const key = Uint8Array.of(1);
+    const value = Uint8Array.of(9, 9);
+    store.set(key, value);
+    key[0] = 2;
+    value.fill(0);
+    assert.deepEqual(store.get(Uint8Array.of(1)), Uint8Array.of(9, 9));
+    store.set(Uint8Array.of(5), Uint8Array.of(5));
+    store.delete(Uint8Array.of(5));
+    assert.equal(store.get(Uint8Array.of(5)), undefined);
+    assert.throws(() => store.set(Uint8Array.of(1), 'x' as unknown as Uint8Array), { name: 'TypeError' });
+    branch.write();
+    assert.deepEqual(
+      [...root.iterator()].map(([k, v]) => `${hex(k)}=${hex(v)}`),
+      ['0301=0909'],
+    );
+    const log: string[] = [];
+    class Watched extends BranchStore {
+      override set(k: Uint8Array, v: Uint8Array): void {
+        log.push(`set ${hex(k)}`);
+        super.set(k, v);
+      }
+      override delete(k: Uint8Array): void {
+        log.push(`del ${hex(k)}`);
+        super.delete(k);
+      }
+    }
+    const watched = new PrefixStore(new Watched(new MemoryStore()), Uint8Array.of(4));
+    watched.set(Uint8Array.of(1), Uint8Array.of(1));
+    watched.delete(Uint8Array.of(1));
+    assert.deepEqual(log, ['set 0401', 'del 0401']);
   });
 });
