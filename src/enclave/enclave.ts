@@ -165,7 +165,8 @@ export class SecretEnclave implements Enclave {
    * Verifies the signatures and decrypts the compute inputs of `txs` (e.g. a block's, as soon as it is known) on
    * a worker thread, so that their later init/handle/migrate calls skip that work. Optional and invisible in
    * results: a call finds a prepared fact only for byte-identical tx, sign bytes, signature, key and input, and
-   * otherwise does the work inline exactly as without prepare. Never rejects.
+   * otherwise does the work inline exactly as without prepare. Never rejects for anything a tx can contain
+   * (only for programmer misuse such as a SigInfo without its byte fields, as a TypeError).
    */
   prepare(txs: readonly SigInfo[]): Promise<PrepareReport> {
     return this.#preparer.prepare(txs);
