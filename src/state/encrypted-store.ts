@@ -50,8 +50,10 @@ export interface StateSaltParts {
   readonly counter: bigint;
 }
 
+const U64_END = 1n << 64n;
+
 function u64(value: bigint, what: string): bigint {
-  if (typeof value !== 'bigint' || value < 0n || value >= 1n << 64n) {
+  if (typeof value !== 'bigint' || value < 0n || value >= U64_END) {
     throw new StateError('INVALID_ARGUMENT', `${what} must be a uint64 bigint`);
   }
   return value;

@@ -31,6 +31,26 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
   return undefined;
 }
 
+/**
+ * Scratch space for lookup keys: `get`/`has` only look a key up (stores never keep a key they were asked for), so
+ * the prefixed key can live in a reused buffer instead of a fresh allocation per read (keys above 64 bytes are
+ * allocated outside V8's heap, which made the concat one of the state layer's top costs).
+ */
+let scratch = new Uint8Array(256);
+
+/**
+ * `a ‖ b` in the scratch buffer, valid only until the next call. A key that already lives in the scratch buffer
+ * (a prefix store over a prefix store) gets a fresh array instead, so nested lookups never overwrite each other.
+ */
+function lookupKey(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (b.buffer === scratch.buffer) return concat(a, b);
+  const n = a.length + b.length;
+  if (n > scratch.length) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+  scratch.set(a, 0);
+  scratch.set(b, a.length);
+  return scratch.subarray(0, n);
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
@@ -55,12 +75,12 @@ export class PrefixStore implements KVStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key');
-    return this.parent.get(concat(this.prefix, key));
+    return this.parent.get(lookupKey(this.prefix, key));
   }
 
   has(key: Uint8Array): boolean {
     assertBytes(key, 'key');
-    return this.parent.has(concat(this.prefix, key));
+    return this.parent.has(lookupKey(this.prefix, key));
   }
 
   set(key: Uint8Array, value: Uint8Array): void {

@@ -99,4 +99,22 @@ describe('PrefixStore vs model (fast-check)', () => {
     watched.delete(Uint8Array.of(1));
     assert.deepEqual(log, ['set 0401', 'del 0401']);
   });
+
+  it('nested prefix stores look up the right keys (reads share a scratch buffer)', () => {
+    const root = new MemoryStore();
+    const outer = new PrefixStore(root, Uint8Array.of(1, 1));
+    const inner = new PrefixStore(outer, Uint8Array.of(2, 2, 2));
+    const innermost = new PrefixStore(inner, new Uint8Array(300).fill(3));
+    inner.set(Uint8Array.of(9), Uint8Array.of(1));
+    innermost.set(Uint8Array.of(8), Uint8Array.of(2));
+    assert.deepEqual(root.get(Uint8Array.of(1, 1, 2, 2, 2, 9)), Uint8Array.of(1));
+    assert.deepEqual(inner.get(Uint8Array.of(9)), Uint8Array.of(1));
+    assert.equal(inner.has(Uint8Array.of(9)), true);
+    assert.deepEqual(innermost.get(Uint8Array.of(8)), Uint8Array.of(2));
+    assert.equal(innermost.has(Uint8Array.of(9)), false);
+    assert.deepEqual(
+      [...root.iterator()].map(([k]) => k.length),
+      [2 + 3 + 300 + 1, 6], // 01 01 02 02 02 03… sorts before 01 01 02 02 02 09
+    );
+  });
 });
