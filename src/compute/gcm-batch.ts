@@ -16,7 +16,7 @@
 import { type Cipher, createCipheriv } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
-import { GHASH_BLOCK, ghashLengths, ghashTable, ghashUpdate } from './ghash.js';
+import { GHASH_BLOCK, GhashKey, ghashLengths, ghashUpdate } from './ghash.js';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH } from './scheme.js';
 
 /**
@@ -59,11 +59,11 @@ const y = new Int32Array(4);
 
 /** A key's persistent ECB cipher and GHASH table. Create with {@link Aes256GcmBatch.create}. */
 export class Aes256GcmBatch {
-  readonly #key: Buffer;
+  readonly #key: Uint8Array;
   readonly #ecb: Cipher;
-  readonly #table: Int32Array;
+  readonly #table: GhashKey;
 
-  private constructor(key: Buffer, ecb: Cipher, table: Int32Array) {
+  private constructor(key: Uint8Array, ecb: Cipher, table: GhashKey) {
     this.#key = key;
     this.#ecb = ecb;
     this.#table = table;
@@ -90,14 +90,15 @@ export class Aes256GcmBatch {
       if (head === 0 || tail !== 0)
         throw new CryptoError('BAD_CONFIG', 'derive blocks must be nonzero and end in four zero bytes');
     }
-    const k = Buffer.from(key);
+    // A small Uint8Array copy lives on V8's heap; Buffer.from would take a slice of node's 8 KiB pool.
+    const k = Uint8Array.from(key);
     const ecb = createCipheriv('aes-256-ecb', k, null);
     ecb.setAutoPadding(false);
     const inp = Buffer.alloc(GHASH_BLOCK + derive.length);
     inp.set(derive, GHASH_BLOCK);
     const enc = ecb.update(inp);
     return {
-      gcm: new Aes256GcmBatch(k, ecb, ghashTable(enc, 0)),
+      gcm: new Aes256GcmBatch(k, ecb, new GhashKey(enc, 0)),
       derived: enc.subarray(GHASH_BLOCK),
     };
   }
@@ -131,6 +132,7 @@ export class Aes256GcmBatch {
       const { out, offset } = j;
       for (let b = 1; b <= nb; b++) {
         for (let i = 0; i < GCM_IV_LENGTH; i++) ctr[c + i] = out[offset + i]!;
+        // BE32(b): b ≤ 1 + ceil(GCM_JS_MAX_PLAINTEXT / 16) < 2^16, so the top two bytes are zero.
         ctr[c + 12] = 0;
         ctr[c + 13] = 0;
         ctr[c + 14] = b >>> 8;

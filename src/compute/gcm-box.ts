@@ -87,10 +87,10 @@ export interface SealItem {
 const KEY_STATE_CACHE_SIZE = 32;
 interface SealState {
   readonly gcm: Aes256GcmBatch;
-  readonly ivKey: Buffer;
+  readonly ivKey: Uint8Array;
 }
 interface TxKeyState {
-  readonly key: Buffer;
+  readonly key: Uint8Array;
   seal: SealState | undefined;
 }
 const keyStateCache = new Map<string, TxKeyState>();
@@ -125,7 +125,7 @@ function keyStateFor(key: Uint8Array): TxKeyState {
   const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
   let k = keyStateCache.get(id);
   if (k === undefined) {
-    k = { key: Buffer.from(key), seal: undefined };
+    k = { key: Uint8Array.from(key), seal: undefined };
     keyStateCache.set(id, k);
     if (keyStateCache.size > KEY_STATE_CACHE_SIZE) {
       const oldest = keyStateCache.keys().next().value;
@@ -139,13 +139,13 @@ function keyStateFor(key: Uint8Array): TxKeyState {
 function sealStateOf(st: TxKeyState): SealState {
   if (st.seal === undefined) {
     const { gcm, derived } = Aes256GcmBatch.create(st.key, IV_KEY_BLOCKS);
-    st.seal = { gcm, ivKey: Buffer.from(derived) };
+    st.seal = { gcm, ivKey: derived };
   }
   return st.seal;
 }
 
 function gcmDecrypt(
-  key: Buffer,
+  key: Uint8Array,
   iv: Uint8Array,
   ciphertext: Uint8Array,
   tag: Uint8Array,

@@ -44,18 +44,55 @@ const R8: Int32Array = (() => {
 })();
 
 /**
- * The 8-bit multiplication table of hash key `h[off .. off+16)` (normally H = E_K(0^128)).
- * 4 KiB per key; build once per key and reuse for every block hashed under it.
+ * Number of per-key tables kept in the shared pool (4 KiB each, 256 KiB in all). Tables are handed out round
+ * robin; a key whose slot was taken by a newer key rebuilds its table on next use (the table is a pure function
+ * of H, so this only costs time). A tx key seals within one tx and gcm-box.ts caches 32 keys, so in practice a
+ * live key keeps its slot. A pool instead of a 4 KiB array per key: a fresh tx key per message made the table
+ * allocation (zeroing, page faults, external-memory GC) ~1.7 µs of every tx's output sealing.
  */
-export function ghashTable(h: Uint8Array, off = 0): Int32Array {
-  const t = newTable();
-  let z0 = word(h, off);
-  let z1 = word(h, off + 4);
-  let z2 = word(h, off + 8);
-  let z3 = word(h, off + 12);
+export const GHASH_TABLE_SLOTS = 64;
+
+let pool: Int32Array | undefined;
+/** Assignments per slot so far (integer counters; at one per µs they stay exact for centuries). */
+const slotGeneration: number[] = new Array<number>(GHASH_TABLE_SLOTS).fill(0);
+let nextSlot = 0;
+
+/** A GHASH key H and its 8-bit multiplication table (M[b] = b·H for every byte b) in the shared pool. */
+export class GhashKey {
+  readonly #h: Int32Array;
+  #slot = 0;
+  #generation = -1;
+
+  /** Hash key `h[off .. off+16)` (normally H = E_K(0^128)); the table is built on first use. */
+  constructor(h: Uint8Array, off = 0) {
+    this.#h = Int32Array.of(word(h, off), word(h, off + 4), word(h, off + 8), word(h, off + 12));
+  }
+
+  /** Offset of this key's table in `pool`, (re)building it if its slot is not (or no longer) its own. */
+  base(): number {
+    if (slotGeneration[this.#slot] !== this.#generation) this.#assign();
+    return this.#slot * TABLE_WORDS;
+  }
+
+  #assign(): void {
+    const slot = nextSlot;
+    nextSlot = (nextSlot + 1) % GHASH_TABLE_SLOTS;
+    const gen = slotGeneration[slot]! + 1;
+    slotGeneration[slot] = gen;
+    this.#slot = slot;
+    this.#generation = gen;
+    buildTable((pool ??= new Int32Array(GHASH_TABLE_SLOTS * TABLE_WORDS)), slot * TABLE_WORDS, this.#h);
+  }
+}
+
+function buildTable(t: Int32Array, o0: number, h: Int32Array): void {
+  let z0 = h[0]!;
+  let z1 = h[1]!;
+  let z2 = h[2]!;
+  let z3 = h[3]!;
   // M[0x80] = H, M[0x40] = H·x, …, M[0x01] = H·x^7 (the byte's most significant bit is the x^0 coefficient).
   for (let b = 0x80; b >= 1; b >>= 1) {
-    const i = b << 2;
+    const i = o0 + (b << 2);
     t[i] = z0;
     t[i + 1] = z1;
     t[i + 2] = z2;
@@ -66,38 +103,25 @@ export function ghashTable(h: Uint8Array, off = 0): Int32Array {
     z1 = (z1 >>> 1) | (z0 << 31);
     z0 = (z0 >>> 1) ^ (lsb === 1 ? R_TOP : 0);
   }
+  // M[0] = 0 (the slot may hold another key's table).
+  t[o0] = 0;
+  t[o0 + 1] = 0;
+  t[o0 + 2] = 0;
+  t[o0 + 3] = 0;
   // Multiplication by H is linear: M[p ⊕ j] = M[p] ⊕ M[j] for a power of two p and j < p.
   for (let p = 2; p < 256; p <<= 1) {
-    const a = p << 2;
+    const a = o0 + (p << 2);
     const m0 = t[a]!;
     const m1 = t[a + 1]!;
     const m2 = t[a + 2]!;
     const m3 = t[a + 3]!;
-    for (let c = 4, d = a + 4; c < a; c += 4, d += 4) {
+    for (let c = o0 + 4, d = a + 4; c < a; c += 4, d += 4) {
       t[d] = m0 ^ t[c]!;
       t[d + 1] = m1 ^ t[c + 1]!;
       t[d + 2] = m2 ^ t[c + 2]!;
       t[d + 3] = m3 ^ t[c + 3]!;
     }
   }
-  return t;
-}
-
-/**
- * Tables are cut from 256 KiB slabs: a fresh tx key needs one per message, and a separate 4 KiB typed array each
- * time costs ~1 µs more in allocation and external-memory GC than a view. A slab is freed once every table cut
- * from it is unreachable.
- */
-const TABLES_PER_SLAB = 64;
-let slab = new ArrayBuffer(0);
-let slabUsed = TABLES_PER_SLAB;
-
-function newTable(): Int32Array {
-  if (slabUsed === TABLES_PER_SLAB) {
-    slab = new ArrayBuffer(TABLES_PER_SLAB * TABLE_WORDS * 4);
-    slabUsed = 0;
-  }
-  return new Int32Array(slab, TABLE_WORDS * 4 * slabUsed++, TABLE_WORDS);
 }
 
 function word(b: Uint8Array, o: number): number {
@@ -111,26 +135,23 @@ const pad = new Uint8Array(GHASH_BLOCK);
  * Absorbs `data[off .. off+len)` into the running GHASH value `y` (4 words, updated in place), zero-padding a
  * final partial block (GCM pads AAD and ciphertext separately, so call once per part).
  */
-export function ghashUpdate(
-  table: Int32Array,
-  y: Int32Array,
-  data: Uint8Array,
-  off: number,
-  len: number,
-): void {
+export function ghashUpdate(key: GhashKey, y: Int32Array, data: Uint8Array, off: number, len: number): void {
+  const base = key.base(); // first: may create the pool
+  const table = pool!;
   const end = off + len;
   const full = off + (len & ~(GHASH_BLOCK - 1));
-  for (let o = off; o < full; o += GHASH_BLOCK) mulBlock(table, y, data, o);
+  for (let o = off; o < full; o += GHASH_BLOCK) mulBlock(table, base, y, data, o);
   if (full < end) {
     const n = end - full;
     for (let i = 0; i < n; i++) pad[i] = data[full + i]!;
     pad.fill(0, n);
-    mulBlock(table, y, pad, 0);
+    mulBlock(table, base, y, pad, 0);
   }
 }
 
 /** Absorbs GCM's final length block `BE64(aadLen·8) ‖ BE64(ctLen·8)` (lengths in bytes, each < 2^32). */
-export function ghashLengths(table: Int32Array, y: Int32Array, aadLen: number, ctLen: number): void {
+export function ghashLengths(key: GhashKey, y: Int32Array, aadLen: number, ctLen: number): void {
+  const base = key.base();
   const hiA = aadLen >>> 29;
   const loA = aadLen << 3;
   const hiC = ctLen >>> 29;
@@ -141,24 +162,24 @@ export function ghashLengths(table: Int32Array, y: Int32Array, aadLen: number, c
     pad[8 + k] = hiC >>> (24 - 8 * k);
     pad[12 + k] = loC >>> (24 - 8 * k);
   }
-  mulBlock(table, y, pad, 0);
+  mulBlock(pool!, base, y, pad, 0);
 }
 
 /** `y := (y ⊕ block) · H` for the block `d[o .. o+16)`. */
-function mulBlock(t: Int32Array, y: Int32Array, d: Uint8Array, o: number): void {
+function mulBlock(t: Int32Array, base: number, y: Int32Array, d: Uint8Array, o: number): void {
   const a0 = y[0]!;
   const a1 = y[1]!;
   const a2 = y[2]!;
   const a3 = y[3]!;
   // Last byte first (highest powers of x): Z = M[x15]; then Z = Z·x^8 ⊕ M[x_k] for k = 14 … 0.
-  let i = ((a3 ^ d[o + 15]!) & 0xff) << 2;
+  let i = base + (((a3 ^ d[o + 15]!) & 0xff) << 2);
   let z0 = t[i]!;
   let z1 = t[i + 1]!;
   let z2 = t[i + 2]!;
   let z3 = t[i + 3]!;
   for (let k = 14; k >= 0; k--) {
     const w = k >= 12 ? a3 : k >= 8 ? a2 : k >= 4 ? a1 : a0;
-    i = (((w >>> ((3 - (k & 3)) << 3)) ^ d[o + k]!) & 0xff) << 2;
+    i = base + ((((w >>> ((3 - (k & 3)) << 3)) ^ d[o + k]!) & 0xff) << 2);
     const rem = z3 & 0xff;
     z3 = (z3 >>> 8) | (z2 << 24);
     z2 = (z2 >>> 8) | (z1 << 24);

@@ -121,6 +121,26 @@ function dataOf(pending: PendingData, batch: SealBatch): Uint8Array | null {
   return 'raw' in pending ? pending.raw : batch.get(pending.at);
 }
 
+/** Longest string {@link attributeBytes} encodes in JS before handing over to TextEncoder. */
+const JS_UTF8_MAX = 128;
+
+/**
+ * UTF-8 of an attribute key/value. Attributes are short and almost always ASCII, where UTF-8 is the char codes
+ * themselves: a JS loop is ~0.5 µs cheaper per string than TextEncoder's native call (8 strings per transfer).
+ * Anything else (non-ASCII, long) goes through TextEncoder, so the bytes are identical in every case.
+ */
+function attributeBytes(s: string): Uint8Array {
+  const n = s.length;
+  if (n > JS_UTF8_MAX) return utf8(s);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return utf8(s);
+    out[i] = c;
+  }
+  return out;
+}
+
 /** An attribute as the contract gave it; `at` is the batch position of its sealed key (value at `at + 1`). */
 interface PendingAttribute {
   readonly key: string;
@@ -137,8 +157,8 @@ function processAttribute(ctx: OutputContext, a: unknown, batch: SealBatch): Pen
   if (a.encrypted !== undefined && typeof a.encrypted !== 'boolean')
     malformed('attribute encrypted must be bool');
   if (a.encrypted === false || !ctx.channel.encrypted) return { key, value, at: undefined };
-  const at = batch.add('attribute-key', utf8(key));
-  batch.add('attribute-value', utf8(value));
+  const at = batch.add('attribute-key', attributeBytes(key));
+  batch.add('attribute-value', attributeBytes(value));
   return { key, value, at };
 }
 

@@ -129,6 +129,11 @@ describe('output sealing (aes-256-gcm)', () => {
     );
     assert.notEqual(out.attributes[0]!.key, out.attributes[4]!.key);
     assert.equal(client.decryptAttribute(out.events[0]!.attributes[0]!.value, NONCE), ADDR);
+    const long = 'x'.repeat(300);
+    for (const value of ['héllo ✓ 🎉', long, `${long}é`, '']) {
+      const o = processResponse(ctx, { attributes: [{ key: 'k', value }] });
+      assert.equal(client.decryptAttribute(o.attributes[0]!.value, NONCE), value);
+    }
     assert.equal(utf8(client.decryptData(out.data!, NONCE)), '{"transfer":{"status":"success"}}');
   });
 
