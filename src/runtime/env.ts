@@ -62,6 +62,59 @@ export function envJsonV010(env: CallEnv, info: MessageInfo, codeHashHex: string
   );
 }
 
+// The last v1 block / contract / fundless-info fragments and every input they were built from (values, and a copy
+// of the random bytes): consecutive calls in one block, to one contract or from one sender reuse them instead of
+// re-running BigInt and JSON conversions (~1.3 µs per call). A hit needs every input equal, so output is unchanged.
+let lastBlock:
+  | {
+      height: bigint | number;
+      timeNanos: bigint;
+      chainId: string;
+      random: Uint8Array | undefined;
+      json: string;
+    }
+  | undefined;
+let lastContract: { address: string; codeHashHex: string; json: string } | undefined;
+let lastInfo: { sender: string; json: string } | undefined;
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function blockJsonV1(b: CallEnv['block'], random: Uint8Array | undefined): string {
+  const m = lastBlock;
+  if (
+    m !== undefined &&
+    m.height === b.height &&
+    m.timeNanos === b.timeNanos &&
+    m.chainId === b.chainId &&
+    sameBytes(m.random, random)
+  ) {
+    return m.json;
+  }
+  const r = random === undefined ? '' : `,"random":${JSON.stringify(base64.encode(random))}`;
+  const json = `{"height":${height(b.height)},"time":"${b.timeNanos.toString()}","chain_id":${JSON.stringify(b.chainId)}${r}}`;
+  lastBlock = {
+    height: b.height,
+    timeNanos: b.timeNanos,
+    chainId: b.chainId,
+    random: random?.slice(),
+    json,
+  };
+  return json;
+}
+
+function contractJsonV1(address: string, codeHashHex: string): string {
+  const m = lastContract;
+  if (m !== undefined && m.address === address && m.codeHashHex === codeHashHex) return m.json;
+  const json = `{"address":${JSON.stringify(address)},"code_hash":${JSON.stringify(codeHashHex)}}`;
+  lastContract = { address, codeHashHex, json };
+  return json;
+}
+
 /**
  * v1 env: `{"block":{"height":H,"time":"<nanos>","chain_id":C[,"random":"<b64>"]},
  *   "contract":{"address":A,"code_hash":"<hex>"},"transaction":{"index":I,"hash":"…"}|null}`.
@@ -69,23 +122,23 @@ export function envJsonV010(env: CallEnv, info: MessageInfo, codeHashHex: string
  */
 export function envJsonV1(env: CallEnv, codeHashHex: string, withRandom: boolean): string {
   const b = env.block;
-  const random =
-    withRandom && b.random !== undefined && b.random !== null
-      ? `,"random":${JSON.stringify(base64.encode(b.random))}`
-      : '';
+  const random = withRandom && b.random !== undefined && b.random !== null ? b.random : undefined;
   const tx = env.transaction;
   const txJson =
     tx === undefined || tx === null
       ? 'null'
       : `{"index":${tx.index >>> 0},"hash":${JSON.stringify(tx.hash)}}`;
-  return (
-    `{"block":{"height":${height(b.height)},"time":"${b.timeNanos.toString()}","chain_id":${JSON.stringify(b.chainId)}${random}},` +
-    `"contract":{"address":${JSON.stringify(env.contract.address)},"code_hash":${JSON.stringify(codeHashHex)}},` +
-    `"transaction":${txJson}}`
-  );
+  return `{"block":${blockJsonV1(b, random)},"contract":${contractJsonV1(env.contract.address, codeHashHex)},"transaction":${txJson}}`;
 }
 
 /** v1 `MessageInfo`: `{"sender":S,"funds":[{"denom","amount"}]}` (funds always an array). */
 export function infoJsonV1(info: MessageInfo): string {
-  return `{"sender":${JSON.stringify(info.sender)},"funds":${coinsJson(info.funds)}}`;
+  if (info.funds.length !== 0) {
+    return `{"sender":${JSON.stringify(info.sender)},"funds":${coinsJson(info.funds)}}`;
+  }
+  const m = lastInfo;
+  if (m !== undefined && m.sender === info.sender) return m.json;
+  const json = `{"sender":${JSON.stringify(info.sender)},"funds":[]}`;
+  lastInfo = { sender: info.sender, json };
+  return json;
 }

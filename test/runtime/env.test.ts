@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import fc from 'fast-check';
+
 import { entryArguments } from '../../src/runtime/calls.js';
 import { envJsonV1, envJsonV010, infoJsonV1 } from '../../src/runtime/env.js';
 import { parseJson } from '../../src/runtime/json.js';
@@ -104,5 +106,85 @@ describe('entry point arguments (spec §3.3)', () => {
   });
   it('instantiate/execute need info', () => {
     assert.throws(() => entryArguments('v1', 'execute', { ...input, info: undefined }, false), TypeError);
+  });
+});
+
+describe('env JSON fragments reused across calls', () => {
+  // The pre-memo builders, verbatim: the oracle.
+  const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+  const refHeight = (h: bigint | number): string => {
+    const v = BigInt(h);
+    if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError(`block height out of u64 range: ${v}`);
+    return v.toString();
+  };
+  const refCoins = (funds: readonly { denom: string; amount: string }[]): string =>
+    `[${funds.map((c) => `{"denom":${JSON.stringify(c.denom)},"amount":${JSON.stringify(c.amount)}}`).join(',')}]`;
+  const refEnvV1 = (env: ReturnType<typeof mockEnv>, codeHashHex: string, withRandom: boolean): string => {
+    const b = env.block;
+    const random =
+      withRandom && b.random !== undefined && b.random !== null
+        ? `,"random":${JSON.stringify(b64(b.random))}`
+        : '';
+    const tx = env.transaction;
+    const txJson =
+      tx === undefined || tx === null
+        ? 'null'
+        : `{"index":${tx.index >>> 0},"hash":${JSON.stringify(tx.hash)}}`;
+    return (
+      `{"block":{"height":${refHeight(b.height)},"time":"${b.timeNanos.toString()}","chain_id":${JSON.stringify(b.chainId)}${random}},` +
+      `"contract":{"address":${JSON.stringify(env.contract.address)},"code_hash":${JSON.stringify(codeHashHex)}},` +
+      `"transaction":${txJson}}`
+    );
+  };
+  const refInfoV1 = (info: { sender: string; funds: readonly { denom: string; amount: string }[] }): string =>
+    `{"sender":${JSON.stringify(info.sender)},"funds":${refCoins(info.funds)}}`;
+
+  it('property: any sequence of envs/infos (repeats, number vs bigint heights, random bytes mutated in place) builds the same JSON as before', () => {
+    const shared = new Uint8Array(32).fill(7);
+    const step = fc.record({
+      height: fc.oneof(fc.constantFrom(5, 5n, 6n), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+      time: fc.constantFrom(1n, 2n, 1_700_000_000_123_456_789n),
+      chainId: fc.constantFrom('secret-4', 'secret-4\u00e9', 'c"q', 'x\uD800'),
+      random: fc.constantFrom('none', 'null', 'shared', 'fresh'),
+      mutate: fc.nat(31),
+      withRandom: fc.boolean(),
+      address: fc.constantFrom('secret1a', 'secret1b', '"q'),
+      hash: fc.constantFrom('ab'.repeat(32), 'cd'.repeat(32)),
+      tx: fc.option(fc.record({ index: fc.nat(10), hash: fc.constantFrom('A1', 'B2') })),
+      sender: fc.constantFrom('s1', 's2', 'é"'),
+      funds: fc.constantFrom([], [{ denom: 'uscrt', amount: '1' }]),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        for (const s of steps) {
+          shared[s.mutate] = (shared[s.mutate]! + 1) & 0xff; // same array object, new content
+          const random =
+            s.random === 'none'
+              ? undefined
+              : s.random === 'null'
+                ? null
+                : s.random === 'shared'
+                  ? shared
+                  : new Uint8Array(32).fill(s.mutate);
+          const env = mockEnv({
+            block: { height: s.height, timeNanos: s.time, chainId: s.chainId, random },
+            contract: { address: s.address },
+            transaction: s.tx,
+          });
+          assert.equal(envJsonV1(env, s.hash, s.withRandom), refEnvV1(env, s.hash, s.withRandom));
+          const info = mockInfo(s.sender, s.funds);
+          assert.equal(infoJsonV1(info), refInfoV1(info));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an out-of-range height still throws after a valid one was cached', () => {
+    envJsonV1(mockEnv({ block: { height: 1n, timeNanos: 0n, chainId: 'c' } }), HASH, false);
+    assert.throws(
+      () => envJsonV1(mockEnv({ block: { height: 2n ** 64n, timeNanos: 0n, chainId: 'c' } }), HASH, false),
+      RangeError,
+    );
   });
 });
