@@ -2,6 +2,9 @@
  * Crypto protocol benchmarks: our client/network encryption against secret.js 1.22.1's `EncryptionUtilsImpl`
  * (curve25519-js + miscreant Polyfill + noble HKDF) and @noble primitives, side by side in the same run.
  *
+ * "aes-256-gcm outputs" rows = the network side: sealing a token transfer's 8 attribute boxes under a fresh tx
+ * key as one batch (gcm-box.ts), against 8 single seals and against the per-box construction it replaced.
+ *
  * "round trip" = what a client does per contract call: encrypt a 200-byte JSON message, then decrypt a
  * 200-byte encrypted answer for the same nonce. "cold" creates a new client (new user key → fresh X25519) for
  * every op; "cached" reuses one client (ours keeps the shared secret, secret.js recomputes it each call, which is
