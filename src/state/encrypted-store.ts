@@ -110,13 +110,28 @@ export function encodeEncryptedValue(
 ): Uint8Array {
   const suffix = seedId > DEFAULT_STATE_SEED_ID ? 2 : 0;
   const out = new Uint8Array(8 + salt.length + 8 + data.length + suffix);
-  const dv = new DataView(out.buffer);
-  dv.setBigUint64(0, BigInt(salt.length), true);
+  // lengths are < 2^32: the low four bytes of each LE64 (the high four stay zero), no BigInt/DataView per value
+  writeLe32(out, 0, salt.length);
   out.set(salt, 8);
-  dv.setBigUint64(8 + salt.length, BigInt(data.length), true);
+  writeLe32(out, 8 + salt.length, data.length);
   out.set(data, 16 + salt.length);
-  if (suffix > 0) dv.setUint16(16 + salt.length + data.length, seedId, true);
+  if (suffix > 0) {
+    const at = 16 + salt.length + data.length;
+    out[at] = seedId & 0xff;
+    out[at + 1] = seedId >>> 8;
+  }
   return out;
+}
+
+function writeLe32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n & 0xff;
+  out[at + 1] = (n >>> 8) & 0xff;
+  out[at + 2] = (n >>> 16) & 0xff;
+  out[at + 3] = n >>> 24;
+}
+
+function readLe32(raw: Uint8Array, at: number): number {
+  return (raw[at]! | (raw[at + 1]! << 8) | (raw[at + 2]! << 16) | (raw[at + 3]! << 24)) >>> 0;
 }
 
 function malformed(why: string): StateError {
@@ -126,16 +141,18 @@ function malformed(why: string): StateError {
 /** Parses an encoded `EncryptedValue`; any layout violation is `StateError('TAMPERED')`. */
 export function decodeEncryptedValue(raw: Uint8Array): EncryptedValueParts {
   if (raw.length < 16 + STATE_SALT_LENGTH) throw malformed('too short');
-  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (dv.getBigUint64(0, true) !== BigInt(STATE_SALT_LENGTH)) throw malformed('salt length');
+  // LE64 fields read as two LE32 halves; a non-zero high half can never match a length below 2^32
+  if (readLe32(raw, 0) !== STATE_SALT_LENGTH || readLe32(raw, 4) !== 0) throw malformed('salt length');
   const salt = raw.subarray(8, 8 + STATE_SALT_LENGTH);
-  const len = dv.getBigUint64(8 + STATE_SALT_LENGTH, true);
+  const len = readLe32(raw, 8 + STATE_SALT_LENGTH);
   const start = 16 + STATE_SALT_LENGTH;
-  const rest = BigInt(raw.length - start);
-  if (len !== rest && len + 2n !== rest) throw malformed('data length');
-  const end = start + Number(len);
+  const rest = raw.length - start;
+  if (readLe32(raw, 12 + STATE_SALT_LENGTH) !== 0 || (len !== rest && len + 2 !== rest)) {
+    throw malformed('data length');
+  }
+  const end = start + len;
   const data = raw.subarray(start, end);
-  const seedId = end === raw.length ? DEFAULT_STATE_SEED_ID : dv.getUint16(end, true);
+  const seedId = end === raw.length ? DEFAULT_STATE_SEED_ID : raw[end]! | (raw[end + 1]! << 8);
   return { salt, data, seedId };
 }
 

@@ -3,9 +3,11 @@ import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 
 import { aessiv } from '@noble/ciphers/aes.js';
+import fc from 'fast-check';
 
 import {
   decodeEncryptedValue,
+  encodeEncryptedValue,
   EncryptedStore,
   type EncryptedStoreOptions,
   type KVStore,
@@ -245,5 +247,79 @@ describe('EncryptedStore', () => {
     cache.write();
     assert.equal(backing.size, 1);
     assert.deepEqual(store.get(enc.encode('a')), enc.encode('1'));
+  });
+});
+
+describe('EncryptedValue codec vs a BigInt/DataView reference', () => {
+  function referenceEncode(salt: Uint8Array, data: Uint8Array, seedId: number): Uint8Array {
+    const suffix = seedId > 2 ? 2 : 0;
+    const out = new Uint8Array(16 + salt.length + data.length + suffix);
+    const dv = new DataView(out.buffer);
+    dv.setBigUint64(0, BigInt(salt.length), true);
+    out.set(salt, 8);
+    dv.setBigUint64(8 + salt.length, BigInt(data.length), true);
+    out.set(data, 16 + salt.length);
+    if (suffix > 0) dv.setUint16(16 + salt.length + data.length, seedId, true);
+    return out;
+  }
+
+  function referenceDecode(raw: Uint8Array): string {
+    if (raw.length < 40) return 'too short';
+    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (dv.getBigUint64(0, true) !== 24n) return 'salt length';
+    const len = dv.getBigUint64(32, true);
+    const rest = BigInt(raw.length - 40);
+    if (len !== rest && len + 2n !== rest) return 'data length';
+    const end = 40 + Number(len);
+    const seedId = end === raw.length ? 2 : dv.getUint16(end, true);
+    return `${Buffer.from(raw.subarray(8, 32)).toString('hex')}/${Buffer.from(raw.subarray(40, end)).toString('hex')}/${seedId}`;
+  }
+
+  function decoded(raw: Uint8Array): string {
+    try {
+      const { salt, data, seedId } = decodeEncryptedValue(raw);
+      return `${Buffer.from(salt).toString('hex')}/${Buffer.from(data).toString('hex')}/${seedId}`;
+    } catch (e) {
+      assert.ok(isTampered(e));
+      return (e as Error).message.replace('stored contract state value is malformed: ', '');
+    }
+  }
+
+  it('encodes byte for byte like the reference and decodes every input to the same parts or error', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 40 }),
+        fc.integer({ min: 1, max: 0xffff }),
+        (data, seedId) => {
+          const salt = SALT;
+          const raw = encodeEncryptedValue(salt, data, seedId);
+          assert.deepEqual(raw, referenceEncode(salt, data, seedId));
+          assert.equal(decoded(raw), referenceDecode(raw));
+        },
+      ),
+    );
+    const header = (saltLen: bigint, len: bigint, extra: number) => {
+      const raw = new Uint8Array(40 + extra);
+      const dv = new DataView(raw.buffer);
+      dv.setBigUint64(0, saltLen, true);
+      dv.setBigUint64(32, len, true);
+      return raw;
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(24n, 25n, 24n + (1n << 32n), 1n << 63n),
+        fc.constantFrom(0n, 1n, 3n, 5n, 1n << 32n, (1n << 32n) + 3n, (1n << 64n) - 1n),
+        fc.integer({ min: 0, max: 6 }),
+        (saltLen, len, extra) => {
+          const raw = header(saltLen, len, extra);
+          assert.equal(decoded(raw), referenceDecode(raw));
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 80 }), (raw) => {
+        assert.equal(decoded(raw), referenceDecode(raw));
+      }),
+    );
   });
 });
