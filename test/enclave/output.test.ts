@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 
+import fc from 'fast-check';
+
 import { EncryptionUtils } from '../../src/compute/encryption-utils.js';
 import type { EncryptionScheme } from '../../src/compute/scheme.js';
 import { IoChannel } from '../../src/enclave/io-channel.js';
@@ -190,6 +192,53 @@ describe('output sealing (aes-256-gcm)', () => {
       name: 'CryptoError',
       code: 'BAD_CONFIG',
     });
+  });
+
+  it('random responses: every sealed output opens, plaintext ones pass through, IVs follow output order', () => {
+    const { ctx, client } = context('aes-256-gcm');
+    const attr = fc.record({
+      key: fc.string({ maxLength: 40, unit: 'grapheme' }),
+      value: fc.string({ maxLength: 300, unit: 'grapheme-composite' }),
+      encrypted: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(attr, { maxLength: 6 }),
+        fc.array(fc.record({ type: fc.constant('ev'), attributes: fc.array(attr, { maxLength: 4 }) }), {
+          maxLength: 3,
+        }),
+        fc.option(fc.uint8Array({ maxLength: 80 }), { nil: undefined }),
+        (attributes, events, data) => {
+          const resp = {
+            attributes,
+            events,
+            data: data === undefined ? null : Buffer.from(data).toString('base64'),
+          };
+          const out = processResponse(ctx, resp);
+          assert.deepEqual(processResponse(ctx, resp), out);
+          const all = [...attributes, ...events.flatMap((e) => e.attributes)];
+          const got = [...out.attributes, ...out.events.flatMap((e) => e.attributes)];
+          const sealed: Uint8Array[] = [];
+          all.forEach((a, i) => {
+            const g = got[i]!;
+            if (!a.encrypted) return assert.deepEqual(g, { key: a.key, value: a.value });
+            assert.equal(client.decryptAttribute(g.key, NONCE, 'key'), a.key);
+            assert.equal(client.decryptAttribute(g.value, NONCE), a.value);
+            sealed.push(fromB64(g.key), fromB64(g.value));
+          });
+          if (data !== undefined) {
+            assert.deepEqual(client.decryptData(out.data!, NONCE), data);
+            sealed.push(out.data!);
+          }
+          const ivs = sealed.map((b) => Buffer.from(b.subarray(2, 14)));
+          ivs.forEach((iv, k) => {
+            assert.deepEqual(iv.subarray(0, 8), ivs[0]!.subarray(0, 8));
+            assert.equal((iv.readUInt32BE(8) ^ ivs[0]!.readUInt32BE(8)) >>> 0, k);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('a malformed response fails before anything is sealed, with the same error as before', () => {
