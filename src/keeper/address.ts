@@ -6,6 +6,7 @@ import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bech32 } from '@scure/base';
 
+import { keyString } from '../state/index.js';
 import { computeError, SdkErrors } from './errors.js';
 import { be64, concatBytes } from './keys.js';
 
@@ -48,7 +49,7 @@ export function toBech32(addr: Uint8Array, prefix: string = BECH32_PREFIX): stri
     const b = recentBytes[i];
     if (b !== undefined && recentPrefix[i] === prefix && bytesEqual(b, addr)) return recentText[i]!;
   }
-  const id = `${prefix}\u0000${Buffer.from(addr.buffer, addr.byteOffset, addr.length).toString('latin1')}`;
+  const id = `${prefix}\u0000${keyString(addr)}`;
   let s = bech32Cache.get(id);
   if (s === undefined) {
     s = bech32.encode(prefix, bech32.toWords(addr), BECH32_LIMIT);
@@ -72,7 +73,7 @@ export function accountAddress(pubkey: Uint8Array): Uint8Array {
 
 /** {@link accountAddress} without the copy, for comparisons: the result is shared, never mutate it. */
 export function sharedAccountAddress(pubkey: Uint8Array): Uint8Array {
-  const id = Buffer.from(pubkey.buffer, pubkey.byteOffset, pubkey.length).toString('latin1');
+  const id = keyString(pubkey);
   let a = accountCache.get(id);
   if (a === undefined) {
     a = ripemd160(sha256(pubkey));
