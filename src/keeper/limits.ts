@@ -14,3 +14,8 @@ export const MAX_CALL_DEPTH = 100;
 export const MAX_QUERY_DEPTH = 10;
 /** types/events.go `eventTypeMinLength`: custom event types must be longer than this after trimming. */
 export const EVENT_TYPE_MIN_LENGTH = 2;
+/**
+ * Decoded ContractInfo / CodeInfo / ContractKey records kept per kind (store.ts), by their bytes: one per live
+ * contract or code is enough to skip the protobuf decode on every call; ~1 KiB each at most. Performance only.
+ */
+export const DECODED_RECORD_CACHE_SIZE = 1024;

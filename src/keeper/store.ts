@@ -9,7 +9,7 @@ import {
   ContractInfo,
   ContractKey,
 } from '../proto/secret/compute/v1beta1/types.js';
-import type { KVStore } from '../state/index.js';
+import { keyString, type KVStore } from '../state/index.js';
 import {
   adminUpdateAuthKey,
   be64,
@@ -29,6 +29,7 @@ import {
   readBe64,
   wasmCodeKey,
 } from './keys.js';
+import { DECODED_RECORD_CACHE_SIZE } from './limits.js';
 import { atomicsToDec, type ComputeParams, decToAtomics } from './params.js';
 
 /** `autoIncrementID`: returns the stored next id (1 when unset) and stores id+1. */
@@ -56,14 +57,33 @@ export function nextInstanceId(store: KVStore): bigint {
 }
 
 /**
- * A decoded record per stored byte array, checked against a private copy of the bytes it was decoded from: stores
- * hand out the same array until the record is rewritten (a write stores a new copy), so a busy contract's records
- * are decoded once instead of on every call; a different or changed array decodes afresh. The decoded object is
- * shared: keeper internals only, never handed to users, never mutated.
+ * Decoded records, so a busy contract's ContractInfo/CodeInfo/ContractKey are not decoded again on every call.
+ * Two levels, both bound to every byte: the array a store hands out (in-memory stores return the same array until
+ * the record is rewritten) checked against a private copy of the bytes it was decoded from, then the bytes
+ * themselves (stores that return a fresh array per read, e.g. LMDB). The decoded object is shared: keeper
+ * internals only, never handed to users, never mutated.
  */
-interface Decoded<T> {
-  readonly bytes: Uint8Array;
-  readonly value: T;
+class DecodedRecords<T> {
+  readonly #byArray = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly value: T }>();
+  readonly #byBytes = new Map<string, T>();
+
+  constructor(private readonly decode: (bytes: Uint8Array) => T) {}
+
+  get(raw: Uint8Array): T {
+    const hit = this.#byArray.get(raw);
+    if (hit !== undefined && sameBytes(hit.bytes, raw)) return hit.value;
+    const id = keyString(raw);
+    const known = this.#byBytes.get(id);
+    // a fresh array with known bytes: served without remembering the array (no churn for per-read copies)
+    if (known !== undefined) return known;
+    const bytes = raw.slice();
+    const value = this.decode(bytes);
+    if (this.#byBytes.size >= DECODED_RECORD_CACHE_SIZE)
+      this.#byBytes.delete(this.#byBytes.keys().next().value!);
+    this.#byBytes.set(id, value);
+    this.#byArray.set(raw, { bytes, value });
+    return value;
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -72,42 +92,26 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function decodeOnce<T>(
-  memo: WeakMap<Uint8Array, Decoded<T>>,
-  raw: Uint8Array,
-  decode: (b: Uint8Array) => T,
-): T {
-  const hit = memo.get(raw);
-  if (hit !== undefined && sameBytes(hit.bytes, raw)) return hit.value;
-  const bytes = raw.slice();
-  const value = decode(bytes);
-  memo.set(raw, { bytes, value });
-  return value;
-}
-
-const contractInfos = new WeakMap<Uint8Array, Decoded<ContractInfo>>();
-const codeInfos = new WeakMap<Uint8Array, Decoded<CodeInfo>>();
-const contractKeys = new WeakMap<Uint8Array, Decoded<ContractKey>>();
-const decodeContractInfo = (b: Uint8Array): ContractInfo => ContractInfo.decode(b);
-const decodeCodeInfo = (b: Uint8Array): CodeInfo => CodeInfo.decode(b);
-const decodeContractKey = (b: Uint8Array): ContractKey => ContractKey.decode(b);
+const contractInfos = new DecodedRecords((b) => ContractInfo.decode(b));
+const codeInfos = new DecodedRecords((b) => CodeInfo.decode(b));
+const contractKeys = new DecodedRecords((b) => ContractKey.decode(b));
 
 /** Like {@link getContractInfo}, but the result may be shared with other calls: read it, never mutate it. */
 export function getContractInfoShared(store: KVStore, addr: Uint8Array): ContractInfo | undefined {
   const raw = store.get(contractKey(addr));
-  return raw === undefined ? undefined : decodeOnce(contractInfos, raw, decodeContractInfo);
+  return raw === undefined ? undefined : contractInfos.get(raw);
 }
 
 /** Like {@link getCodeInfo}, but the result may be shared with other calls: read it, never mutate it. */
 export function getCodeInfoShared(store: KVStore, codeId: bigint): CodeInfo | undefined {
   const raw = store.get(codeKey(codeId));
-  return raw === undefined ? undefined : decodeOnce(codeInfos, raw, decodeCodeInfo);
+  return raw === undefined ? undefined : codeInfos.get(raw);
 }
 
 /** Like {@link getContractKey}, but the result may be shared with other calls: read it, never mutate it. */
 export function getContractKeyShared(store: KVStore, addr: Uint8Array): ContractKey | undefined {
   const raw = store.get(contractEnclaveKey(addr));
-  return raw === undefined ? undefined : decodeOnce(contractKeys, raw, decodeContractKey);
+  return raw === undefined ? undefined : contractKeys.get(raw);
 }
 
 /** CodeInfo of `codeId`, if stored. */

@@ -165,6 +165,38 @@ describe('shared record decodes', () => {
     assert.equal(st.getContractInfo(store, addr)!.codeId, 3n);
   });
 
+  it('stores that return a fresh array per read (LMDB) are served by bytes, and see every rewrite', () => {
+    const inner = new MemoryStore();
+    class Copying extends MemoryStore {
+      override get(k: Uint8Array): Uint8Array | undefined {
+        return inner.get(k)?.slice();
+      }
+      override set(k: Uint8Array, v: Uint8Array): void {
+        inner.set(k, v);
+      }
+    }
+    const store = new Copying();
+    const addr = user(6);
+    const info = {
+      codeId: 4n,
+      creator: user(1),
+      label: 'lmdb',
+      created: { blockHeight: 1n, txIndex: 0n },
+      ibcPortId: '',
+      admin: '',
+      adminProof: new Uint8Array(32),
+      requireGovernance: false,
+    };
+    st.setContractInfo(store, addr, info);
+    const a = st.getContractInfoShared(store, addr)!;
+    assert.equal(a.codeId, 4n);
+    assert.equal(st.getContractInfoShared(store, addr), a, 'equal bytes in a new array: the same decode');
+    st.setContractInfo(store, addr, { ...info, codeId: 5n });
+    assert.equal(st.getContractInfoShared(store, addr)!.codeId, 5n);
+    st.setContractInfo(store, addr, info);
+    assert.equal(st.getContractInfoShared(store, addr)!.codeId, 4n);
+  });
+
   it('toBech32 re-encodes an array changed in place', () => {
     const a = user(1);
     const s1 = toBech32(a);
