@@ -9,13 +9,19 @@
  * Associated data is a *list* of strings: `[]` (zero strings) and `[new Uint8Array()]` (one empty string) give
  * different ciphertexts (RFC 5297 §2.4 / spec §2.1). Secret's user I/O uses `[empty]`, state keys use `[]`.
  *
- * Speed: built on node:crypto (OpenSSL AES-NI). CMAC runs on one persistent AES-CBC cipher per key: a CBC
- * cipher with IV 0 computes CBC-MAC, and because its chaining value carries over between `update()` calls we
- * cancel it by XOR-ing the previous last ciphertext block into the first block of each new CMAC input. Every CMAC
- * is then a single `update()` call regardless of length. Per-key state (cipher, CMAC subkeys, and the S2V prefix
- * for the common AD lists `[]`/`[empty]`) lives in a small bounded cache keyed by the key bytes.
+ * Speed: built on node:crypto (OpenSSL AES-NI); each node:crypto `update()` costs ~0.45 µs, far more than the
+ * AES work on a few blocks, so the code minimises calls and JS allocations:
+ * - CMAC runs on one persistent AES-CBC cipher per key: a CBC cipher with IV 0 computes CBC-MAC, and because its
+ *   chaining value carries over between `update()` calls we cancel it by XOR-ing the previous last ciphertext
+ *   block into the first block of each new CMAC input. Every CMAC is then a single `update()` call.
+ * - CTR for short inputs is one `update()` of a persistent ECB cipher over the counter blocks.
+ * - Seal = (number of AD strings not cached) + 2 calls; the S2V state after the common AD lists `[]`/`[empty]` is
+ *   cached per key, and {@link aesSivPrefix} lets a caller cache it after any fixed first AD string.
+ * - Inputs are assembled in module-level scratch buffers (everything here is synchronous and never calls out, so
+ *   no two uses overlap); per call only the returned array and node's update() outputs are allocated.
+ * Per-key state (ciphers, CMAC subkeys, S2V prefixes) lives in a small bounded cache keyed by the key bytes.
  */
-import { type Cipher, createCipheriv, timingSafeEqual } from 'node:crypto';
+import { type Cipher, createCipheriv } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
 
@@ -32,13 +38,19 @@ export const AES_SIV_KEY_CACHE_SIZE = 256;
 const BLOCK = 16;
 /** Inputs up to this many bytes use the persistent-ECB CTR path; longer ones a one-shot OpenSSL CTR cipher. */
 const CTR_VIA_ECB_MAX = 1024;
+/**
+ * CMAC inputs up to this many bytes are assembled in the module scratch buffer (grown on demand up to here);
+ * longer ones (large state values, rare) in a one-off buffer so one big value does not pin memory for good.
+ */
+const SCRATCH_MAX = 16 * 1024;
 const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
 interface SivKeyState {
   /** Persistent AES-CBC cipher (IV 0, no padding) used for every CMAC under K1. */
   readonly cbc: Cipher;
-  /** Current CBC chaining value of `cbc` (last ciphertext block it produced). */
+  /** Buffer holding the current CBC chaining value of `cbc` (last ciphertext block it produced) at `chainOff`. */
   chain: Buffer;
+  chainOff: number;
   /** CMAC subkeys K1 = dbl(L), K2 = dbl(K1) (RFC 4493 §2.3). Named sub1/sub2 to avoid clashing with SIV's K1/K2. */
   readonly sub1: Buffer;
   readonly sub2: Buffer;
@@ -50,53 +62,104 @@ interface SivKeyState {
   readonly ctrKey: Buffer;
   /** 'aes-128-ctr' or 'aes-256-ctr'. */
   readonly ctrAlgo: string;
-  /** Persistent ECB cipher under the CTR key, created on first use, for short inputs (see ctr()). */
+  /** Persistent ECB cipher under the CTR key, created on first use, for short inputs (see ctrInto()). */
   ecb: Cipher | undefined;
 }
 
 const cache = new Map<string, SivKeyState>();
 
-function dbl(x: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(BLOCK);
-  let carry = 0;
-  for (let i = BLOCK - 1; i >= 0; i--) {
-    const b = x[i]!;
-    out[i] = ((b << 1) | carry) & 0xff;
-    carry = b >>> 7;
+// --- module scratch (see the file comment: no two uses ever overlap) -------------------------------------------
+/** S2V running value D. */
+const d = Buffer.allocUnsafeSlow(BLOCK);
+/** CMAC input assembly; `views[n]` is its first `n` blocks (update() takes the whole view it is given). */
+let scratch = Buffer.allocUnsafeSlow(256);
+let views: (Buffer | undefined)[] = [];
+/** CTR counter blocks Q, Q+1, … for the ECB path. */
+const counters = Buffer.allocUnsafeSlow(CTR_VIA_ECB_MAX);
+const counterViews: (Buffer | undefined)[] = [];
+
+/** A buffer of at least `bytes` (a whole number of blocks) to assemble a CMAC input in. */
+function cmacBuffer(bytes: number): Buffer {
+  if (bytes <= scratch.length) return scratch;
+  if (bytes > SCRATCH_MAX) return Buffer.allocUnsafe(bytes);
+  let size = scratch.length;
+  while (size < bytes) size *= 2;
+  scratch = Buffer.allocUnsafeSlow(size);
+  views = [];
+  return scratch;
+}
+
+/** The first `blocks` blocks of `buf` as a view (cached for the module scratch buffers). */
+function viewOf(buf: Buffer, blocks: number): Buffer {
+  const cached = buf === scratch ? views : buf === counters ? counterViews : undefined;
+  if (cached === undefined) return buf.length === blocks * BLOCK ? buf : buf.subarray(0, blocks * BLOCK);
+  let v = cached[blocks];
+  if (v === undefined) {
+    v = buf.subarray(0, blocks * BLOCK);
+    cached[blocks] = v;
   }
-  if (carry) out[BLOCK - 1] = out[BLOCK - 1]! ^ 0x87;
+  return v;
+}
+
+/** d = dbl(d) in GF(2^128) (RFC 5297 §2.3), in place. */
+function dblInPlace(x: Buffer): void {
+  const msb = x[0]! >>> 7;
+  for (let i = 0; i < BLOCK - 1; i++) x[i] = ((x[i]! << 1) | (x[i + 1]! >>> 7)) & 0xff;
+  // Constant-time reduction: 0x87 when the shifted-out bit was set, 0 otherwise.
+  x[BLOCK - 1] = ((x[BLOCK - 1]! << 1) & 0xff) ^ (0x87 & -msb);
+}
+
+function dbl(x: Buffer): Buffer {
+  const out = Buffer.from(x);
+  dblInPlace(out);
   return out;
 }
 
-function xorInto(dst: Buffer, dstOff: number, src: Buffer): void {
-  for (let i = 0; i < BLOCK; i++) dst[dstOff + i] = dst[dstOff + i]! ^ src[i]!;
+/** Copies one block; a JS loop beats Buffer#copy's native call at 16 bytes. */
+function copyBlock(src: Uint8Array, dst: Uint8Array): void {
+  for (let i = 0; i < BLOCK; i++) dst[i] = src[i]!;
+}
+
+function xorInto(dst: Buffer, dstOff: number, src: Uint8Array, srcOff: number): void {
+  for (let i = 0; i < BLOCK; i++) dst[dstOff + i] = dst[dstOff + i]! ^ src[srcOff + i]!;
 }
 
 /**
- * CMAC over `buf[0..len)` where `buf` is owned by the caller, already sized to a whole number of blocks (at least
- * one) and may be mutated: applies the RFC 4493 last-block rule, cancels the CBC chaining, returns the tag.
+ * CMAC over `buf[0..len)` where `buf` is scratch of at least one whole block covering `len` and may be mutated:
+ * applies the RFC 4493 last-block rule, cancels the CBC chaining, runs one update(). The tag is then
+ * `st.chain[st.chainOff..+16)` (valid until the next CMAC under this key).
  */
-function cmacOwned(st: SivKeyState, buf: Buffer, len: number): Buffer {
-  const lastOff = buf.length - BLOCK;
-  if (len === buf.length && len > 0) {
-    xorInto(buf, lastOff, st.sub1);
+function cmacRun(st: SivKeyState, buf: Buffer, len: number): void {
+  const blocks = len === 0 ? 1 : (len + BLOCK - 1) >>> 4;
+  const lastOff = (blocks - 1) * BLOCK;
+  if (len === blocks * BLOCK) {
+    xorInto(buf, lastOff, st.sub1, 0);
   } else {
     buf[len] = 0x80;
-    buf.fill(0, len + 1);
-    xorInto(buf, lastOff, st.sub2);
+    for (let i = len + 1, end = blocks * BLOCK; i < end; i++) buf[i] = 0;
+    xorInto(buf, lastOff, st.sub2, 0);
   }
-  xorInto(buf, 0, st.chain);
-  const out = st.cbc.update(buf);
-  const tag = out.subarray(out.length - BLOCK);
-  st.chain = tag;
-  return tag;
+  xorInto(buf, 0, st.chain, st.chainOff);
+  const out = st.cbc.update(viewOf(buf, blocks));
+  st.chain = out;
+  st.chainOff = out.length - BLOCK;
 }
 
-function cmac(st: SivKeyState, data: Uint8Array): Buffer {
-  const n = Math.max(1, Math.ceil(data.length / BLOCK));
-  const buf = Buffer.allocUnsafe(n * BLOCK);
+/** d = dbl(d) xor CMAC(K1, data): one S2V step (RFC 5297 §2.4). */
+function s2vStep(st: SivKeyState, data: Uint8Array): void {
+  const buf = cmacBuffer(Math.max(BLOCK, data.length + BLOCK - 1) & ~(BLOCK - 1));
   buf.set(data, 0);
-  return cmacOwned(st, buf, data.length);
+  cmacRun(st, buf, data.length);
+  dblInPlace(d);
+  xorInto(d, 0, st.chain, st.chainOff);
+}
+
+/** Standalone CMAC(K1, data) as a fresh buffer (only for building cached prefixes). */
+function cmacCopy(st: SivKeyState, data: Uint8Array): Buffer {
+  const buf = cmacBuffer(Math.max(BLOCK, data.length + BLOCK - 1) & ~(BLOCK - 1));
+  buf.set(data, 0);
+  cmacRun(st, buf, data.length);
+  return Buffer.from(st.chain.subarray(st.chainOff, st.chainOff + BLOCK));
 }
 
 function keyState(key: Uint8Array): SivKeyState {
@@ -143,13 +206,14 @@ function keyStateSlow(key: Uint8Array): SivKeyState {
   cbc.setAutoPadding(false);
   const l = cbc.update(ZERO_BLOCK);
   const sub1 = dbl(l);
-  // CMAC(<zero>) = E(0 xor K1): one block, the chaining value l is cancelled as in cmacOwned.
+  // CMAC(<zero>) = E(0 xor K1): one block, the chaining value l is cancelled as in cmacRun.
   const first = Buffer.allocUnsafe(BLOCK);
   for (let i = 0; i < BLOCK; i++) first[i] = sub1[i]! ^ l[i]!;
   const dNoAd = cbc.update(first);
   const st: SivKeyState = {
     cbc,
     chain: dNoAd,
+    chainOff: 0,
     sub1,
     sub2: dbl(sub1),
     dNoAd,
@@ -166,55 +230,69 @@ function keyStateSlow(key: Uint8Array): SivKeyState {
   return st;
 }
 
-/** S2V(K1, AD_1, …, AD_n, plaintext) per RFC 5297 §2.4 (n ≥ 0 AD strings; the plaintext is always last). */
-function s2v(st: SivKeyState, ad: readonly Uint8Array[], pt: Uint8Array): Buffer {
-  let d: Buffer;
-  let from = 0;
+/** Sets `d` to the S2V state after the AD list's first strings; returns how many strings that covered. */
+function s2vStart(st: SivKeyState, ad: readonly Uint8Array[]): number {
   if (ad.length >= 1 && ad[0]!.length === 0) {
     if (st.dEmptyAd === undefined) {
       const e = dbl(st.dNoAd);
-      xorInto(e, 0, cmac(st, new Uint8Array(0)));
+      xorInto(e, 0, cmacCopy(st, new Uint8Array(0)), 0);
       st.dEmptyAd = e;
     }
-    d = Buffer.from(st.dEmptyAd);
-    from = 1;
-  } else {
-    d = Buffer.from(st.dNoAd);
+    copyBlock(st.dEmptyAd, d);
+    return 1;
   }
-  for (let i = from; i < ad.length; i++) {
-    d = dbl(d);
-    xorInto(d, 0, cmac(st, ad[i]!));
-  }
-  if (pt.length >= BLOCK) {
-    // T = Sn xorend D
-    const buf = Buffer.allocUnsafe(Math.ceil(pt.length / BLOCK) * BLOCK);
-    buf.set(pt, 0);
-    const off = pt.length - BLOCK;
-    for (let i = 0; i < BLOCK; i++) buf[off + i] = buf[off + i]! ^ d[i]!;
-    return Buffer.from(cmacOwned(st, buf, pt.length));
-  }
-  // T = dbl(D) xor pad(Sn)
-  const t = dbl(d);
-  for (let i = 0; i < pt.length; i++) t[i] = t[i]! ^ pt[i]!;
-  t[pt.length] = t[pt.length]! ^ 0x80;
-  return Buffer.from(cmacOwned(st, t, BLOCK));
+  copyBlock(st.dNoAd, d);
+  return 0;
 }
 
-function ctr(st: SivKeyState, v: Uint8Array, data: Uint8Array): Buffer {
-  // Q = V with the top bit of each of the two rightmost 32-bit words cleared (RFC 5297 §2.5).
-  const q = Buffer.from(v);
-  q[8] = q[8]! & 0x7f;
-  q[12] = q[12]! & 0x7f;
-  if (data.length > CTR_VIA_ECB_MAX) return createCipheriv(st.ctrAlgo, st.ctrKey, q).update(data);
+/**
+ * Finishes S2V (RFC 5297 §2.4) from the running value `d` with the AD strings `ad[from..]` and the plaintext.
+ * The result V is left at `st.chain[st.chainOff..+16)`.
+ */
+function s2vFinish(st: SivKeyState, ad: readonly Uint8Array[], from: number, pt: Uint8Array): void {
+  for (let i = from; i < ad.length; i++) s2vStep(st, ad[i]!);
+  const n = pt.length;
+  if (n >= BLOCK) {
+    // T = Sn xorend D
+    const buf = cmacBuffer((n + BLOCK - 1) & ~(BLOCK - 1));
+    buf.set(pt, 0);
+    xorInto(buf, n - BLOCK, d, 0);
+    cmacRun(st, buf, n);
+    return;
+  }
+  // T = dbl(D) xor pad(Sn)
+  dblInPlace(d);
+  const buf = scratch;
+  for (let i = 0; i < n; i++) buf[i] = d[i]! ^ pt[i]!;
+  buf[n] = d[n]! ^ 0x80;
+  for (let i = n + 1; i < BLOCK; i++) buf[i] = d[i]!;
+  cmacRun(st, buf, BLOCK);
+}
+
+/** `out[outOff..+len) = data xor CTR(K2, Q(v))` where `v = vBuf[vOff..+16)` (RFC 5297 §2.5–2.6). */
+function ctrInto(
+  st: SivKeyState,
+  vBuf: Uint8Array,
+  vOff: number,
+  data: Uint8Array,
+  out: Uint8Array,
+  outOff: number,
+): void {
+  const len = data.length;
+  // Q = V with the top bit of each of the two rightmost 32-bit words cleared.
+  for (let i = 0; i < BLOCK; i++) counters[i] = vBuf[vOff + i]!;
+  counters[8] = counters[8]! & 0x7f;
+  counters[12] = counters[12]! & 0x7f;
+  if (len > CTR_VIA_ECB_MAX) {
+    out.set(createCipheriv(st.ctrAlgo, st.ctrKey, viewOf(counters, 1)).update(data), outOff);
+    return;
+  }
   // Short inputs: encrypt the counter blocks Q, Q+1, … (128-bit big-endian increment, as OpenSSL's CTR and
-  // RFC 5297 do) with the key's persistent ECB cipher and XOR in JS. A tx key encrypts several short outputs, so
-  // this saves one cipher construction per output.
-  const n = Math.ceil(data.length / BLOCK);
-  const counters = Buffer.allocUnsafe(n * BLOCK);
-  q.copy(counters, 0);
+  // RFC 5297 do) with the key's persistent ECB cipher in one update() and XOR in JS.
+  const n = (len + BLOCK - 1) >>> 4;
   for (let b = 1; b < n; b++) {
     const off = b * BLOCK;
-    counters.copy(counters, off, off - BLOCK, off);
+    for (let i = off; i < off + BLOCK; i++) counters[i] = counters[i - BLOCK]!;
     for (let i = off + BLOCK - 1; i >= off; i--) {
       const x = (counters[i]! + 1) & 0xff;
       counters[i] = x;
@@ -225,45 +303,137 @@ function ctr(st: SivKeyState, v: Uint8Array, data: Uint8Array): Buffer {
     st.ecb = createCipheriv(st.ctrAlgo.replace('-ctr', '-ecb'), st.ctrKey, null);
     st.ecb.setAutoPadding(false);
   }
-  const ks = st.ecb.update(counters);
-  const out = Buffer.allocUnsafe(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ ks[i]!;
-  return out;
+  const ks = st.ecb.update(viewOf(counters, n));
+  for (let i = 0; i < len; i++) out[outOff + i] = data[i]! ^ ks[i]!;
 }
 
-/**
- * Encrypt `plaintext` under `key` with the associated-data list `ad`. Returns `tag(16) ‖ ciphertext`.
- * @throws CryptoError `BAD_KEY_LENGTH` if the key is not 32 or 64 bytes.
- */
-export function aesSivSeal(key: Uint8Array, plaintext: Uint8Array, ad: readonly Uint8Array[]): Uint8Array {
-  const st = keyState(key);
-  const v = s2v(st, ad, plaintext);
+function sealWith(
+  st: SivKeyState,
+  plaintext: Uint8Array,
+  ad: readonly Uint8Array[],
+  from: number,
+): Uint8Array {
+  s2vFinish(st, ad, from, plaintext);
   const out = new Uint8Array(BLOCK + plaintext.length);
-  out.set(v, 0);
-  if (plaintext.length > 0) out.set(ctr(st, v, plaintext), BLOCK);
+  const c = st.chain;
+  const off = st.chainOff;
+  for (let i = 0; i < BLOCK; i++) out[i] = c[off + i]!;
+  if (plaintext.length > 0) ctrInto(st, out, 0, plaintext, out, BLOCK);
   return out;
 }
 
-/**
- * Decrypt and authenticate `tag(16) ‖ ciphertext`. Returns the plaintext.
- * @throws CryptoError `TRUNCATED` if shorter than 16 bytes, `AUTH_FAILED` if the tag does not verify (tampered
- * data, different AD, or wrong key), `BAD_KEY_LENGTH` for a bad key.
- */
-export function aesSivOpen(key: Uint8Array, sealed: Uint8Array, ad: readonly Uint8Array[]): Uint8Array {
-  const st = keyState(key);
+function openWith(st: SivKeyState, sealed: Uint8Array, ad: readonly Uint8Array[], from: number): Uint8Array {
   if (sealed.length < BLOCK) {
     throw new CryptoError('TRUNCATED', `AES-SIV input must be at least ${BLOCK} bytes, got ${sealed.length}`);
   }
-  const v = sealed.subarray(0, BLOCK);
-  const body = sealed.subarray(BLOCK);
-  const pt = body.length > 0 ? ctr(st, v, body) : Buffer.alloc(0);
-  const expected = s2v(st, ad, pt);
-  if (!timingSafeEqual(expected, v)) {
+  const pt = new Uint8Array(sealed.length - BLOCK);
+  if (pt.length > 0) ctrInto(st, sealed, 0, sealed.subarray(BLOCK), pt, 0);
+  s2vFinish(st, ad, from, pt);
+  // Constant-time tag comparison (no early exit).
+  const c = st.chain;
+  const off = st.chainOff;
+  let diff = 0;
+  for (let i = 0; i < BLOCK; i++) diff |= c[off + i]! ^ sealed[i]!;
+  if (diff !== 0) {
     pt.fill(0);
     throw new CryptoError(
       'AUTH_FAILED',
       'AES-SIV authentication failed (tampered data, wrong key or wrong associated data)',
     );
   }
-  return new Uint8Array(pt.buffer.slice(pt.byteOffset, pt.byteOffset + pt.length));
+  return pt;
+}
+
+/**
+ * Encrypt `plaintext` under `key` with the associated-data list `ad`. Returns `tag(16) ‖ ciphertext` as a fresh
+ * Uint8Array owned by the caller.
+ * @throws CryptoError `BAD_KEY_LENGTH` if the key is not 32 or 64 bytes.
+ */
+export function aesSivSeal(key: Uint8Array, plaintext: Uint8Array, ad: readonly Uint8Array[]): Uint8Array {
+  const st = keyState(key);
+  return sealWith(st, plaintext, ad, s2vStart(st, ad));
+}
+
+/**
+ * Decrypt and authenticate `tag(16) ‖ ciphertext`. Returns the plaintext as a fresh Uint8Array owned by the caller.
+ * @throws CryptoError `TRUNCATED` if shorter than 16 bytes, `AUTH_FAILED` if the tag does not verify (tampered
+ * data, different AD, or wrong key), `BAD_KEY_LENGTH` for a bad key.
+ */
+export function aesSivOpen(key: Uint8Array, sealed: Uint8Array, ad: readonly Uint8Array[]): Uint8Array {
+  const st = keyState(key);
+  return openWith(st, sealed, ad, s2vStart(st, ad));
+}
+
+/** Module-internal access to AesSivPrefix's private fields (assigned in its static block). */
+let createPrefix: (st: SivKeyState, dAfterAd0: Buffer) => AesSivPrefix;
+/** Validates `p`, loads its S2V state into `d`, returns its key state. */
+let prefixParts: (p: AesSivPrefix) => SivKeyState;
+
+/**
+ * An AES-SIV key together with a fixed first associated-data string: the S2V state after that string
+ * (`dbl(CMAC(K1, <zero>)) xor CMAC(K1, ad0)`), computed once by {@link aesSivPrefix} and reused by
+ * {@link aesSivSealWithPrefix} / {@link aesSivOpenWithPrefix}, which then skip one CMAC per call.
+ *
+ * Opaque on purpose: it holds key-derived state in private fields (not enumerable, not shown by `util.inspect`).
+ * Bound to exactly the key and `ad0` bytes it was created from (both copied/consumed at creation), so a cache of
+ * prefixes must be keyed by both.
+ */
+export class AesSivPrefix {
+  readonly #st: SivKeyState;
+  readonly #d: Buffer;
+
+  /** Use {@link aesSivPrefix}. */
+  private constructor(st: SivKeyState, dAfterAd0: Buffer) {
+    this.#st = st;
+    this.#d = dAfterAd0;
+  }
+
+  static {
+    createPrefix = (st, dAfterAd0) => new AesSivPrefix(st, dAfterAd0);
+    prefixParts = (p) => {
+      if (!(p instanceof AesSivPrefix)) {
+        throw new CryptoError('BAD_KEY_LENGTH', 'AES-SIV prefix must be created by aesSivPrefix()');
+      }
+      copyBlock(p.#d, d);
+      return p.#st;
+    };
+  }
+}
+
+/**
+ * Precompute the S2V state of `key` after the first associated-data string `ad0`. Then
+ * `aesSivSealWithPrefix(aesSivPrefix(key, ad0), pt, rest)` is byte-identical to `aesSivSeal(key, pt, [ad0, ...rest])`
+ * (and likewise for open), one CMAC cheaper per call.
+ * @throws CryptoError `BAD_KEY_LENGTH` if the key is not 32 or 64 bytes.
+ */
+export function aesSivPrefix(key: Uint8Array, ad0: Uint8Array): AesSivPrefix {
+  const st = keyState(key);
+  const e = dbl(st.dNoAd);
+  xorInto(e, 0, cmacCopy(st, ad0), 0);
+  return createPrefix(st, e);
+}
+
+/**
+ * `aesSivSeal(key, plaintext, [ad0, ...restAd])` for the `key`/`ad0` of `prefix`. Returns a fresh Uint8Array.
+ * @throws CryptoError `BAD_KEY_LENGTH` if `prefix` was not made by {@link aesSivPrefix}.
+ */
+export function aesSivSealWithPrefix(
+  prefix: AesSivPrefix,
+  plaintext: Uint8Array,
+  restAd: readonly Uint8Array[],
+): Uint8Array {
+  return sealWith(prefixParts(prefix), plaintext, restAd, 0);
+}
+
+/**
+ * `aesSivOpen(key, sealed, [ad0, ...restAd])` for the `key`/`ad0` of `prefix`. Returns a fresh Uint8Array.
+ * @throws CryptoError `TRUNCATED` / `AUTH_FAILED` exactly as {@link aesSivOpen}; `BAD_KEY_LENGTH` if `prefix` was
+ * not made by {@link aesSivPrefix}.
+ */
+export function aesSivOpenWithPrefix(
+  prefix: AesSivPrefix,
+  sealed: Uint8Array,
+  restAd: readonly Uint8Array[],
+): Uint8Array {
+  return openWith(prefixParts(prefix), sealed, restAd, 0);
 }

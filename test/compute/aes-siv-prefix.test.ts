@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
+
+import { aessiv } from '@noble/ciphers/aes.js';
+import fc from 'fast-check';
+
+import {
+  AES_SIV_KEY_CACHE_SIZE,
+  aesSivOpen,
+  aesSivOpenWithPrefix,
+  type AesSivPrefix,
+  aesSivPrefix,
+  aesSivSeal,
+  aesSivSealWithPrefix,
+} from '../../src/compute/aes-siv.js';
+
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** 32- or 64-byte keys. */
+const keyArb = fc.oneof(
+  fc.uint8Array({ minLength: 32, maxLength: 32 }),
+  fc.uint8Array({ minLength: 64, maxLength: 64 }),
+);
+/** Lengths around every block boundary that matters: 0, < 16, 16, multi-block, > 128 (and > the CTR ECB path). */
+const bytesArb = (max: number): fc.Arbitrary<Uint8Array> =>
+  fc.oneof(
+    fc.constant(new Uint8Array(0)),
+    fc.uint8Array({ minLength: 1, maxLength: 17 }),
+    fc.uint8Array({ minLength: 15, maxLength: 49 }),
+    fc.uint8Array({ maxLength: max }),
+  );
+const adArb = fc.array(bytesArb(300), { maxLength: 5 });
+
+describe('AES-SIV scratch-buffer implementation vs @noble/ciphers aessiv', () => {
+  it('seal/open are byte-identical to @noble for random keys, AD lists and lengths (0 to > 128 bytes)', () => {
+    fc.assert(
+      fc.property(keyArb, bytesArb(400), adArb, (key, pt, ad) => {
+        const keyCopy = key.slice();
+        const ptCopy = pt.slice();
+        const adCopy = ad.map((a) => a.slice());
+        const ours = aesSivSeal(key, pt, ad);
+        assert.equal(toHex(ours), toHex(aessiv(keyCopy, ...adCopy).encrypt(ptCopy)));
+        const sealedCopy = ours.slice();
+        assert.deepEqual(aesSivOpen(key, ours, ad), ptCopy);
+        // Inputs are never mutated.
+        assert.deepEqual(key, keyCopy);
+        assert.deepEqual(pt, ptCopy);
+        assert.deepEqual(ad, adCopy);
+        assert.deepEqual(ours, sealedCopy);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('handles inputs beyond the scratch buffer and the ECB CTR path (> 1 KiB, > 16 KiB)', () => {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => i * 13);
+    for (const n of [255, 256, 257, 1023, 1024, 1025, 4096, 16 * 1024, 16 * 1024 + 1, 40_000]) {
+      const pt = Uint8Array.from({ length: n }, (_, i) => (i * 31) & 0xff);
+      const bigAd = Uint8Array.from({ length: n }, (_, i) => (i * 7) & 0xff);
+      for (const ad of [[bigAd], [new Uint8Array(3), bigAd], []]) {
+        const ours = aesSivSeal(key, pt, ad);
+        assert.equal(toHex(ours), toHex(aessiv(key, ...ad).encrypt(pt)), `n=${n}`);
+        assert.deepEqual(aesSivOpen(key, ours, ad), pt);
+      }
+      // A small call right after a big one still works (scratch reuse).
+      const small = aesSivSeal(key, new Uint8Array(5), [new Uint8Array(0)]);
+      assert.equal(toHex(small), toHex(aessiv(key, new Uint8Array(0)).encrypt(new Uint8Array(5))));
+    }
+  });
+
+  it('returns fresh arrays that share nothing with each other or with internal state', () => {
+    const key = new Uint8Array(32).fill(5);
+    const pt = new Uint8Array(40).fill(1);
+    const ad = [new Uint8Array(0)];
+    const a = aesSivSeal(key, pt, ad);
+    const b = aesSivSeal(key, pt, ad);
+    assert.notEqual(a.buffer, b.buffer);
+    assert.equal(a.byteOffset, 0);
+    assert.equal(a.buffer.byteLength, a.length);
+    const expected = toHex(a);
+    b.fill(0xff); // scribbling on a result must not affect later results
+    assert.equal(toHex(aesSivSeal(key, pt, ad)), expected);
+    const p1 = aesSivOpen(key, a, ad);
+    const p2 = aesSivOpen(key, a, ad);
+    assert.notEqual(p1.buffer, p2.buffer);
+    assert.equal(p1.buffer.byteLength, p1.length);
+    p1.fill(9);
+    assert.deepEqual(p2, pt);
+    assert.equal(Object.getPrototypeOf(p2), Uint8Array.prototype);
+  });
+});
+
+describe('AES-SIV prefix API (fixed first AD string)', () => {
+  it('aesSivSealWithPrefix/aesSivOpenWithPrefix equal the plain functions and @noble for any input', () => {
+    fc.assert(
+      fc.property(keyArb, bytesArb(300), adArb, bytesArb(400), (key, ad0, rest, pt) => {
+        const prefix = aesSivPrefix(key, ad0);
+        const sealed = aesSivSealWithPrefix(prefix, pt, rest);
+        assert.equal(toHex(sealed), toHex(aesSivSeal(key, pt, [ad0, ...rest])));
+        assert.equal(toHex(sealed), toHex(aessiv(key, ad0, ...rest).encrypt(pt)));
+        assert.deepEqual(aesSivOpenWithPrefix(prefix, sealed, rest), pt);
+        assert.deepEqual(aesSivOpen(key, sealed, [ad0, ...rest]), pt);
+        const again = aesSivSealWithPrefix(prefix, pt, rest); // the prefix is reusable
+        assert.deepEqual(again, sealed);
+        assert.equal(Object.getPrototypeOf(sealed), Uint8Array.prototype);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('an empty ad0 and zero remaining strings behave like the plain API', () => {
+    const key = new Uint8Array(32).fill(3);
+    const pt = new TextEncoder().encode('io-shaped message');
+    const p = aesSivPrefix(key, new Uint8Array(0));
+    assert.deepEqual(aesSivSealWithPrefix(p, pt, []), aesSivSeal(key, pt, [new Uint8Array(0)]));
+  });
+
+  it('is independent of the caller later mutating the key or ad0 buffers', () => {
+    const key = new Uint8Array(32).fill(8);
+    const ad0 = new Uint8Array(40).fill(4);
+    const pt = new Uint8Array(64).fill(2);
+    const salt = new Uint8Array(24).fill(6);
+    const expected = aesSivSeal(key, pt, [ad0, salt]);
+    const p = aesSivPrefix(key, ad0);
+    key.fill(0);
+    ad0.fill(0);
+    assert.deepEqual(aesSivSealWithPrefix(p, pt, [salt]), expected);
+  });
+
+  it('stays correct when interleaved with many other keys (its key state evicted from the cache)', () => {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => 100 + i);
+    const ad0 = new Uint8Array(33).fill(1);
+    const salt = new Uint8Array(24).fill(2);
+    const prefixes: AesSivPrefix[] = [aesSivPrefix(key, ad0)];
+    const others = Array.from({ length: AES_SIV_KEY_CACHE_SIZE + 20 }, (_, i) =>
+      Uint8Array.from({ length: 32 }, (_, j) => (i * 3 + j) & 0xff),
+    );
+    for (let round = 0; round < 3; round++) {
+      for (const [i, k] of others.entries()) {
+        const pt = new Uint8Array(i % 70).fill(i & 0xff);
+        const sealed = aesSivSeal(k, pt, [salt]);
+        const pre = prefixes[0]!;
+        const v = aesSivSealWithPrefix(pre, pt, [salt]);
+        assert.equal(toHex(v), toHex(aessiv(key, ad0, salt).encrypt(pt)));
+        assert.deepEqual(aesSivOpenWithPrefix(pre, v, [salt]), pt);
+        assert.deepEqual(aesSivOpen(k, sealed, [salt]), pt);
+      }
+      prefixes.push(aesSivPrefix(key, ad0)); // a second prefix for the same key agrees with the first
+      assert.deepEqual(
+        aesSivSealWithPrefix(prefixes[round + 1]!, salt, []),
+        aesSivSealWithPrefix(prefixes[0]!, salt, []),
+      );
+    }
+  });
+
+  it('rejects tampering, a different ad0 or remaining AD, and short input, with the plain API error codes', () => {
+    const key = new Uint8Array(32).fill(1);
+    const ad0 = new Uint8Array(40).fill(7);
+    const salt = new Uint8Array(24).fill(9);
+    const pt = new TextEncoder().encode('a state value of some length, 64 bytes or so ............');
+    const p = aesSivPrefix(key, ad0);
+    const sealed = aesSivSealWithPrefix(p, pt, [salt]);
+    const authFailed = { name: 'CryptoError', code: 'AUTH_FAILED' };
+    for (let i = 0; i < sealed.length; i++) {
+      const bad = sealed.slice();
+      bad[i] = bad[i]! ^ 0x10;
+      assert.throws(() => aesSivOpenWithPrefix(p, bad, [salt]), authFailed);
+    }
+    const otherAd0 = ad0.slice();
+    otherAd0[39] = 0;
+    assert.throws(() => aesSivOpenWithPrefix(aesSivPrefix(key, otherAd0), sealed, [salt]), authFailed);
+    assert.throws(() => aesSivOpenWithPrefix(p, sealed, [salt.subarray(1)]), authFailed);
+    assert.throws(() => aesSivOpenWithPrefix(p, sealed, []), authFailed);
+    assert.throws(() => aesSivOpenWithPrefix(p, sealed.subarray(0, 15), [salt]), {
+      name: 'CryptoError',
+      code: 'TRUNCATED',
+    });
+    // Still fine after the failures (no state left behind by a failed open).
+    assert.deepEqual(aesSivOpenWithPrefix(p, sealed, [salt]), pt);
+  });
+
+  it('rejects bad keys and objects that are not prefixes with typed errors, and never shows key state', () => {
+    assert.throws(() => aesSivPrefix(new Uint8Array(16), new Uint8Array(1)), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
+    const fake = {} as AesSivPrefix;
+    assert.throws(() => aesSivSealWithPrefix(fake, new Uint8Array(1), []), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
+    assert.throws(() => aesSivOpenWithPrefix(fake, new Uint8Array(32), []), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
+    const key = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 + i);
+    const p = aesSivPrefix(key, new Uint8Array(8));
+    assert.equal(inspect(p, { depth: 10, showHidden: true }), 'AesSivPrefix {}');
+    assert.deepEqual(Object.keys(p), []);
+    assert.equal(JSON.stringify(p), '{}');
+  });
+});
