@@ -16,7 +16,8 @@
  *   block into the first block of each new CMAC input. Every CMAC is then a single `update()` call.
  * - CTR for short inputs is one `update()` of a persistent ECB cipher over the counter blocks.
  * - Seal = (number of AD strings not cached) + 2 calls; the S2V state after the common AD lists `[]`/`[empty]` is
- *   cached per key, and {@link aesSivPrefix} lets a caller cache it after any fixed first AD string.
+ *   cached per key, {@link aesSivPrefix} lets a caller cache it after any fixed first AD string, and the CMAC of
+ *   a short AD string repeated at the same list position (a call's state salt) is remembered per key.
  * - Inputs are assembled in module-level scratch buffers (everything here is synchronous and never calls out, so
  *   no two uses overlap); per call only the returned array and node's update() outputs are allocated.
  * Per-key state (ciphers, CMAC subkeys, S2V prefixes) lives in a small bounded cache keyed by the key bytes.
@@ -43,6 +44,14 @@ const CTR_VIA_ECB_MAX = 1024;
  * longer ones (large state values, rare) in a one-off buffer so one big value does not pin memory for good.
  */
 const SCRATCH_MAX = 16 * 1024;
+/**
+ * CMAC(K1, ad) is remembered per key for the last AD string seen at each of the first {@link AD_MEMO_SLOTS}
+ * positions of an AD list, for strings up to {@link AD_MEMO_MAX} bytes: a contract call writes all its state
+ * values with the same salt (AD `[enc_key_data, salt]`, spec §2.9) and seed shares are sealed with the same node
+ * key as AD, so the repeated string costs a 24–64-byte compare instead of an update(). Keyed by every byte.
+ */
+const AD_MEMO_SLOTS = 2;
+const AD_MEMO_MAX = 64;
 const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
 interface SivKeyState {
@@ -64,6 +73,15 @@ interface SivKeyState {
   readonly ctrAlgo: string;
   /** Persistent ECB cipher under the CTR key, created on first use, for short inputs (see ctrInto()). */
   ecb: Cipher | undefined;
+  /** Per AD position: the last short string seen there and its CMAC (see AD_MEMO_SLOTS). */
+  readonly adMemo: (AdMemo | undefined)[];
+}
+
+interface AdMemo {
+  /** `bytes[0..len)` is the AD string. */
+  readonly bytes: Uint8Array;
+  len: number;
+  readonly tag: Uint8Array;
 }
 
 const cache = new Map<string, SivKeyState>();
@@ -115,9 +133,9 @@ function dbl(x: Buffer): Buffer {
   return out;
 }
 
-/** Copies one block; a JS loop beats Buffer#copy's native call at 16 bytes. */
-function copyBlock(src: Uint8Array, dst: Uint8Array): void {
-  for (let i = 0; i < BLOCK; i++) dst[i] = src[i]!;
+/** Copies one block from `src[srcOff..]`; a JS loop beats Buffer#copy's native call at 16 bytes. */
+function copyBlock(src: Uint8Array, srcOff: number, dst: Uint8Array): void {
+  for (let i = 0; i < BLOCK; i++) dst[i] = src[srcOff + i]!;
 }
 
 function xorInto(dst: Buffer, dstOff: number, src: Uint8Array, srcOff: number): void {
@@ -145,13 +163,41 @@ function cmacRun(st: SivKeyState, buf: Buffer, len: number): void {
   st.chainOff = out.length - BLOCK;
 }
 
-/** d = dbl(d) xor CMAC(K1, data): one S2V step (RFC 5297 §2.4). */
-function s2vStep(st: SivKeyState, data: Uint8Array): void {
-  const buf = cmacBuffer(Math.max(BLOCK, data.length + BLOCK - 1) & ~(BLOCK - 1));
+/** d = dbl(d) xor CMAC(K1, data): one S2V step (RFC 5297 §2.4) for the AD string at list position `pos`. */
+function s2vStep(st: SivKeyState, data: Uint8Array, pos: number): void {
+  const len = data.length;
+  const memo = pos < AD_MEMO_SLOTS && len <= AD_MEMO_MAX ? memoSlot(st, pos) : undefined;
+  if (memo !== undefined && memo.len === len && prefixEq(memo.bytes, data, len)) {
+    dblInPlace(d);
+    xorInto(d, 0, memo.tag, 0);
+    return;
+  }
+  const buf = cmacBuffer(Math.max(BLOCK, len + BLOCK - 1) & ~(BLOCK - 1));
   buf.set(data, 0);
-  cmacRun(st, buf, data.length);
+  cmacRun(st, buf, len);
   dblInPlace(d);
   xorInto(d, 0, st.chain, st.chainOff);
+  if (memo !== undefined) {
+    memo.bytes.set(data, 0);
+    memo.len = len;
+    copyBlock(st.chain, st.chainOff, memo.tag);
+  }
+}
+
+function memoSlot(st: SivKeyState, pos: number): AdMemo {
+  let m = st.adMemo[pos];
+  if (m === undefined) {
+    // len -1 never matches: the slot is empty until the first CMAC fills it.
+    m = { bytes: new Uint8Array(AD_MEMO_MAX), len: -1, tag: new Uint8Array(BLOCK) };
+    st.adMemo[pos] = m;
+  }
+  return m;
+}
+
+/** `a[0..len) == b` (b.length === len); AD strings are public, so an early exit is fine. */
+function prefixEq(a: Uint8Array, b: Uint8Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Standalone CMAC(K1, data) as a fresh buffer (only for building cached prefixes). */
@@ -221,6 +267,7 @@ function keyStateSlow(key: Uint8Array): SivKeyState {
     ctrKey: Buffer.from(key.subarray(half)),
     ctrAlgo: `aes-${bits}-ctr`,
     ecb: undefined,
+    adMemo: [],
   };
   cache.set(id, st);
   if (cache.size > AES_SIV_KEY_CACHE_SIZE) {
@@ -238,19 +285,26 @@ function s2vStart(st: SivKeyState, ad: readonly Uint8Array[]): number {
       xorInto(e, 0, cmacCopy(st, new Uint8Array(0)), 0);
       st.dEmptyAd = e;
     }
-    copyBlock(st.dEmptyAd, d);
+    copyBlock(st.dEmptyAd, 0, d);
     return 1;
   }
-  copyBlock(st.dNoAd, d);
+  copyBlock(st.dNoAd, 0, d);
   return 0;
 }
 
 /**
- * Finishes S2V (RFC 5297 §2.4) from the running value `d` with the AD strings `ad[from..]` and the plaintext.
- * The result V is left at `st.chain[st.chainOff..+16)`.
+ * Finishes S2V (RFC 5297 §2.4) from the running value `d` with the AD strings `ad[from..]` and the plaintext;
+ * `ad[0]` is at position `adPos` of the whole AD list (1 after a prefix). The result V is left at
+ * `st.chain[st.chainOff..+16)`.
  */
-function s2vFinish(st: SivKeyState, ad: readonly Uint8Array[], from: number, pt: Uint8Array): void {
-  for (let i = from; i < ad.length; i++) s2vStep(st, ad[i]!);
+function s2vFinish(
+  st: SivKeyState,
+  ad: readonly Uint8Array[],
+  from: number,
+  adPos: number,
+  pt: Uint8Array,
+): void {
+  for (let i = from; i < ad.length; i++) s2vStep(st, ad[i]!, adPos + i);
   const n = pt.length;
   if (n >= BLOCK) {
     // T = Sn xorend D
@@ -312,8 +366,9 @@ function sealWith(
   plaintext: Uint8Array,
   ad: readonly Uint8Array[],
   from: number,
+  adPos: number,
 ): Uint8Array {
-  s2vFinish(st, ad, from, plaintext);
+  s2vFinish(st, ad, from, adPos, plaintext);
   const out = new Uint8Array(BLOCK + plaintext.length);
   const c = st.chain;
   const off = st.chainOff;
@@ -322,13 +377,19 @@ function sealWith(
   return out;
 }
 
-function openWith(st: SivKeyState, sealed: Uint8Array, ad: readonly Uint8Array[], from: number): Uint8Array {
+function openWith(
+  st: SivKeyState,
+  sealed: Uint8Array,
+  ad: readonly Uint8Array[],
+  from: number,
+  adPos: number,
+): Uint8Array {
   if (sealed.length < BLOCK) {
     throw new CryptoError('TRUNCATED', `AES-SIV input must be at least ${BLOCK} bytes, got ${sealed.length}`);
   }
   const pt = new Uint8Array(sealed.length - BLOCK);
   if (pt.length > 0) ctrInto(st, sealed, 0, sealed.subarray(BLOCK), pt, 0);
-  s2vFinish(st, ad, from, pt);
+  s2vFinish(st, ad, from, adPos, pt);
   // Constant-time tag comparison (no early exit).
   const c = st.chain;
   const off = st.chainOff;
@@ -351,7 +412,7 @@ function openWith(st: SivKeyState, sealed: Uint8Array, ad: readonly Uint8Array[]
  */
 export function aesSivSeal(key: Uint8Array, plaintext: Uint8Array, ad: readonly Uint8Array[]): Uint8Array {
   const st = keyState(key);
-  return sealWith(st, plaintext, ad, s2vStart(st, ad));
+  return sealWith(st, plaintext, ad, s2vStart(st, ad), 0);
 }
 
 /**
@@ -361,7 +422,7 @@ export function aesSivSeal(key: Uint8Array, plaintext: Uint8Array, ad: readonly 
  */
 export function aesSivOpen(key: Uint8Array, sealed: Uint8Array, ad: readonly Uint8Array[]): Uint8Array {
   const st = keyState(key);
-  return openWith(st, sealed, ad, s2vStart(st, ad));
+  return openWith(st, sealed, ad, s2vStart(st, ad), 0);
 }
 
 /** Module-internal access to AesSivPrefix's private fields (assigned in its static block). */
@@ -394,7 +455,7 @@ export class AesSivPrefix {
       if (!(p instanceof AesSivPrefix)) {
         throw new CryptoError('BAD_KEY_LENGTH', 'AES-SIV prefix must be created by aesSivPrefix()');
       }
-      copyBlock(p.#d, d);
+      copyBlock(p.#d, 0, d);
       return p.#st;
     };
   }
@@ -422,7 +483,7 @@ export function aesSivSealWithPrefix(
   plaintext: Uint8Array,
   restAd: readonly Uint8Array[],
 ): Uint8Array {
-  return sealWith(prefixParts(prefix), plaintext, restAd, 0);
+  return sealWith(prefixParts(prefix), plaintext, restAd, 0, 1);
 }
 
 /**
@@ -435,5 +496,5 @@ export function aesSivOpenWithPrefix(
   sealed: Uint8Array,
   restAd: readonly Uint8Array[],
 ): Uint8Array {
-  return openWith(prefixParts(prefix), sealed, restAd, 0);
+  return openWith(prefixParts(prefix), sealed, restAd, 0, 1);
 }

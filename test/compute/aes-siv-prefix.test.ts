@@ -91,6 +91,88 @@ describe('AES-SIV scratch-buffer implementation vs @noble/ciphers aessiv', () =>
   });
 });
 
+describe('AES-SIV per-key memo of repeated short AD strings', () => {
+  it('sequences reusing, mutating and near-miss AD strings at every position match @noble', () => {
+    const base = Uint8Array.from({ length: 70 }, (_, i) => (i * 29 + 3) & 0xff);
+    // Near misses of each other: same length differing in one byte (first/last), prefixes, around the 64-byte cap.
+    const pool = [0, 1, 16, 24, 24, 24, 40, 63, 64, 64, 65].map((n, i) => {
+      const a = base.slice(0, n);
+      if (i === 4 && n > 0) a[n - 1] = a[n - 1]! ^ 1;
+      if (i === 5 && n > 0) a[0] = a[0]! ^ 0x80;
+      if (i === 9) a[63] = a[63]! ^ 2;
+      return a;
+    });
+    const keys = [new Uint8Array(32).fill(1), new Uint8Array(64).fill(2)];
+    const step = fc.record({
+      key: fc.nat({ max: keys.length - 1 }),
+      ad: fc.array(fc.nat({ max: pool.length - 1 }), { maxLength: 4 }),
+      prefix: fc.boolean(),
+      pt: fc.uint8Array({ maxLength: 80 }),
+      mutate: fc.option(
+        fc.tuple(fc.nat({ max: pool.length - 1 }), fc.nat(), fc.integer({ min: 1, max: 255 })),
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
+        for (const s of steps) {
+          if (s.mutate !== null) {
+            // The caller scribbles on an AD buffer it used before (same object, new bytes): no stale CMAC.
+            const [which, at, x] = s.mutate;
+            const a = pool[which]!;
+            if (a.length > 0) a[at % a.length] = a[at % a.length]! ^ x;
+          }
+          const key = keys[s.key]!;
+          const ad = s.ad.map((i) => pool[i]!);
+          const expected = toHex(aessiv(key, ...ad).encrypt(s.pt));
+          const sealed =
+            s.prefix && ad.length > 0
+              ? aesSivSealWithPrefix(aesSivPrefix(key, ad[0]!), s.pt, ad.slice(1))
+              : aesSivSeal(key, s.pt, ad);
+          assert.equal(toHex(sealed), expected);
+          assert.deepEqual(aesSivOpen(key, sealed, ad), s.pt);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('strings differing in any single byte, alternating at the same position, each get their own CMAC', () => {
+    const key = new Uint8Array(32).fill(3);
+    const pt = new Uint8Array(20).fill(1);
+    for (const n of [1, 24, 64]) {
+      const a = Uint8Array.from({ length: n }, (_, i) => i); // starts with 0 like a fresh memo slot
+      for (let j = 0; j < n; j++) {
+        const b = a.slice();
+        b[j] = b[j]! ^ 0x40;
+        for (const ad of [[a], [b], [a], [b, a], [a, b], [a, a], [b, b]]) {
+          assert.equal(
+            toHex(aesSivSeal(key, pt, ad)),
+            toHex(aessiv(key, ...ad).encrypt(pt)),
+            `n=${n} j=${j}`,
+          );
+        }
+      }
+    }
+  });
+
+  it('a call-wide salt is remembered but a different salt or key is never confused with it', () => {
+    const key = new Uint8Array(32).fill(4);
+    const other = new Uint8Array(32).fill(5);
+    const salt = new Uint8Array(24).fill(6);
+    const salt2 = salt.slice();
+    salt2[23] = 7;
+    const pre = aesSivPrefix(key, new Uint8Array(40).fill(8));
+    const pt = new Uint8Array(64).fill(9);
+    const a = aesSivSealWithPrefix(pre, pt, [salt]);
+    aesSivSeal(other, pt, [new Uint8Array(40), salt2]); // fills the other key's memo with salt2
+    const b = aesSivSealWithPrefix(pre, pt, [salt2]);
+    assert.notDeepEqual(a, b);
+    assert.deepEqual(aesSivSealWithPrefix(pre, pt, [salt]), a);
+    assert.throws(() => aesSivOpenWithPrefix(pre, a, [salt2]), { name: 'CryptoError', code: 'AUTH_FAILED' });
+    assert.deepEqual(aesSivOpenWithPrefix(pre, b, [salt2]), pt);
+  });
+});
+
 describe('AES-SIV prefix API (fixed first AD string)', () => {
   it('aesSivSealWithPrefix/aesSivOpenWithPrefix equal the plain functions and @noble for any input', () => {
     fc.assert(
