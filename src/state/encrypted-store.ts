@@ -1,4 +1,11 @@
-import { aesSivOpen, aesSivSeal } from '../compute/aes-siv.js';
+import {
+  aesSivOpen,
+  aesSivOpenWithPrefix,
+  type AesSivPrefix,
+  aesSivPrefix,
+  aesSivSeal,
+  aesSivSealWithPrefix,
+} from '../compute/aes-siv.js';
 import { BranchStore } from './cache-store.js';
 import { StateError } from './errors.js';
 import { assertBytes, type CacheStore, keyString, type KVIterator, type KVStore } from './kv-store.js';
@@ -233,7 +240,10 @@ export class EncryptedStore implements KVStore {
     const valueKey = this.keyForSeed(seedId);
     let value: Uint8Array;
     try {
-      value = aesSivOpen(valueKey, data, [dbKey.subarray(KEY_HEADER_LENGTH), salt]);
+      value =
+        entry !== undefined && seedId === this.writeSeedId
+          ? aesSivOpenWithPrefix(this.valuePrefix(entry), data, [salt])
+          : aesSivOpen(valueKey, data, [dbKey.subarray(KEY_HEADER_LENGTH), salt]);
     } catch (cause) {
       throw new StateError('TAMPERED', 'stored contract state value failed authentication', { cause });
     }
@@ -260,7 +270,10 @@ export class EncryptedStore implements KVStore {
     }
     const entry = this.entry(key);
     const dbKey = entry === undefined ? this.dbKey(key) : entry.dbKey;
-    const data = aesSivSeal(this.valueKey, value, [dbKey.subarray(KEY_HEADER_LENGTH), salt]);
+    const data =
+      entry === undefined
+        ? aesSivSeal(this.valueKey, value, [dbKey.subarray(KEY_HEADER_LENGTH), salt])
+        : aesSivSealWithPrefix(this.valuePrefix(entry), value, [salt]);
     const raw = encodeEncryptedValue(salt, data, this.writeSeedId);
     this.backing.set(dbKey, raw);
     // `raw` is ours alone (the backing store copied it), so the cache may keep it; `value` is the caller's.
@@ -272,6 +285,14 @@ export class EncryptedStore implements KVStore {
     const entry = this.entry(key);
     this.backing.delete(entry === undefined ? this.dbKey(key) : entry.dbKey);
     if (entry !== undefined) EncryptedStateCache.forget(entry);
+  }
+
+  /**
+   * AES-SIV(K_val) with `enc_key_data` as the first AD string, precomputed once per cached key: the entry belongs
+   * to a cache bound to this store's K_val (checked at construction), and its dbKey fixes `enc_key_data`.
+   */
+  private valuePrefix(entry: StateCacheEntry): AesSivPrefix {
+    return (entry.valuePrefix ??= aesSivPrefix(this.valueKey, entry.dbKey.subarray(KEY_HEADER_LENGTH)));
   }
 
   /** The cache entry of `key` (created with its encrypted key on first use), or undefined without a cache. */

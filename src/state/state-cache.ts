@@ -1,3 +1,4 @@
+import type { AesSivPrefix } from '../compute/aes-siv.js';
 import { StateError } from './errors.js';
 import { STATE_CACHE_ENTRIES, STATE_CACHE_MAX_KEY_LENGTH, STATE_CACHE_MAX_VALUE_LENGTH } from './limits.js';
 
@@ -13,6 +14,8 @@ export interface StateCacheEntry {
   raw: Uint8Array | undefined;
   /** The plaintext of `raw` (read-only for everyone). */
   value: Uint8Array | undefined;
+  /** AES-SIV S2V state of (K_val, enc_key_data): values of this key are sealed/opened one CMAC cheaper. */
+  valuePrefix: AesSivPrefix | undefined;
 }
 
 /**
@@ -66,7 +69,7 @@ export class EncryptedStateCache {
 
   /** Remembers `dbKey` for the plaintext key `id`; returns the new entry (not stored when the key is too long). */
   add(id: string, dbKey: Uint8Array): StateCacheEntry {
-    const entry: StateCacheEntry = { dbKey, raw: undefined, value: undefined };
+    const entry: StateCacheEntry = { dbKey, raw: undefined, value: undefined, valuePrefix: undefined };
     if (id.length > STATE_CACHE_MAX_KEY_LENGTH) return entry;
     if (entries.size >= STATE_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
     entries.set(this.#prefix + id, entry);
