@@ -19,7 +19,8 @@
  *   cached per key, {@link aesSivPrefix} lets a caller cache it after any fixed first AD string, and the CMAC of
  *   a short AD string repeated at the same list position (a call's state salt) is remembered per key.
  * - Inputs are assembled in module-level scratch buffers (everything here is synchronous and never calls out, so
- *   no two uses overlap); per call only the returned array and node's update() outputs are allocated.
+ *   no two uses overlap); per call only node's update() outputs are allocated, and the CTR one (up to 1 KiB) *is*
+ *   the returned array: a plain Uint8Array on its own ArrayBuffer, which may be up to 15 zero bytes longer.
  * Per-key state (ciphers, CMAC subkeys, S2V prefixes) lives in a small bounded cache keyed by the key bytes.
  */
 import { type Cipher, createCipheriv } from 'node:crypto';
@@ -71,7 +72,7 @@ interface SivKeyState {
   readonly ctrKey: Buffer;
   /** 'aes-128-ctr' or 'aes-256-ctr'. */
   readonly ctrAlgo: string;
-  /** Persistent ECB cipher under the CTR key, created on first use, for short inputs (see ctrInto()). */
+  /** Persistent ECB cipher under the CTR key, created on first use, for short inputs (see sealWith/openWith). */
   ecb: Cipher | undefined;
   /** Per AD position: the last short string seen there and its CMAC (see AD_MEMO_SLOTS). */
   readonly adMemo: (AdMemo | undefined)[];
@@ -92,8 +93,8 @@ const d = Buffer.allocUnsafeSlow(BLOCK);
 /** CMAC input assembly; `views[n]` is its first `n` blocks (update() takes the whole view it is given). */
 let scratch = Buffer.allocUnsafeSlow(256);
 let views: (Buffer | undefined)[] = [];
-/** CTR counter blocks Q, Q+1, … for the ECB path. */
-const counters = Buffer.allocUnsafeSlow(CTR_VIA_ECB_MAX);
+/** ECB input for CTR: an optional placeholder block, then the counter blocks Q, Q+1, …. */
+const counters = Buffer.allocUnsafeSlow(CTR_VIA_ECB_MAX + BLOCK);
 const counterViews: (Buffer | undefined)[] = [];
 
 /** A buffer of at least `bytes` (a whole number of blocks) to assemble a CMAC input in. */
@@ -323,29 +324,19 @@ function s2vFinish(
   cmacRun(st, buf, BLOCK);
 }
 
-/** `out[outOff..+len) = data xor CTR(K2, Q(v))` where `v = vBuf[vOff..+16)` (RFC 5297 §2.5–2.6). */
-function ctrInto(
-  st: SivKeyState,
-  vBuf: Uint8Array,
-  vOff: number,
-  data: Uint8Array,
-  out: Uint8Array,
-  outOff: number,
-): void {
-  const len = data.length;
-  // Q = V with the top bit of each of the two rightmost 32-bit words cleared.
-  for (let i = 0; i < BLOCK; i++) counters[i] = vBuf[vOff + i]!;
-  counters[8] = counters[8]! & 0x7f;
-  counters[12] = counters[12]! & 0x7f;
-  if (len > CTR_VIA_ECB_MAX) {
-    out.set(createCipheriv(st.ctrAlgo, st.ctrKey, viewOf(counters, 1)).update(data), outOff);
-    return;
-  }
-  // Short inputs: encrypt the counter blocks Q, Q+1, … (128-bit big-endian increment, as OpenSSL's CTR and
-  // RFC 5297 do) with the key's persistent ECB cipher in one update() and XOR in JS.
+/**
+ * Writes the CTR counter blocks Q, Q+1, … for `len` bytes into `counters` from block `at` on, where Q is
+ * `vBuf[vOff..+16)` with the top bit of each of its two rightmost 32-bit words cleared (RFC 5297 §2.5) and the
+ * increment is 128-bit big-endian (as OpenSSL's CTR and RFC 5297 do). Returns the number of counter blocks.
+ */
+function fillCounters(vBuf: Uint8Array, vOff: number, at: number, len: number): number {
+  const base = at * BLOCK;
+  for (let i = 0; i < BLOCK; i++) counters[base + i] = vBuf[vOff + i]!;
+  counters[base + 8] = counters[base + 8]! & 0x7f;
+  counters[base + 12] = counters[base + 12]! & 0x7f;
   const n = (len + BLOCK - 1) >>> 4;
   for (let b = 1; b < n; b++) {
-    const off = b * BLOCK;
+    const off = base + b * BLOCK;
     for (let i = off; i < off + BLOCK; i++) counters[i] = counters[i - BLOCK]!;
     for (let i = off + BLOCK - 1; i >= off; i--) {
       const x = (counters[i]! + 1) & 0xff;
@@ -353,12 +344,46 @@ function ctrInto(
       if (x !== 0) break;
     }
   }
-  if (st.ecb === undefined) {
-    st.ecb = createCipheriv(st.ctrAlgo.replace('-ctr', '-ecb'), st.ctrKey, null);
-    st.ecb.setAutoPadding(false);
+  return n;
+}
+
+/** The key's persistent ECB cipher under K2 (created on first use). */
+function ecbOf(st: SivKeyState): Cipher {
+  let ecb = st.ecb;
+  if (ecb === undefined) {
+    ecb = createCipheriv(st.ctrAlgo.replace('-ctr', '-ecb'), st.ctrKey, null);
+    ecb.setAutoPadding(false);
+    st.ecb = ecb;
   }
-  const ks = st.ecb.update(viewOf(counters, n));
-  for (let i = 0; i < len; i++) out[outOff + i] = data[i]! ^ ks[i]!;
+  return ecb;
+}
+
+/** Long inputs: `out[outOff..) = data xor CTR(K2, Q(v))` with a one-shot OpenSSL CTR cipher. */
+function ctrLong(
+  st: SivKeyState,
+  vBuf: Uint8Array,
+  vOff: number,
+  data: Uint8Array,
+  out: Uint8Array,
+  outOff: number,
+): void {
+  fillCounters(vBuf, vOff, 0, 1);
+  out.set(createCipheriv(st.ctrAlgo, st.ctrKey, viewOf(counters, 1)).update(data), outOff);
+}
+
+/**
+ * `buf[0..length)` as a plain Uint8Array owning its memory. `buf` is a fresh update() output: node allocates it
+ * on its own ArrayBuffer of exactly its size (checked; otherwise copied), so the view is the caller's alone
+ * (bytes past `length`, at most 15, are zeroed by the callers) and returning it saves an allocation per call.
+ */
+function ownedView(buf: Buffer, length: number): Uint8Array {
+  const ab = buf.buffer;
+  if (buf.byteOffset === 0 && ab.byteLength === buf.length && ab instanceof ArrayBuffer) {
+    return new Uint8Array(ab, 0, length);
+  }
+  const copy = new Uint8Array(length);
+  copy.set(buf.subarray(0, length));
+  return copy;
 }
 
 function sealWith(
@@ -369,12 +394,23 @@ function sealWith(
   adPos: number,
 ): Uint8Array {
   s2vFinish(st, ad, from, adPos, plaintext);
-  const out = new Uint8Array(BLOCK + plaintext.length);
+  const len = plaintext.length;
   const c = st.chain;
   const off = st.chainOff;
+  if (len > CTR_VIA_ECB_MAX) {
+    const out = new Uint8Array(BLOCK + len);
+    for (let i = 0; i < BLOCK; i++) out[i] = c[off + i]!;
+    ctrLong(st, out, 0, plaintext, out, BLOCK);
+    return out;
+  }
+  // One ECB update() over [placeholder, Q, Q+1, …]; its output becomes the result: block 0 is overwritten with
+  // V, the rest is the keystream XOR-ed with the plaintext in place.
+  const n = fillCounters(c, off, 1, len);
+  const out = ecbOf(st).update(viewOf(counters, n + 1));
   for (let i = 0; i < BLOCK; i++) out[i] = c[off + i]!;
-  if (plaintext.length > 0) ctrInto(st, out, 0, plaintext, out, BLOCK);
-  return out;
+  for (let i = 0; i < len; i++) out[BLOCK + i] = out[BLOCK + i]! ^ plaintext[i]!;
+  for (let i = BLOCK + len, end = out.length; i < end; i++) out[i] = 0;
+  return ownedView(out, BLOCK + len);
 }
 
 function openWith(
@@ -387,8 +423,20 @@ function openWith(
   if (sealed.length < BLOCK) {
     throw new CryptoError('TRUNCATED', `AES-SIV input must be at least ${BLOCK} bytes, got ${sealed.length}`);
   }
-  const pt = new Uint8Array(sealed.length - BLOCK);
-  if (pt.length > 0) ctrInto(st, sealed, 0, sealed.subarray(BLOCK), pt, 0);
+  const len = sealed.length - BLOCK;
+  let pt: Uint8Array;
+  if (len === 0) {
+    pt = new Uint8Array(0);
+  } else if (len > CTR_VIA_ECB_MAX) {
+    pt = new Uint8Array(len);
+    ctrLong(st, sealed, 0, sealed.subarray(BLOCK), pt, 0);
+  } else {
+    const n = fillCounters(sealed, 0, 0, len);
+    const ks = ecbOf(st).update(viewOf(counters, n));
+    for (let i = 0; i < len; i++) ks[i] = ks[i]! ^ sealed[BLOCK + i]!;
+    for (let i = len, end = ks.length; i < end; i++) ks[i] = 0;
+    pt = ownedView(ks, len);
+  }
   s2vFinish(st, ad, from, adPos, pt);
   // Constant-time tag comparison (no early exit).
   const c = st.chain;
@@ -407,7 +455,7 @@ function openWith(
 
 /**
  * Encrypt `plaintext` under `key` with the associated-data list `ad`. Returns `tag(16) ‖ ciphertext` as a fresh
- * Uint8Array owned by the caller.
+ * Uint8Array owned by the caller (its own ArrayBuffer at offset 0; up to 15 zero bytes may follow it there).
  * @throws CryptoError `BAD_KEY_LENGTH` if the key is not 32 or 64 bytes.
  */
 export function aesSivSeal(key: Uint8Array, plaintext: Uint8Array, ad: readonly Uint8Array[]): Uint8Array {
@@ -416,7 +464,8 @@ export function aesSivSeal(key: Uint8Array, plaintext: Uint8Array, ad: readonly 
 }
 
 /**
- * Decrypt and authenticate `tag(16) ‖ ciphertext`. Returns the plaintext as a fresh Uint8Array owned by the caller.
+ * Decrypt and authenticate `tag(16) ‖ ciphertext`. Returns the plaintext as a fresh Uint8Array owned by the caller
+ * (as for {@link aesSivSeal}).
  * @throws CryptoError `TRUNCATED` if shorter than 16 bytes, `AUTH_FAILED` if the tag does not verify (tampered
  * data, different AD, or wrong key), `BAD_KEY_LENGTH` for a bad key.
  */
