@@ -21,7 +21,8 @@
  * - Inputs are assembled in module-level scratch buffers (everything here is synchronous and never calls out, so
  *   no two uses overlap); per call only node's update() outputs are allocated, and the CTR one (up to 1 KiB) *is*
  *   the returned array: a plain Uint8Array on its own ArrayBuffer, which may be up to 15 zero bytes longer.
- * Per-key state (ciphers, CMAC subkeys, S2V prefixes) lives in a small bounded cache keyed by the key bytes.
+ * Per-key state (ciphers, CMAC subkeys, S2V prefixes, AD memo) lives in a small bounded cache keyed by the key
+ * bytes.
  */
 import { type Cipher, createCipheriv } from 'node:crypto';
 
@@ -33,7 +34,8 @@ export const AES_SIV_TAG_LENGTH = 16;
 /**
  * Maximum number of keys whose S2V/CMAC state is cached. A tx key is reused for all outputs of one call (data,
  * every attribute, error, submessages) and contract state keys are reused across calls; 256 entries cover a
- * block's worth of concurrently-live keys while bounding memory to ~100 KiB. Eviction only costs speed.
+ * block's worth of concurrently-live keys while bounding memory to ~150 KiB (incl. each key's AD memo of at most
+ * 2 × 80 bytes). Eviction only costs speed.
  */
 export const AES_SIV_KEY_CACHE_SIZE = 256;
 
