@@ -4,7 +4,15 @@
  */
 
 // --- encryption protocol (crypto engineer) ---
-export { AES_SIV_TAG_LENGTH, aesSivOpen, aesSivSeal } from './aes-siv.js';
+export {
+  AES_SIV_TAG_LENGTH,
+  aesSivOpen,
+  aesSivOpenWithPrefix,
+  AesSivPrefix,
+  aesSivPrefix,
+  aesSivSeal,
+  aesSivSealWithPrefix,
+} from './aes-siv.js';
 export type { EncryptionUtilsOptions, EventAttribute, TxEvent } from './encryption-utils.js';
 export { EncryptionUtils } from './encryption-utils.js';
 export type { CryptoErrorCode } from './errors.js';
