@@ -5,7 +5,16 @@
  */
 
 // ── Local chain for contract developers (src/chain) ──────────────────────────────────────────────
-export type { Account, AuthAccount, BlockView, ChainErrorCode, TxErrorCode, TxFailure, TxRecord } from './chain/index.js';
+export type {
+  Account,
+  AuthAccount,
+  BlockTxOutcome,
+  BlockView,
+  ChainErrorCode,
+  TxErrorCode,
+  TxFailure,
+  TxRecord,
+} from './chain/index.js';
 export {
   addressOf,
   ChainError,
@@ -77,8 +86,21 @@ export {
 } from './compute/index.js';
 
 // ── Trusted component (src/enclave) ──────────────────────────────────────────────────────────────
-export type { EnclaveErrorKind, EnclaveOptions } from './enclave/index.js';
-export { createEnclave, EnclaveError, isEnclaveError, SecretEnclave } from './enclave/index.js';
+export type {
+  EnclaveErrorKind,
+  EnclaveOptions,
+  PrepareOptions,
+  PrepareReport,
+  PrepareStats,
+  SigInfo,
+} from './enclave/index.js';
+export {
+  createEnclave,
+  DEFAULT_PREPARE_WORKERS,
+  EnclaveError,
+  isEnclaveError,
+  SecretEnclave,
+} from './enclave/index.js';
 export { NetworkKeys } from './enclave/keys.js';
 
 // ── The x/compute module for embedding chains (src/keeper) ───────────────────────────────────────
