@@ -54,6 +54,23 @@ function scratch(len: number): Buffer {
   return ctrScratch.subarray(0, len);
 }
 
+/** Each derive block must be nonzero and end in four zero bytes (see {@link Aes256GcmBatch.create}). */
+function checkDeriveBlocks(derive: Uint8Array): void {
+  for (let o = 0; o < derive.length; o += GHASH_BLOCK) {
+    let head = 0;
+    for (let i = 0; i < 12; i++) head |= derive[o + i]!;
+    const tail = derive[o + 12]! | derive[o + 13]! | derive[o + 14]! | derive[o + 15]!;
+    if (head === 0 || tail !== 0)
+      throw new CryptoError('BAD_CONFIG', 'derive blocks must be nonzero and end in four zero bytes');
+  }
+}
+
+function newEcb(key: Uint8Array): Cipher {
+  const ecb = createCipheriv('aes-256-ecb', key, null);
+  ecb.setAutoPadding(false);
+  return ecb;
+}
+
 /** Running GHASH value of the message being processed (module scratch; encryption is synchronous). */
 const y = new Int32Array(4);
 
@@ -83,17 +100,10 @@ export class Aes256GcmBatch {
     if (key.length !== 32)
       throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
     if (derive.length % GHASH_BLOCK !== 0) throw new CryptoError('BAD_CONFIG', 'derive must be whole blocks');
-    for (let o = 0; o < derive.length; o += GHASH_BLOCK) {
-      let head = 0;
-      for (let i = 0; i < 12; i++) head |= derive[o + i]!;
-      const tail = derive[o + 12]! | derive[o + 13]! | derive[o + 14]! | derive[o + 15]!;
-      if (head === 0 || tail !== 0)
-        throw new CryptoError('BAD_CONFIG', 'derive blocks must be nonzero and end in four zero bytes');
-    }
+    checkDeriveBlocks(derive);
     // A small Uint8Array copy lives on V8's heap; Buffer.from would take a slice of node's 8 KiB pool.
     const k = Uint8Array.from(key);
-    const ecb = createCipheriv('aes-256-ecb', k, null);
-    ecb.setAutoPadding(false);
+    const ecb = newEcb(k);
     const inp = Buffer.alloc(GHASH_BLOCK + derive.length);
     inp.set(derive, GHASH_BLOCK);
     const enc = ecb.update(inp);
@@ -101,6 +111,36 @@ export class Aes256GcmBatch {
       gcm: new Aes256GcmBatch(k, ecb, new GhashKey(enc, 0)),
       derived: enc.subarray(GHASH_BLOCK),
     };
+  }
+
+  /**
+   * The key state from `keyBlocks` = {@link Aes256GcmBatch.keyBlocks}`(key, derive)` computed elsewhere (the
+   * enclave's prepare worker, which derived the key): skips the ECB call for H (and the derive blocks) here.
+   * The caller must bind `keyBlocks` to exactly this key's bytes; wrong blocks give wrong tags, never an error.
+   * @throws CryptoError `BAD_KEY_LENGTH`, `BAD_CONFIG` (`keyBlocks` not at least one whole block).
+   */
+  static fromKeyBlocks(key: Uint8Array, keyBlocks: Uint8Array): Aes256GcmBatch {
+    if (key.length !== 32)
+      throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
+    if (keyBlocks.length < GHASH_BLOCK || keyBlocks.length % GHASH_BLOCK !== 0)
+      throw new CryptoError('BAD_CONFIG', 'key blocks must be whole blocks, H first');
+    const k = Uint8Array.from(key);
+    return new Aes256GcmBatch(k, newEcb(k), new GhashKey(keyBlocks, 0));
+  }
+
+  /**
+   * `E_K(0^128) ‖ E_K(derive)`: H followed by what {@link Aes256GcmBatch.create} returns as `derived`, for
+   * {@link Aes256GcmBatch.fromKeyBlocks} in another thread. @throws CryptoError like `create`.
+   */
+  static keyBlocks(key: Uint8Array, derive: Uint8Array = new Uint8Array(0)): Uint8Array {
+    if (key.length !== 32)
+      throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
+    if (derive.length % GHASH_BLOCK !== 0) throw new CryptoError('BAD_CONFIG', 'derive must be whole blocks');
+    checkDeriveBlocks(derive);
+    const inp = new Uint8Array(GHASH_BLOCK + derive.length);
+    inp.set(derive, GHASH_BLOCK);
+    const enc = newEcb(key).update(inp);
+    return new Uint8Array(enc.buffer, enc.byteOffset, enc.length);
   }
 
   /**

@@ -92,6 +92,8 @@ interface SealState {
 interface TxKeyState {
   readonly key: Uint8Array;
   seal: SealState | undefined;
+  /** {@link gcmSealKeyBlocks} of `key`, handed in by {@link gcmPrimeSealState}; used once to build `seal`. */
+  keyBlocks: Uint8Array | undefined;
 }
 const keyStateCache = new Map<string, TxKeyState>();
 /** Last state used: every seal/open of one call hits the same key, skip building the Map id for it. */
@@ -125,7 +127,7 @@ function keyStateFor(key: Uint8Array): TxKeyState {
   const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
   let k = keyStateCache.get(id);
   if (k === undefined) {
-    k = { key: Uint8Array.from(key), seal: undefined };
+    k = { key: Uint8Array.from(key), seal: undefined, keyBlocks: undefined };
     keyStateCache.set(id, k);
     if (keyStateCache.size > KEY_STATE_CACHE_SIZE) {
       const oldest = keyStateCache.keys().next().value;
@@ -138,10 +140,44 @@ function keyStateFor(key: Uint8Array): TxKeyState {
 
 function sealStateOf(st: TxKeyState): SealState {
   if (st.seal === undefined) {
-    const { gcm, derived } = Aes256GcmBatch.create(st.key, IV_KEY_BLOCKS);
-    st.seal = { gcm, ivKey: derived };
+    const blocks = st.keyBlocks;
+    if (blocks !== undefined) {
+      st.keyBlocks = undefined;
+      st.seal = { gcm: Aes256GcmBatch.fromKeyBlocks(st.key, blocks), ivKey: blocks.subarray(GHASH_H_LENGTH) };
+    } else {
+      const { gcm, derived } = Aes256GcmBatch.create(st.key, IV_KEY_BLOCKS);
+      st.seal = { gcm, ivKey: derived };
+    }
   }
   return st.seal;
+}
+
+/** H = E_K(0^128), the first of the key blocks. */
+const GHASH_H_LENGTH = 16;
+
+/** Length of {@link gcmSealKeyBlocks}: H ‖ K_iv. */
+export const GCM_SEAL_KEY_BLOCKS_LENGTH = GHASH_H_LENGTH + IV_KEY_BLOCKS.length;
+
+/**
+ * The key-only part of sealing under `key`: `H ‖ K_iv` (one AES-ECB call), so a thread that derived the key
+ * (the enclave's prepare worker) can hand it to the thread that seals with {@link gcmPrimeSealState}.
+ * @throws CryptoError `BAD_KEY_LENGTH`.
+ */
+export function gcmSealKeyBlocks(key: Uint8Array): Uint8Array {
+  checkKey(key);
+  return Aes256GcmBatch.keyBlocks(key, IV_KEY_BLOCKS);
+}
+
+/**
+ * Lets the next seal under `key` use `keyBlocks` = {@link gcmSealKeyBlocks}`(key)` instead of computing them (a
+ * copy is taken). Only for blocks bound to exactly these key bytes (computed from them by trusted code): wrong
+ * blocks would give wrong outputs. Does nothing when the key's seal state exists already or `keyBlocks` has the
+ * wrong length. @throws CryptoError `BAD_KEY_LENGTH`.
+ */
+export function gcmPrimeSealState(key: Uint8Array, keyBlocks: Uint8Array): void {
+  const st = keyStateFor(key);
+  if (st.seal === undefined && keyBlocks.length === GCM_SEAL_KEY_BLOCKS_LENGTH)
+    st.keyBlocks = keyBlocks.slice();
 }
 
 function gcmDecrypt(

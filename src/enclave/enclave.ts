@@ -10,6 +10,7 @@
  * with the gas used; no private material is ever part of a result or an error message.
  */
 import { CryptoError } from '../compute/errors.js';
+import { gcmPrimeSealState } from '../compute/gcm-box.js';
 import { hkdfSha256 } from '../compute/hkdf.js';
 import { parseInputWire } from '../compute/protocol.js';
 import type { EncryptionScheme } from '../compute/scheme.js';
@@ -516,6 +517,9 @@ export class SecretEnclave implements Enclave {
     const hit = this.#prepared.input(wire);
     if (hit === undefined) return undefined;
     const parsed = parseInputWire(this.ioScheme, wire);
+    // H and K_iv of this tx key, computed by the worker from the very key bytes cached with them
+    if (hit.sealKeyBlocks !== undefined && this.ioScheme === 'aes-256-gcm')
+      gcmPrimeSealState(hit.txKey, hit.sealKeyBlocks);
     return {
       channel: IoChannel.fromTxKey(
         this.ioScheme,

@@ -30,6 +30,8 @@ export interface PreparedInput {
   readonly wire: Uint8Array;
   readonly plaintext: Uint8Array;
   readonly txKey: Uint8Array;
+  /** gcm-box.ts `gcmSealKeyBlocks(txKey)` (aes-256-gcm only): the key-only part of sealing the tx's outputs. */
+  readonly sealKeyBlocks?: Uint8Array;
 }
 
 /** What the worker established about one tx (positive facts only). */
@@ -188,6 +190,7 @@ export function encodeResults(batch: ArrayBuffer, results: readonly PreparedTx[]
       w.u32(i.wire.length);
       w.bytes(i.plaintext);
       w.bytes(i.txKey);
+      w.optional(i.sealKeyBlocks);
     }
   }
   return w.finish();
@@ -254,7 +257,9 @@ export function decodeResults(batch: ArrayBuffer, count: number, results: ArrayB
       const off = u32();
       const wire = inBatch(off, u32());
       const plaintext = bytes();
-      return { wire, plaintext, txKey: bytes() };
+      const txKey = bytes();
+      const sealKeyBlocks = optional();
+      return { wire, plaintext, txKey, ...(sealKeyBlocks === undefined ? {} : { sealKeyBlocks }) };
     });
     out.push({ ...(signature === undefined ? {} : { signature }), inputs });
   }

@@ -6,6 +6,7 @@
  */
 import { TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 
+import { gcmSealKeyBlocks } from '../compute/gcm-box.js';
 import { openInputCiphertext, parseInputWire } from '../compute/protocol.js';
 import type { EncryptionScheme } from '../compute/scheme.js';
 import {
@@ -97,7 +98,12 @@ function decryptInputs(io: IoKeyAgreement, scheme: EncryptionScheme, txBytes: Ui
     try {
       const parsed = parseInputWire(scheme, wire);
       const txKey = io.txKey(parsed.userPubkey, parsed.nonce);
-      out.push({ wire, plaintext: openInputCiphertext(scheme, txKey, parsed.ciphertext), txKey });
+      const plaintext = openInputCiphertext(scheme, txKey, parsed.ciphertext);
+      out.push(
+        scheme === 'aes-256-gcm'
+          ? { wire, plaintext, txKey, sealKeyBlocks: gcmSealKeyBlocks(txKey) }
+          : { wire, plaintext, txKey },
+      );
     } catch {
       // not encrypted to this network (plaintext fallback or DecryptionError): the inline path decides
     }

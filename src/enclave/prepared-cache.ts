@@ -110,7 +110,11 @@ export class PreparedCache {
       }
       for (const input of r.inputs) {
         if (input.wire.length < this.#headerLength) continue;
-        const bytes = input.wire.length + input.plaintext.length + input.txKey.length;
+        const bytes =
+          input.wire.length +
+          input.plaintext.length +
+          input.txKey.length +
+          (input.sealKeyBlocks?.length ?? 0);
         this.#put(this.#inputs, key48(input.wire, this.#nonceOffset), { input, bytes });
         inputs++;
       }

@@ -13,10 +13,13 @@ import {
   batchIvs,
   type CipherDomain,
   DOMAIN_BYTE,
+  GCM_SEAL_KEY_BLOCKS_LENGTH,
   gcmBoxOpen,
   gcmBoxSeal,
   gcmBoxSealMany,
   gcmOpenBody,
+  gcmPrimeSealState,
+  gcmSealKeyBlocks,
   type SealItem,
 } from '../../src/compute/gcm-box.js';
 import { encodeInputWire, parseInputWire } from '../../src/compute/protocol.js';
@@ -165,5 +168,68 @@ describe('gcm-box batch seal', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('gcm-box seal key blocks (computed by another thread)', () => {
+  const freshKey = (seed: number): Uint8Array =>
+    Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + seed) & 0xff);
+
+  it('H ‖ K_iv: E_K(0^128) ‖ E_K(BE64(1) ‖ 0^64) ‖ E_K(BE64(2) ‖ 0^64)', () => {
+    const key = freshKey(1);
+    const ecb = createCipheriv('aes-256-ecb', key, null);
+    ecb.setAutoPadding(false);
+    const want = ecb.update(
+      Buffer.from(
+        '00000000000000000000000000000000' +
+          '0000000000000001000000000000000000000000000000020000000000000000',
+        'hex',
+      ),
+    );
+    const got = gcmSealKeyBlocks(key);
+    assert.equal(got.length, GCM_SEAL_KEY_BLOCKS_LENGTH);
+    assert.equal(toHex(got), want.toString('hex'));
+  });
+
+  it('a primed key seals byte-identically to an unprimed one', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.array(
+          fc.record({
+            domain: fc.constantFrom<CipherDomain>('data', 'attribute-key', 'attribute-value', 'reply-id'),
+            plaintext: fc.uint8Array({ maxLength: 300 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (key, items) => {
+          const want = reference(key, items);
+          gcmPrimeSealState(key, gcmSealKeyBlocks(key));
+          assert.deepEqual(gcmBoxSealMany(key, items).map(toHex), want);
+          assert.deepEqual(gcmBoxSealMany(key, items).map(toHex), want);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('blocks are copied when primed; a wrong length is ignored; a bad key is a typed error', () => {
+    const key = freshKey(2);
+    const want = reference(key, ITEMS);
+    const blocks = gcmSealKeyBlocks(key);
+    gcmPrimeSealState(key, blocks);
+    blocks.fill(0);
+    assert.deepEqual(gcmBoxSealMany(key, ITEMS).map(toHex), want);
+    const other = freshKey(3);
+    gcmPrimeSealState(other, new Uint8Array(GCM_SEAL_KEY_BLOCKS_LENGTH - 16));
+    assert.deepEqual(gcmBoxSealMany(other, ITEMS).map(toHex), reference(other, ITEMS));
+    assert.throws(() => gcmPrimeSealState(new Uint8Array(31), gcmSealKeyBlocks(key)), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
+    assert.throws(() => gcmSealKeyBlocks(new Uint8Array(16)), {
+      name: 'CryptoError',
+      code: 'BAD_KEY_LENGTH',
+    });
   });
 });

@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 import { TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 
+import { gcmSealKeyBlocks } from '../../src/compute/gcm-box.js';
 import type { EncryptionScheme } from '../../src/compute/scheme.js';
 import { createEnclave, type SecretEnclave } from '../../src/enclave/enclave.js';
 import { NetworkKeys } from '../../src/enclave/keys.js';
-import { decodeResults, encodeBatch } from '../../src/enclave/prepare-codec.js';
+import { decodeResults, encodeBatch, encodeResults } from '../../src/enclave/prepare-codec.js';
 import type { EnclaveResult, SigInfo, WasmOutput } from '../../src/enclave/types.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import {
@@ -329,6 +330,30 @@ describe('enclave.prepare: worker lifecycle', () => {
       });
       assert.match(out, mode === 'await' ? /prepared 1 1 1/ : /started/);
     }
+  });
+
+  it('results round-trip input facts, with and without the seal key blocks', () => {
+    const txBytes = Uint8Array.from({ length: 120 }, (_, i) => i);
+    const batch = encodeBatch([
+      { txBytes, signBytes: new Uint8Array(3), signMode: 'SIGN_MODE_DIRECT', signature: new Uint8Array(64) },
+    ]);
+    const wire = new Uint8Array(batch, 4 + 17 + 20, 90);
+    const txKey = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
+    const sealKeyBlocks = gcmSealKeyBlocks(txKey);
+    const plaintext = Uint8Array.of(1, 2, 3);
+    const results = encodeResults(batch, [
+      { inputs: [{ wire, plaintext, txKey, sealKeyBlocks }] },
+      { inputs: [{ wire, plaintext, txKey }] },
+    ]);
+    const [a, b] = decodeResults(batch, 2, results);
+    assert.deepEqual(
+      a?.inputs.map((i) => [i.wire, i.plaintext, i.txKey, i.sealKeyBlocks]),
+      [[wire, plaintext, txKey, sealKeyBlocks]],
+    );
+    assert.deepEqual(
+      b?.inputs.map((i) => [i.wire, i.plaintext, i.txKey, i.sealKeyBlocks]),
+      [[wire, plaintext, txKey, undefined]],
+    );
   });
 
   it('result decoding refuses offsets outside the batch', () => {
