@@ -49,58 +49,101 @@ export function encodeBatch(txs: readonly SigInfo[]): ArrayBuffer {
   }
   const buf = new ArrayBuffer(size);
   const bytes = new Uint8Array(buf);
-  const view = new DataView(buf);
-  view.setUint32(0, txs.length);
-  let at = 4;
+  let at = putU32(bytes, 0, txs.length);
   for (const t of txs) {
-    const mode = MODES.indexOf(t.signMode);
-    view.setUint8(at, mode < 0 ? MODES.length : mode);
-    view.setUint32(at + 1, t.txBytes.length);
-    view.setUint32(at + 5, t.signBytes.length);
-    view.setUint32(at + 9, t.publicKey === undefined ? ABSENT : t.publicKey.length);
-    view.setUint32(at + 13, t.signature.length);
-    at += TX_HEADER;
-    for (const part of [t.txBytes, t.signBytes, t.publicKey, t.signature]) {
-      if (part === undefined) continue;
-      bytes.set(part, at);
-      at += part.length;
+    const mode = MODE_INDEX.get(t.signMode);
+    const pk = t.publicKey;
+    bytes[at] = mode ?? MODES.length;
+    at = putU32(bytes, at + 1, t.txBytes.length);
+    at = putU32(bytes, at, t.signBytes.length);
+    at = putU32(bytes, at, pk === undefined ? ABSENT : pk.length);
+    at = putU32(bytes, at, t.signature.length);
+    bytes.set(t.txBytes, at);
+    at += t.txBytes.length;
+    bytes.set(t.signBytes, at);
+    at += t.signBytes.length;
+    if (pk !== undefined) {
+      bytes.set(pk, at);
+      at += pk.length;
     }
+    bytes.set(t.signature, at);
+    at += t.signature.length;
   }
   return buf;
 }
 
+const MODE_INDEX = new Map<SignMode, number>(MODES.map((m, i) => [m, i]));
+
+/** Writes BE32(v) at `at`; returns the offset after it. */
+function putU32(b: Uint8Array, at: number, v: number): number {
+  b[at] = v >>> 24;
+  b[at + 1] = v >>> 16;
+  b[at + 2] = v >>> 8;
+  b[at + 3] = v;
+  return at + 4;
+}
+
 /** The txs of a batch buffer, as views into it. @throws RangeError on a malformed buffer. */
 export function decodeBatch(buf: ArrayBuffer): BatchTx[] {
-  const view = new DataView(buf);
-  const count = view.getUint32(0);
+  const r = new Reader(buf);
+  const count = r.u32();
   const out: BatchTx[] = [];
-  let at = 4;
-  const take = (n: number): Uint8Array => {
-    if (at + n > buf.byteLength) throw new RangeError('truncated prepare batch');
-    const b = new Uint8Array(buf, at, n);
-    at += n;
-    return b;
-  };
   for (let i = 0; i < count; i++) {
-    const mode = view.getUint8(at);
-    const txLen = view.getUint32(at + 1);
-    const signLen = view.getUint32(at + 5);
-    const pkLen = view.getUint32(at + 9);
-    const sigLen = view.getUint32(at + 13);
-    at += TX_HEADER;
-    const txBytes = take(txLen);
-    const signBytes = take(signLen);
-    const publicKey = pkLen === ABSENT ? undefined : take(pkLen);
-    const signature = take(sigLen);
-    out.push({
-      txBytes,
-      signBytes,
-      signMode: MODES[mode] ?? 'SIGN_MODE_UNSPECIFIED',
-      ...(publicKey === undefined ? {} : { publicKey }),
-      signature,
-    });
+    const mode = r.u8();
+    const txLen = r.u32();
+    const signLen = r.u32();
+    const pkLen = r.u32();
+    const sigLen = r.u32();
+    const txBytes = r.take(txLen);
+    const signBytes = r.take(signLen);
+    const signMode = MODES[mode] ?? 'SIGN_MODE_UNSPECIFIED';
+    if (pkLen === ABSENT) {
+      out.push({ txBytes, signBytes, signMode, signature: r.take(sigLen) });
+    } else {
+      const publicKey = r.take(pkLen);
+      out.push({ txBytes, signBytes, signMode, publicKey, signature: r.take(sigLen) });
+    }
   }
   return out;
+}
+
+/** Big-endian reader over a batch or results buffer; every read is bounds-checked. */
+class Reader {
+  readonly #buf: ArrayBuffer;
+  readonly #bytes: Uint8Array;
+  at = 0;
+
+  constructor(buf: ArrayBuffer) {
+    this.#buf = buf;
+    this.#bytes = new Uint8Array(buf);
+  }
+  u8(): number {
+    if (this.at + 1 > this.#bytes.length) throw new RangeError('truncated prepare buffer');
+    return this.#bytes[this.at++]!;
+  }
+  u32(): number {
+    const b = this.#bytes;
+    const a = this.at;
+    if (a + 4 > b.length) throw new RangeError('truncated prepare buffer');
+    this.at = a + 4;
+    return ((b[a]! << 24) | (b[a + 1]! << 16) | (b[a + 2]! << 8) | b[a + 3]!) >>> 0;
+  }
+  /** The next `n` bytes, as a view. */
+  take(n: number): Uint8Array {
+    if (this.at + n > this.#bytes.length) throw new RangeError('truncated prepare buffer');
+    const v = new Uint8Array(this.#buf, this.at, n);
+    this.at += n;
+    return v;
+  }
+  /** A length-prefixed byte field. */
+  bytes(): Uint8Array {
+    return this.take(this.u32());
+  }
+  /** A length-prefixed byte field or {@link ABSENT}. */
+  optional(): Uint8Array | undefined {
+    const n = this.u32();
+    return n === ABSENT ? undefined : this.take(n);
+  }
 }
 
 /** Growable big-endian writer for result buffers. */
@@ -196,72 +239,74 @@ export function encodeResults(batch: ArrayBuffer, results: readonly PreparedTx[]
   return w.finish();
 }
 
+/**
+ * Type URL strings of the last message decoded: a block's messages are nearly all one or two types, and
+ * equal UTF-8 bytes decode to the equal string, so the decoder runs only when the bytes differ.
+ */
+let lastTypeUrlBytes: Uint8Array = new Uint8Array(0);
+let lastTypeUrl = '';
+
+function typeUrlOf(b: Uint8Array): string {
+  const last = lastTypeUrlBytes;
+  if (b.length === last.length && Buffer.compare(b, last) === 0) return lastTypeUrl;
+  lastTypeUrl = decoder.decode(b);
+  lastTypeUrlBytes = b.slice();
+  return lastTypeUrl;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The inverse of {@link encodeResults}: facts whose byte fields are views into `batch` and `results`. */
 export function decodeResults(batch: ArrayBuffer, count: number, results: ArrayBuffer): PreparedTx[] {
-  const view = new DataView(results);
-  let at = 0;
-  const u8 = (): number => view.getUint8(at++);
-  const u32 = (): number => {
-    const v = view.getUint32(at);
-    at += 4;
-    return v;
-  };
-  const bytes = (): Uint8Array => {
-    const n = u32();
-    if (at + n > results.byteLength) throw new RangeError('truncated prepare results');
-    const b = new Uint8Array(results, at, n);
-    at += n;
-    return b;
-  };
-  const optional = (): Uint8Array | undefined => {
-    if (view.getUint32(at) !== ABSENT) return bytes();
-    at += 4;
-    return undefined;
-  };
+  const r = new Reader(results);
+  const batchLength = batch.byteLength;
   const inBatch = (off: number, len: number): Uint8Array => {
-    if (off + len > batch.byteLength) throw new RangeError('prepare result outside its batch');
+    if (off + len > batchLength) throw new RangeError('prepare result outside its batch');
     return new Uint8Array(batch, off, len);
   };
   const out: PreparedTx[] = [];
   for (let t = 0; t < count; t++) {
-    const flags = u8();
-    let signature: SignatureFacts | undefined;
+    const flags = r.u8();
+    let signature: Mutable<SignatureFacts> | undefined;
     if ((flags & FLAG_SIGNATURE) !== 0) {
-      const validKey = optional();
-      const publicKeyAddress = optional();
-      let decoded: SignatureFacts['decoded'];
+      signature = {};
+      const validKey = r.optional();
+      const publicKeyAddress = r.optional();
       if ((flags & FLAG_DECODED) !== 0) {
         const signerKeys: Uint8Array[] = [];
         const signerAddresses: Uint8Array[] = [];
         let allAddresses = true;
-        for (let n = u32(); n > 0; n--) {
-          signerKeys.push(bytes());
-          const a = optional();
+        for (let n = r.u32(); n > 0; n--) {
+          signerKeys.push(r.bytes());
+          const a = r.optional();
           if (a === undefined) allAddresses = false;
           else signerAddresses.push(a);
         }
-        const messages = Array.from({ length: u32() }, () => {
-          const typeUrl = decoder.decode(bytes());
-          const off = u32();
-          return { typeUrl, value: inBatch(off, u32()) };
-        });
-        decoded = { signerKeys, ...(allAddresses ? { signerAddresses } : {}), messages };
+        const messages: { typeUrl: string; value: Uint8Array }[] = [];
+        for (let n = r.u32(); n > 0; n--) {
+          const typeUrl = typeUrlOf(r.bytes());
+          const off = r.u32();
+          messages.push({ typeUrl, value: inBatch(off, r.u32()) });
+        }
+        signature.decoded = allAddresses
+          ? { signerKeys, signerAddresses, messages }
+          : { signerKeys, messages };
       }
-      signature = {
-        ...(decoded === undefined ? {} : { decoded }),
-        ...(validKey === undefined ? {} : { validKey }),
-        ...(publicKeyAddress === undefined ? {} : { publicKeyAddress }),
-      };
+      if (validKey !== undefined) signature.validKey = validKey;
+      if (publicKeyAddress !== undefined) signature.publicKeyAddress = publicKeyAddress;
     }
-    const inputs = Array.from({ length: u32() }, () => {
-      const off = u32();
-      const wire = inBatch(off, u32());
-      const plaintext = bytes();
-      const txKey = bytes();
-      const sealKeyBlocks = optional();
-      return { wire, plaintext, txKey, ...(sealKeyBlocks === undefined ? {} : { sealKeyBlocks }) };
-    });
-    out.push({ ...(signature === undefined ? {} : { signature }), inputs });
+    const inputs: PreparedInput[] = [];
+    for (let n = r.u32(); n > 0; n--) {
+      const off = r.u32();
+      const wire = inBatch(off, r.u32());
+      const plaintext = r.bytes();
+      const txKey = r.bytes();
+      const sealKeyBlocks = r.optional();
+      inputs.push(
+        sealKeyBlocks === undefined ? { wire, plaintext, txKey } : { wire, plaintext, txKey, sealKeyBlocks },
+      );
+    }
+    out.push(signature === undefined ? { inputs } : { signature, inputs });
   }
   return out;
 }

@@ -98,9 +98,10 @@ export class PreparedCache {
   add(txs: readonly BatchTx[], results: readonly PreparedTx[]): { signatures: number; inputs: number } {
     let signatures = 0;
     let inputs = 0;
-    txs.forEach((tx, i) => {
+    for (let i = 0; i < txs.length; i++) {
+      const tx = txs[i]!;
       const r = results[i];
-      if (r === undefined) return;
+      if (r === undefined) continue;
       if (r.signature !== undefined) {
         const bytes =
           tx.txBytes.length + tx.signBytes.length + tx.signature.length + (r.signature.validKey?.length ?? 0);
@@ -118,7 +119,7 @@ export class PreparedCache {
         this.#put(this.#inputs, key48(input.wire, this.#nonceOffset), { input, bytes });
         inputs++;
       }
-    });
+    }
     return { signatures, inputs };
   }
 
