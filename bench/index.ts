@@ -69,7 +69,10 @@ async function main(): Promise<void> {
   console.log(table);
   console.log(`\ntotal ${totalS.toFixed(0)} s (budget ${BUDGET_S} s)`);
   const cpu = cpus();
-  const machine = `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+  const machine = `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${process.execArgv
+    .filter((a) => a.startsWith('--max-semi'))
+    .map((a) => ` ${a}`)
+    .join('')}, ${process.platform}/${process.arch}`;
   const results = all.map(({ area: _area, goalMet: _met, notes: _notes, ...r }) => r);
   writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
   if (only.length > 0) return;
