@@ -231,14 +231,7 @@ export function verifyTx(
       `account sequence mismatch, expected ${account.sequence}, got ${info.sequence}: incorrect account sequence`,
     );
   }
-  const signBytes = SignDoc.encode(
-    SignDoc.fromPartial({
-      bodyBytes: raw.bodyBytes,
-      authInfoBytes: raw.authInfoBytes,
-      chainId: ctx.chainId,
-      accountNumber: account.accountNumber,
-    }),
-  ).finish();
+  const signBytes = directSignBytes(raw, ctx.chainId, account.accountNumber);
   const signature = raw.signatures[0]!;
   const sigInfo: SigInfo = { txBytes, signBytes, signMode: 'SIGN_MODE_DIRECT', publicKey: pubkey, signature };
   if (ctx.preverified?.(sigInfo) !== true && !verifySecp256k1(signBytes, signature, pubkey)) {
@@ -263,6 +256,18 @@ export function verifyTx(
   };
 }
 
+/** SIGN_MODE_DIRECT sign bytes of a decoded TxRaw, as the ante handler and the prepare hint both rebuild them. */
+function directSignBytes(raw: TxRaw, chainId: string, accountNumber: bigint): Uint8Array {
+  return SignDoc.encode(
+    SignDoc.fromPartial({
+      bodyBytes: raw.bodyBytes,
+      authInfoBytes: raw.authInfoBytes,
+      chainId,
+      accountNumber,
+    }),
+  ).finish();
+}
+
 /**
  * The SigInfo {@link verifyTx} would build for `txBytes` against the accounts as they are now, or undefined
  * when the tx would not get that far. Only a hint for the enclave's prepare worker: if an earlier tx of the
@@ -285,14 +290,7 @@ export function prospectiveSigInfo(
     const pubkey = PubKey.decode(info.publicKey.value).key;
     const account = ctx.auth.get(ctx.store, addressOf(pubkey, ctx.prefix));
     if (account === undefined) return undefined;
-    const signBytes = SignDoc.encode(
-      SignDoc.fromPartial({
-        bodyBytes: raw.bodyBytes,
-        authInfoBytes: raw.authInfoBytes,
-        chainId: ctx.chainId,
-        accountNumber: account.accountNumber,
-      }),
-    ).finish();
+    const signBytes = directSignBytes(raw, ctx.chainId, account.accountNumber);
     return { txBytes, signBytes, signMode: 'SIGN_MODE_DIRECT', publicKey: pubkey, signature };
   } catch {
     return undefined;
