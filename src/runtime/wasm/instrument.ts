@@ -205,6 +205,14 @@ function sectionRank(id: number): number {
   return id === SectionId.dataCount ? 9.5 : id;
 }
 
+/** Emits `i32.const off; i32.add` (nothing for offset 0): the store's effective address from its base. */
+function addOffset(out: Writer, off: number): void {
+  if (off === 0) return;
+  out.u8(Op.i32Const);
+  out.sleb(off);
+  out.u8(Op.i32Add);
+}
+
 class Instrumenter {
   private readonly bytes: Uint8Array;
   private readonly nParams: Int32Array;
@@ -1003,11 +1011,7 @@ class Instrumenter {
     out.u32(v);
     out.u8(Op.localTee);
     out.u32(a);
-    if (off !== 0) {
-      out.u8(Op.i32Const);
-      out.sleb(off);
-      out.u8(Op.i32Add);
-    }
+    addOffset(out, off);
     out.u8(Op.globalGet);
     out.u32(this.gDirty);
     out.u8(Op.i32LtU);
@@ -1015,11 +1019,7 @@ class Instrumenter {
     out.u8(0x40);
     out.u8(Op.localGet);
     out.u32(a);
-    if (off !== 0) {
-      out.u8(Op.i32Const);
-      out.sleb(off);
-      out.u8(Op.i32Add);
-    }
+    addOffset(out, off);
     out.u8(Op.globalSet);
     out.u32(this.gDirty);
     out.u8(Op.end);
