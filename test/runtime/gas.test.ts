@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 
 import { ContractRuntime } from '../../src/runtime/index.js';
 import { mockBackend, mockEnv, mockInfo } from '../../src/testing/index.js';
-import { PRELUDE, wat } from './helpers.js';
+import { executeOnce, PRELUDE, wat } from './helpers.js';
 import { runTokenScenario } from './token-scenario.js';
 
 describe('gas determinism', () => {
@@ -75,17 +75,7 @@ describe('instance reuse', () => {
       (i32.store16 offset=8 (i32.load (local.get $r)) (i32.load16_u (i32.const 72)))
       (i32.store offset=8 (local.get $r) (i32.const 10))
       (local.get $r)))`);
-  const call = (rt: ContractRuntime) =>
-    rt.call({
-      codeHash: sha256(wasm),
-      wasm,
-      entry: 'execute',
-      env: mockEnv(),
-      info: mockInfo('x'),
-      msg: new Uint8Array([1]),
-      backend: mockBackend(),
-      gasLimit: 10_000_000n,
-    });
+  const call = (rt: ContractRuntime) => executeOnce(rt, wasm);
 
   it('restores memory and every mutable global: repeated calls look fresh', () => {
     const rt = new ContractRuntime({ instanceMode: 'reuse' });

@@ -6,10 +6,11 @@ import type { ApiVersion, Backend } from '../../src/runtime/backend.js';
 import type { CallContext } from '../../src/runtime/environment.js';
 import type { GasConfig } from '../../src/runtime/gas.js';
 import { SECRET_GAS_CONFIG } from '../../src/runtime/gas.js';
+import type { CallOutcome, ContractRuntime } from '../../src/runtime/index.js';
 import type { CompiledContract } from '../../src/runtime/instance.js';
 import { ContractInstance } from '../../src/runtime/instance.js';
 import { readRegion, writeRegion } from '../../src/runtime/memory.js';
-import { mockBackend } from '../../src/testing/index.js';
+import { mockBackend, mockEnv, mockInfo } from '../../src/testing/index.js';
 
 const wabt = await wabtInit();
 
@@ -209,4 +210,18 @@ export function withMemories(bytes: Uint8Array, count: number): Uint8Array {
     }
   }
   return Uint8Array.from(out);
+}
+
+/** `execute` of `wasm` with a mock env/info/backend and message `[1]`, as the runtime-level tests call it. */
+export function executeOnce(rt: ContractRuntime, wasm: Uint8Array, gasLimit = 10_000_000n): CallOutcome {
+  return rt.call({
+    codeHash: sha256(wasm),
+    wasm,
+    entry: 'execute',
+    env: mockEnv(),
+    info: mockInfo('x'),
+    msg: new Uint8Array([1]),
+    backend: mockBackend(),
+    gasLimit,
+  });
 }

@@ -7,7 +7,7 @@ import { ContractRuntime, COSMWASM_GAS_CONFIG } from '../../src/runtime/index.js
 import type { CompiledContract } from '../../src/runtime/instance.js';
 import { ModuleCache } from '../../src/runtime/module-cache.js';
 import { mockBackend, mockEnv, mockInfo } from '../../src/testing/index.js';
-import { PRELUDE, wat } from './helpers.js';
+import { executeOnce, PRELUDE, wat } from './helpers.js';
 
 const fake = (n: string) => ({ codeHashHex: n }) as unknown as CompiledContract;
 
@@ -39,17 +39,7 @@ describe('ContractRuntime module cache', () => {
       (i32.store8 offset=8 (i32.load (local.get $r)) (i32.const 125))
       (i32.store offset=8 (local.get $r) (i32.const 9))
       (local.get $r)))`);
-  const call = (rt: ContractRuntime) =>
-    rt.call({
-      codeHash: sha256(wasm),
-      wasm,
-      entry: 'execute',
-      env: mockEnv(),
-      info: mockInfo('x'),
-      msg: new Uint8Array([1]),
-      backend: mockBackend(),
-      gasLimit: 10_000_000n,
-    });
+  const call = (rt: ContractRuntime) => executeOnce(rt, wasm);
 
   it('compiles once per code hash', () => {
     const rt = new ContractRuntime({ cacheSize: 4 });
@@ -76,16 +66,7 @@ describe('ContractRuntime module cache', () => {
   });
   it('caps the gas limit at 10^10', () => {
     const rt = new ContractRuntime();
-    const out = rt.call({
-      codeHash: sha256(wasm),
-      wasm,
-      entry: 'execute',
-      env: mockEnv(),
-      info: mockInfo('x'),
-      msg: new Uint8Array([1]),
-      backend: mockBackend(),
-      gasLimit: 10n ** 15n,
-    });
+    const out = executeOnce(rt, wasm, 10n ** 15n);
     assert.ok(out.gasUsed > 0n && out.gasUsed < 10_000_000_000n);
   });
 });
