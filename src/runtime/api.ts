@@ -4,7 +4,7 @@
  */
 import { bech32 } from '@scure/base';
 
-import type { AddressFlavor, Api, BackendResult } from './backend.js';
+import type { AddressFlavor, Api, BackendResult, GasInfo } from './backend.js';
 import { NO_GAS } from './backend.js';
 import { ADDRESS_MEMO_SIZE } from './limits.js';
 
@@ -60,8 +60,16 @@ export class Bech32Api implements Api {
    */
   private readonly canonMemo = new Map<string, BackendResult<Uint8Array>>();
   private readonly humanMemo = new Map<string, BackendResult<string>>();
+  /** v1 `addr_validate` verdicts (round trip included), when both conversions are this class's own. */
+  private readonly validMemo: Map<string, BackendResult<true>> | undefined;
 
-  constructor(readonly prefix: string = SECRET_BECH32_PREFIX) {}
+  constructor(readonly prefix: string = SECRET_BECH32_PREFIX) {
+    // A subclass that overrides a conversion may answer differently per call: validate through it every time.
+    const own =
+      this.canonicalizeAddress === Bech32Api.prototype.canonicalizeAddress &&
+      this.humanizeAddress === Bech32Api.prototype.humanizeAddress;
+    this.validMemo = own ? new Map() : undefined;
+  }
 
   canonicalizeAddress(human: string, _flavor: AddressFlavor): BackendResult<Uint8Array> {
     let res = this.canonMemo.get(human);
@@ -86,6 +94,30 @@ export class Bech32Api implements Api {
     return res;
   }
 
+  /**
+   * {@link Api.validateAddress}: canonicalize, humanize back, compare. v1 verdicts are memoized (a pure function
+   * of `human`; the memo is bounded like the others): a balance query validates the same address every time.
+   */
+  validateAddress(human: string, flavor: AddressFlavor): BackendResult<true> {
+    const memo = flavor === 'v1' ? this.validMemo : undefined;
+    let res = memo?.get(human);
+    if (res === undefined) {
+      res = this.validateUncached(human, flavor);
+      if (memo !== undefined) remember(memo, human, res);
+    }
+    return res;
+  }
+
+  private validateUncached(human: string, flavor: AddressFlavor): BackendResult<true> {
+    const canon = this.canonicalizeAddress(human, flavor);
+    if ('userError' in canon) return canon;
+    const back = this.humanizeAddress(canon.ok, flavor);
+    const gas = addGas(canon.gas, back.gas);
+    if ('userError' in back) return { userError: back.userError, gas };
+    if (back.ok !== human) return { userError: ADDRESS_NOT_NORMALIZED, gas };
+    return { ok: true, gas };
+  }
+
   private canonicalizeUncached(human: string): BackendResult<Uint8Array> {
     const decoded = decodeBech32(human);
     if ('error' in decoded) return { userError: decoded.error, gas: NO_GAS };
@@ -93,6 +125,15 @@ export class Bech32Api implements Api {
       return { userError: `wrong address prefix: "${decoded.prefix}"`, gas: NO_GAS };
     return { ok: decoded.data, gas: NO_GAS };
   }
+}
+
+/** `addr_validate`'s verdict when the address round-trips to another string (e.g. upper case). */
+export const ADDRESS_NOT_NORMALIZED = 'Address is not normalized';
+
+function addGas(a: GasInfo, b: GasInfo): GasInfo {
+  if (a.cost === 0n && a.externallyUsed === 0n) return b;
+  if (b.cost === 0n && b.externallyUsed === 0n) return a;
+  return { cost: a.cost + b.cost, externallyUsed: a.externallyUsed + b.externallyUsed };
 }
 
 function remember<V>(memo: Map<string, V>, key: string, value: V): void {

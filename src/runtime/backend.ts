@@ -40,6 +40,13 @@ export interface Api {
   canonicalizeAddress(human: string, flavor: AddressFlavor): BackendResult<Uint8Array>;
   /** Canonical → human. */
   humanizeAddress(canonical: Uint8Array, flavor: AddressFlavor): BackendResult<string>;
+  /**
+   * Optional fast path of v1 `addr_validate`. Must answer exactly what {@link canonicalizeAddress} then
+   * {@link humanizeAddress} of the result answer, compared with the input: the first user error on that way, else
+   * `Address is not normalized` when the round trip differs from `human`, else `ok: true`; `gas` = the sum of both
+   * calls' gas (only the calls made). Without it the runtime makes the two calls itself.
+   */
+  validateAddress?(human: string, flavor: AddressFlavor): BackendResult<true>;
 }
 
 /** Contract API generation, from the marker export: `cosmwasm_vm_version_3` → v0.10, `interface_version_8` → v1. */

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { bech32 } from '@scure/base';
+import fc from 'fast-check';
 
 import { decodeBech32, encodeBech32 } from '../../../src/runtime/api.js';
+import type { AddressFlavor, Api, BackendResult } from '../../../src/runtime/backend.js';
 import { CommunicationError } from '../../../src/runtime/errors.js';
 import {
   addrCanonicalize,
@@ -149,5 +151,68 @@ describe('addr_validate (v1)', () => {
   it('traps for inputs over 256 bytes', () => {
     const h = harness('v1');
     assert.throws(() => addrValidate(h.inst.env, h.region('a'.repeat(257))), { name: 'CommunicationError' });
+  });
+
+  // Inputs for comparing the Api.validateAddress fast path with the two-call path: valid, upper case, other
+  // prefixes, empty data (`secret1` + checksum), bad checksums, garbage.
+  const validateInputs = [
+    alice,
+    api.addrMake('bob'),
+    alice.toUpperCase(),
+    bech32.encode('osmo', bech32.toWords(aliceBytes)),
+    encodeBech32('secret', new Uint8Array(0)),
+    encodeBech32('secret', new Uint8Array(33).fill(7)),
+    `${alice.slice(0, -1)}${alice.endsWith('q') ? 'p' : 'q'}`,
+    'secret1',
+    'x',
+    ' ',
+  ];
+  /** What addr_validate returns (0 or the error text) and charges, under `backendApi`. */
+  const validateWith = (backendApi: Api, input: string): [string | 0, bigint] => {
+    const h = harness('v1', { backend: { api: backendApi } });
+    const ptr = addrValidate(h.inst.env, h.region(input));
+    return [ptr === 0 ? 0 : h.readStr(ptr), h.gasUsed()];
+  };
+  /** An Api without validateAddress that forwards to `inner`'s two conversions. */
+  const twoCalls = (inner: Api): Api => ({
+    canonicalizeAddress: (h, f) => inner.canonicalizeAddress(h, f),
+    humanizeAddress: (c, f) => inner.humanizeAddress(c, f),
+  });
+
+  it('Bech32Api.validateAddress answers as canonicalize + humanize + compare, also from its memo', () => {
+    const fast = new MockApi();
+    for (const input of [...validateInputs, ...validateInputs]) {
+      assert.deepEqual(validateWith(fast, input), validateWith(twoCalls(new MockApi()), input), input);
+    }
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        const input = `secret1${s}`;
+        assert.deepEqual(validateWith(fast, input), validateWith(twoCalls(new MockApi()), input));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a subclass overriding a conversion (here: with gas) is validated through it, not from the memo', () => {
+    let calls = 0;
+    class GasApi extends MockApi {
+      override canonicalizeAddress(human: string, flavor: AddressFlavor): BackendResult<Uint8Array> {
+        calls++;
+        const r = super.canonicalizeAddress(human, flavor);
+        return { ...r, gas: { cost: 7n, externallyUsed: 3n } };
+      }
+      override humanizeAddress(canonical: Uint8Array, flavor: AddressFlavor): BackendResult<string> {
+        const r = super.humanizeAddress(canonical, flavor);
+        return { ...r, gas: { cost: 11n, externallyUsed: 0n } };
+      }
+    }
+    const sub = new GasApi();
+    for (const input of validateInputs) {
+      const [, gas] = validateWith(sub, input);
+      assert.deepEqual(validateWith(sub, input), validateWith(twoCalls(new GasApi()), input), input);
+      assert.ok(gas >= 8192n + 10n, input);
+    }
+    // each input validated through canonicalizeAddress every time (2 fast-path runs + 1 two-call run each)
+    assert.equal(calls, validateInputs.length * 3);
   });
 });
