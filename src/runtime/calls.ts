@@ -5,7 +5,7 @@
  */
 import type { ApiVersion, StdErrorJson } from './backend.js';
 import type { CallEnv, MessageInfo } from './env.js';
-import { envJsonV1, envJsonV010, infoJsonV1 } from './env.js';
+import { envBytesV1, envJsonV010, infoJsonV1 } from './env.js';
 import { ENCLAVE_ERROR, VmError } from './errors.js';
 import type { ContractInstance } from './instance.js';
 import { parseJson } from './json.js';
@@ -82,14 +82,33 @@ export function callRaw(
     });
   }
   const env = inst.env;
-  const ptrs: number[] = new Array<number>(args.length).fill(0);
-  for (const i of allocationOrder) {
-    inst.clearTrapState();
-    const arg = args[i]!;
-    ptrs[i] = typeof arg === 'string' ? env.writeUtf8ToContract(arg) : env.writeToContract(arg);
-  }
+  // One reset covers the entry call too: a guest call that returns normally leaves trap_reason 0 and stack_used
+  // at its entry value (every exit of an instrumented function restores it), and one that traps fails this call.
   inst.clearTrapState();
-  const resultPtr = env.callGuest(() => f(...ptrs));
+  // Region pointers by argument position: entry points take at most 3, passed without an array, spread or
+  // closure per call; longer lists (other exports) go through an array.
+  const n = args.length;
+  const many = n > 3 ? new Array<number>(n).fill(0) : undefined;
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  for (let k = 0; k < allocationOrder.length; k++) {
+    const i = allocationOrder[k]!;
+    const arg = args[i]!;
+    const ptr = typeof arg === 'string' ? env.writeUtf8ToContract(arg) : env.writeToContract(arg);
+    if (many !== undefined) many[i] = ptr;
+    else if (i === 0) p0 = ptr;
+    else if (i === 1) p1 = ptr;
+    else p2 = ptr;
+  }
+  let resultPtr: unknown;
+  env.enterGuest();
+  try {
+    if (many !== undefined) resultPtr = f(...many);
+    else resultPtr = n === 2 ? f(p0, p1) : n === 3 ? f(p0, p1, p2) : n === 1 ? f(p0) : f();
+  } finally {
+    env.callDepth--;
+  }
   if (typeof resultPtr !== 'number') {
     throw new VmError('Runtime', ENCLAVE_ERROR.failedFunctionCall, {
       detail: 'entry point must return one i32',
@@ -111,24 +130,32 @@ export interface TypedCallInput {
 
 const EMPTY_INFO: MessageInfo = { sender: '', funds: [] };
 
+// Allocation orders (indices into the argument list), shared by every call.
+const ORDER_0: readonly number[] = Object.freeze([0]);
+const ORDER_01: readonly number[] = Object.freeze([0, 1]);
+const ORDER_10: readonly number[] = Object.freeze([1, 0]);
+const ORDER_021: readonly number[] = Object.freeze([0, 2, 1]);
+const ORDER_201: readonly number[] = Object.freeze([2, 0, 1]);
+
 function requireInfo(entry: EntryPoint, info: MessageInfo | undefined): MessageInfo {
   if (info === undefined) throw new TypeError(`info (sender, funds) is required for ${entry}`);
   return info;
 }
 
 /**
- * Builds the argument list (call order) and allocation order for an entry point (spec §3.3). Env and info are JSON
- * text (UTF-8 encoded into the guest by {@link callRaw}); the message is passed through as bytes.
+ * Builds the argument list (call order) and allocation order for an entry point (spec §3.3). The v1 env is its
+ * JSON's UTF-8 bytes (memoized across calls, see `envBytesV1`), other env and info JSON are text (encoded into the
+ * guest by {@link callRaw}); the message is passed through as bytes.
  */
 export function entryArguments(
   apiVersion: ApiVersion,
   entry: EntryPoint,
   input: TypedCallInput,
   requiresRandom: boolean,
-): { args: CallArgument[]; allocationOrder: number[] } {
+): { args: CallArgument[]; allocationOrder: readonly number[] } {
   const msg = input.msg;
   if (apiVersion === 'v0.10') {
-    if (entry === 'query') return { args: [msg], allocationOrder: [0] };
+    if (entry === 'query') return { args: [msg], allocationOrder: ORDER_0 };
     const info = entry === 'migrate' ? (input.info ?? EMPTY_INFO) : requireInfo(entry, input.info);
     const env = envJsonV010(
       input.env,
@@ -136,19 +163,44 @@ export function entryArguments(
       input.codeHashHex,
     );
     // init/migrate allocate env then msg; handle allocates msg then env.
-    return { args: [env, msg], allocationOrder: entry === 'execute' ? [1, 0] : [0, 1] };
+    return { args: [env, msg], allocationOrder: entry === 'execute' ? ORDER_10 : ORDER_01 };
   }
-  const env = envJsonV1(input.env, input.codeHashHex, requiresRandom);
+  const env = envBytesV1(input.env, input.codeHashHex, requiresRandom);
   if (entry === 'instantiate' || entry === 'execute') {
     const info = infoJsonV1(requireInfo(entry, input.info));
     // instantiate: env, msg, info; execute: msg, env, info — passed as (env, info, msg).
-    return { args: [env, info, msg], allocationOrder: entry === 'execute' ? [2, 0, 1] : [0, 2, 1] };
+    return { args: [env, info, msg], allocationOrder: entry === 'execute' ? ORDER_201 : ORDER_021 };
   }
-  return { args: [env, msg], allocationOrder: [0, 1] };
+  return { args: [env, msg], allocationOrder: ORDER_01 };
+}
+
+/** Bytes of the standard base64 alphabet (and `=`): 1. */
+const BASE64_BYTE = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=')
+  BASE64_BYTE[c.charCodeAt(0)] = 1;
+
+/** Longest query answer taken by {@link okBase64}; longer ones are parsed as JSON (the loop would gain nothing). */
+const OK_BASE64_MAX = 4096;
+
+/**
+ * A query's usual envelope, `{"ok":"<base64>"}` or `{"Ok":"<base64>"}` byte for byte (no whitespace, no escapes):
+ * its string, else undefined. The same value JSON parsing gives, without decoding and parsing the text.
+ */
+function okBase64(bytes: Uint8Array): string | undefined {
+  const n = bytes.length;
+  if (n < 9 || n > OK_BASE64_MAX) return undefined;
+  // {"ok":"  /  {"Ok":"  …  "}
+  if (bytes[0] !== 0x7b || bytes[1] !== 0x22 || (bytes[2] !== 0x6f && bytes[2] !== 0x4f)) return undefined;
+  if (bytes[3] !== 0x6b || bytes[4] !== 0x22 || bytes[5] !== 0x3a || bytes[6] !== 0x22) return undefined;
+  if (bytes[n - 2] !== 0x22 || bytes[n - 1] !== 0x7d) return undefined;
+  for (let i = 7; i < n - 2; i++) if (BASE64_BYTE[bytes[i]!] !== 1) return undefined;
+  return decodeUtf8(bytes.subarray(7, n - 2));
 }
 
 /** Parses a result envelope: `{"Ok":…}`/`{"Err":…}` (Secret std, v0.10) or `{"ok":…}`/`{"error":…}` (CosmWasm 1.x). */
 export function parseContractResult(bytes: Uint8Array): ContractResult {
+  const b64 = okBase64(bytes);
+  if (b64 !== undefined) return { ok: b64 };
   const text = decodeUtf8(bytes);
   let value: unknown;
   try {

@@ -123,12 +123,35 @@ function contractJsonV1(address: string, codeHashHex: string): string {
 export function envJsonV1(env: CallEnv, codeHashHex: string, withRandom: boolean): string {
   const b = env.block;
   const random = withRandom && b.random !== undefined && b.random !== null ? b.random : undefined;
-  const tx = env.transaction;
-  const txJson =
-    tx === undefined || tx === null
-      ? 'null'
-      : `{"index":${tx.index >>> 0},"hash":${JSON.stringify(tx.hash)}}`;
-  return `{"block":${blockJsonV1(b, random)},"contract":${contractJsonV1(env.contract.address, codeHashHex)},"transaction":${txJson}}`;
+  return `{"block":${blockJsonV1(b, random)},"contract":${contractJsonV1(env.contract.address, codeHashHex)},"transaction":${txJsonV1(env.transaction)}}`;
+}
+
+// The last v1 env as UTF-8 bytes and the fragments it was built from (block / contract strings are the memos'
+// own, so a hit is mostly identity compares): consecutive queries in one block to one contract write the same
+// bytes, without building and encoding the JSON string again.
+let lastEnv: { block: string; contract: string; tx: string; bytes: Uint8Array } | undefined;
+
+/**
+ * {@link envJsonV1} as UTF-8 bytes (the same bytes as encoding that string). The array is shared between calls:
+ * callers must only copy from it, never write to it.
+ */
+export function envBytesV1(env: CallEnv, codeHashHex: string, withRandom: boolean): Uint8Array {
+  const b = env.block;
+  const random = withRandom && b.random !== undefined && b.random !== null ? b.random : undefined;
+  const block = blockJsonV1(b, random);
+  const contract = contractJsonV1(env.contract.address, codeHashHex);
+  const tx = txJsonV1(env.transaction);
+  const m = lastEnv;
+  if (m !== undefined && m.block === block && m.contract === contract && m.tx === tx) return m.bytes;
+  const bytes = new Uint8Array(Buffer.from(`{"block":${block},"contract":${contract},"transaction":${tx}}`));
+  lastEnv = { block, contract, tx, bytes };
+  return bytes;
+}
+
+function txJsonV1(tx: CallEnv['transaction']): string {
+  return tx === undefined || tx === null
+    ? 'null'
+    : `{"index":${tx.index >>> 0},"hash":${JSON.stringify(tx.hash)}}`;
 }
 
 /** v1 `MessageInfo`: `{"sender":S,"funds":[{"denom","amount"}]}` (funds always an array). */

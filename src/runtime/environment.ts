@@ -133,8 +133,11 @@ export class Environment {
     }
   }
 
-  /** The re-entrancy guard's entry half (the caller decrements `callDepth` in a `finally`). */
-  private enterGuest(): void {
+  /**
+   * The re-entrancy guard's entry half, for callers that call the guest directly (no closure per call): the caller
+   * decrements `callDepth` in a `finally`.
+   */
+  enterGuest(): void {
     if (this.callDepth >= MAX_GUEST_CALL_DEPTH) {
       throw new VmError('Runtime', ENCLAVE_ERROR.failedFunctionCall, {
         detail: 'Maximum call depth exceeded.',

@@ -308,7 +308,7 @@ export class ContractInstance {
       else mem.set(seg.bytes.subarray(low - seg.offset), low);
     }
     for (let i = 0; i < this.stateGlobals.length; i++) this.stateGlobals[i]!.value = snap.globals[i]!;
-    this.clearTrapState();
+    // trap_reason and stack_used need no reset here: callRaw clears them before every call.
     this.clearDirty();
     return true;
   }

@@ -105,6 +105,9 @@ const REFUNDS_WRITE_PSEUDO_GAS: ReadonlySet<EntryPoint> = new Set<EntryPoint>([
   'ibc_packet_timeout',
 ]);
 
+/** `debugLogs` of every call that does not collect debug output. */
+const NO_DEBUG_LOGS: string[] = Object.freeze([]) as unknown as string[];
+
 /**
  * Default instance mode: `reuse`. Both modes are observably identical (results, gas and state are tested equal,
  * in-process and across processes): both start every call from the canonical warmed state (consensus rule at
@@ -305,7 +308,8 @@ export class ContractRuntime {
     }
     const compiled = entry.compiled;
     const gasLimit = req.gasLimit > MAX_WASM_GAS ? MAX_WASM_GAS : req.gasLimit < 0n ? 0n : req.gasLimit;
-    const debugLogs: string[] = [];
+    // Only a collecting call gets its own array; others share the frozen empty one (nothing is ever pushed to it).
+    const debugLogs: string[] = req.debug === true ? [] : NO_DEBUG_LOGS;
     const sink =
       typeof req.debug === 'function'
         ? req.debug

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { entryArguments } from '../../src/runtime/calls.js';
-import { envJsonV1, envJsonV010, infoJsonV1 } from '../../src/runtime/env.js';
+import { envBytesV1, envJsonV1, envJsonV010, infoJsonV1 } from '../../src/runtime/env.js';
 import { parseJson } from '../../src/runtime/json.js';
 import { mockEnv, mockInfo } from '../../src/testing/index.js';
 
@@ -44,6 +44,34 @@ describe('env JSON', () => {
     const noRandom = mockEnv({ block: { height: 1, timeNanos: 0n, chainId: 'c', random: null } });
     assert.doesNotMatch(envJsonV1(noRandom, HASH, true), /random/);
     assert.match(envJsonV1(mockEnv({ transaction: null }), HASH, false), /"transaction":null\}$/);
+  });
+
+  it('v1 env bytes are the UTF-8 of the v1 env JSON, across changing and repeated inputs (memo)', () => {
+    const envs = [
+      env,
+      env,
+      mockEnv({ transaction: null }),
+      mockEnv({ transaction: null }),
+      mockEnv({ transaction: { index: 4, hash: 'AB' } }),
+      mockEnv({ block: { height: 2, timeNanos: 5n, chainId: 'c\u2028"é', random: new Uint8Array(32) } }),
+      mockEnv({
+        block: { height: 2, timeNanos: 5n, chainId: 'c\u2028"é', random: new Uint8Array(32).fill(9) },
+      }),
+      mockEnv({ contract: { address: 'secret1other\ud800' } }),
+      env,
+    ];
+    for (const e of envs) {
+      for (const [hash, random] of [
+        [HASH, false],
+        [HASH, true],
+        ['cd'.repeat(32), true],
+      ] as const) {
+        assert.deepEqual(
+          envBytesV1(e, hash, random),
+          new Uint8Array(Buffer.from(envJsonV1(e, hash, random))),
+        );
+      }
+    }
   });
 
   it('v1 info: funds always an array', () => {

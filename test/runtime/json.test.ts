@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
+import { parseContractResult } from '../../src/runtime/calls.js';
 import { parseJson, stringifyJson } from '../../src/runtime/json.js';
 
 describe('64-bit safe JSON', () => {
@@ -49,5 +50,51 @@ describe('64-bit safe JSON', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('contract result envelope', () => {
+  const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s));
+  /** The envelope as the generic path reads it: strict UTF-8, 64-bit safe JSON. */
+  const viaJson = (s: string): unknown => {
+    const o = parseJson(s) as Record<string, unknown>;
+    return 'ok' in o ? { ok: o['ok'] } : 'Ok' in o ? { ok: o['Ok'] } : { error: o['error'] ?? o['Err'] };
+  };
+
+  it('the {"ok":"<base64>"} shortcut gives what JSON parsing gives; near misses take the JSON path', () => {
+    const b64 = Buffer.from('{"balance":"1000"}').toString('base64');
+    for (const s of [
+      `{"ok":"${b64}"}`,
+      `{"Ok":"${b64}"}`,
+      '{"ok":""}',
+      '{"ok":"1234567890123456789012"}', // long digits: the bigint-aware parser keeps it a string
+      `{"ok": "${b64}"}`,
+      `{"ok":"${b64}" }`,
+      '{"ok":"a\\u0041"}',
+      '{"ok":"a-b_c"}',
+      '{"ok":{"messages":[]}}',
+      '{"ok":null}',
+      '{"error":"boom"}',
+      '{"Err":{"generic_err":{"msg":"x"}}}',
+    ]) {
+      assert.deepEqual(parseContractResult(enc(s)), viaJson(s), s);
+    }
+    fc.assert(
+      fc.property(fc.base64String({ maxLength: 200 }), (b) => {
+        assert.deepEqual(parseContractResult(enc(`{"ok":"${b}"}`)), { ok: b });
+      }),
+    );
+  });
+
+  it('rejects what is not an envelope, also when it looks like one at the edges', () => {
+    for (const s of [
+      '{"ok":"abc"',
+      '{"ok":"abc"}}',
+      '{"OK":"abc"}',
+      '{"ok":"abc","x":1}',
+      '{"ok":"ab\x00"}',
+    ]) {
+      assert.throws(() => parseContractResult(enc(s)), { name: 'VmError', kind: 'Serialization' }, s);
+    }
   });
 });
