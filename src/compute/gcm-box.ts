@@ -42,6 +42,12 @@ import { createDecipheriv, createHmac } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
 import { Aes256GcmBatch, type GcmJob } from './gcm-batch.js';
+import {
+  HMAC_JS_MAX_MESSAGE,
+  HMAC_MIDSTATE_WORDS,
+  hmacSha256Midstates,
+  hmacSha256WithMidstates,
+} from './hmac-sha256.js';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH, SCHEME_MARKER_GCM_V1 } from './scheme.js';
 
 /** Where a ciphertext is used; bound into the AAD so ciphertexts cannot be moved between places. */
@@ -88,6 +94,8 @@ const KEY_STATE_CACHE_SIZE = 32;
 interface SealState {
   readonly gcm: Aes256GcmBatch;
   readonly ivKey: Uint8Array;
+  /** HMAC midstates of `ivKey` (hmac-sha256.ts), computed on the first batch short enough to MAC in JS. */
+  ivMid: Int32Array | undefined;
 }
 interface TxKeyState {
   readonly key: Uint8Array;
@@ -143,10 +151,14 @@ function sealStateOf(st: TxKeyState): SealState {
     const blocks = st.keyBlocks;
     if (blocks !== undefined) {
       st.keyBlocks = undefined;
-      st.seal = { gcm: Aes256GcmBatch.fromKeyBlocks(st.key, blocks), ivKey: blocks.subarray(GHASH_H_LENGTH) };
+      st.seal = {
+        gcm: Aes256GcmBatch.fromKeyBlocks(st.key, blocks),
+        ivKey: blocks.subarray(GHASH_H_LENGTH),
+        ivMid: undefined,
+      };
     } else {
       const { gcm, derived } = Aes256GcmBatch.create(st.key, IV_KEY_BLOCKS);
-      st.seal = { gcm, ivKey: derived };
+      st.seal = { gcm, ivKey: derived, ivMid: undefined };
     }
   }
   return st.seal;
@@ -249,11 +261,15 @@ function aadFor(domain: CipherDomain): Uint8Array {
 let prfScratch = Buffer.alloc(1024);
 const MAX_KEPT_PRF_SCRATCH = 64 * 1024;
 
+/** The HMAC output of the last batch (consumed by {@link writeIv} before the next batch starts). */
+const ivBase = new Uint8Array(32);
+
 /**
  * `V` of a batch: the first 12 bytes of HMAC-SHA256(K_iv, 0x01 ‖ Σ (d ‖ BE32(len) ‖ P)). IV_i = V ⊕ BE32(i) in
- * its last four bytes.
+ * its last four bytes. Short PRF inputs (the usual case) are MACed from K_iv's midstates (hmac-sha256.ts: 2
+ * compressions, ~1 µs less than node's `createHmac`); long ones by node.
  */
-function batchIvBase(seal: SealState, items: readonly SealItem[]): Buffer {
+function batchIvBase(seal: SealState, items: readonly SealItem[]): Uint8Array {
   let n = 1;
   for (const it of items) n += 5 + it.plaintext.length;
   if (prfScratch.length < n && n <= MAX_KEPT_PRF_SCRATCH)
@@ -269,13 +285,22 @@ function batchIvBase(seal: SealState, items: readonly SealItem[]): Buffer {
     buf.set(it.plaintext, o + 5);
     o += 5 + len;
   }
-  return createHmac('sha256', seal.ivKey)
-    .update(n === buf.length ? buf : buf.subarray(0, n))
-    .digest();
+  if (n > HMAC_JS_MAX_MESSAGE) {
+    return createHmac('sha256', seal.ivKey)
+      .update(n === buf.length ? buf : buf.subarray(0, n))
+      .digest();
+  }
+  let mid = seal.ivMid;
+  if (mid === undefined) {
+    mid = seal.ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
+    hmacSha256Midstates(seal.ivKey, mid, 0);
+  }
+  hmacSha256WithMidstates(mid, 0, buf, 0, n, ivBase, 0);
+  return ivBase;
 }
 
 /** Writes IV_i = V ⊕ (0^64 ‖ BE32(i)) at `out[off .. off+12)`. */
-function writeIv(v: Buffer, i: number, out: Uint8Array, off: number): void {
+function writeIv(v: Uint8Array, i: number, out: Uint8Array, off: number): void {
   for (let k = 0; k < 8; k++) out[off + k] = v[k]!;
   out[off + 8] = v[8]! ^ (i >>> 24);
   out[off + 9] = v[9]! ^ (i >>> 16);

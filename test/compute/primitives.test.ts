@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
+import { hkdfSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 
 import { gcm } from '@noble/ciphers/aes.js';
 import { x25519 } from '@noble/curves/ed25519.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
+import { expand as nobleExpand, hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { generateKeyPair } from 'curve25519-js';
 import fc from 'fast-check';
 
 import { aes256GcmDecrypt, aes256GcmEncrypt } from '../../src/compute/gcm-box.js';
 import { hmacSha256, sha256 } from '../../src/compute/hash.js';
-import { deriveFromKey, deriveFromSeed, hkdfSha256, KDF_SALT } from '../../src/compute/hkdf.js';
+import { deriveFromKey, deriveFromSeed, hkdfExpand, hkdfSha256, KDF_SALT } from '../../src/compute/hkdf.js';
 import { X25519PrivateKey, x25519PublicKeyFromSeed } from '../../src/compute/x25519.js';
 import { GCM_SPEC_VECTORS } from './gcm-vectors.js';
 
@@ -63,6 +64,33 @@ describe('HKDF-SHA256 (RFC 5869 appendix A)', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+  it('equals node hkdfSync for random salts (KDF_SALT too), ikm/info around the JS-path limits, lengths', () => {
+    const lens = fc.oneof(fc.nat({ max: 40 }), fc.integer({ min: 180, max: 300 }));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constant(KDF_SALT), fc.uint8Array({ maxLength: 100 })),
+        lens.chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+        lens.chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+        fc.integer({ min: 1, max: 100 }),
+        (salt, ikm, info, length) => {
+          const ref = Buffer.from(hkdfSync('sha256', ikm, salt, info, length)).toString('hex');
+          assert.equal(toHex(hkdfSha256(ikm, salt, info, length)), ref);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Expand alone from a 32-byte and a longer PRK (RFC 5869 case 2's PRK is the HMAC of its salt and ikm).
+    const prk = hmacSha256(range(0x60, 0xaf), range(0x00, 0x4f));
+    assert.equal(
+      toHex(hkdfExpand(prk, range(0xb0, 0xff), 82)),
+      toHex(hkdfSha256(range(0x00, 0x4f), range(0x60, 0xaf), range(0xb0, 0xff), 82)),
+    );
+    const longPrk = new Uint8Array(100).fill(7);
+    assert.equal(
+      toHex(hkdfExpand(longPrk, range(1, 9), 40)),
+      toHex(nobleExpand(nobleSha256, longPrk, range(1, 9), 40)),
     );
   });
   it('rejects impossible output lengths', () => {
