@@ -21,7 +21,7 @@ import type { ContractResult, EntryPoint } from '../runtime/calls.js';
 import type { CallEnv, MessageInfo } from '../runtime/env.js';
 import { OutOfGasError } from '../runtime/errors.js';
 import { type CallOutcome, type CodeInfo, ContractRuntime } from '../runtime/runtime.js';
-import { be64, bytesEqual, concat, fromUtf8, KDF_SALT, sha256, toHex } from './bytes.js';
+import { be64, bytesEqual, concat, KDF_SALT, sha256, toHex } from './bytes.js';
 import {
   generateAdminProof,
   generateContractKey,
@@ -44,7 +44,7 @@ import {
 import { type OutputContext, processContractError, processQueryResult, processResponse } from './output.js';
 import { type PrepareOptions, TxPreparer } from './prepare.js';
 import { PreparedCache } from './prepared-cache.js';
-import { enclaveQuerier } from './query-chain.js';
+import { EnclaveQuerier } from './query-chain.js';
 import { parseReplyMessage } from './reply.js';
 import type { ReplyParams } from './reply-params.js';
 import { parseReplyHeaders } from './reply-params.js';
@@ -98,6 +98,15 @@ export function createEnclave(options: EnclaveOptions): SecretEnclave {
   return new SecretEnclave(options);
 }
 
+/** A wasm buffer whose sha256 was computed, with that hash and its lowercase hex. */
+interface VerifiedCode {
+  readonly hash: Uint8Array;
+  readonly hex: string;
+}
+
+/** Options of every read-only (query) ContractState: one frozen object instead of one per query. */
+const READ_ONLY_STATE = Object.freeze({ readOnly: true });
+
 /** A decoded input, ready for the contract. */
 interface ParsedInput {
   readonly channel: IoChannel;
@@ -130,11 +139,13 @@ export class SecretEnclave implements Enclave {
   /** Code analysis by code hash hex (API version, randomness), bounded. */
   readonly #analysis = new Map<string, CodeInfo>();
   /** wasm buffers whose sha256 was checked, with the hash they matched. */
-  readonly #verifiedCode = new WeakMap<Uint8Array, Uint8Array>();
+  readonly #verifiedCode = new WeakMap<Uint8Array, VerifiedCode>();
   /** Secret's enclave-global `MSG_COUNTER`: reset on a new height, +1 per init/handle/migrate. */
   #counter = { height: -1n, counter: 0n };
   /** Derived state keys by og contract key hex (see #stateKeys). */
   readonly #stateKeyCache = new Map<string, StateKeys>();
+  /** The state keys last derived for an og key array, with a copy of its bytes then (see #stateKeys). */
+  readonly #lastStateKeys = new WeakMap<Uint8Array, { readonly og: Uint8Array; readonly keys: StateKeys }>();
   /** Valid addresses (bech32 → canonical) seen recently; only successful decodes are kept. */
   readonly #addressCache = new Map<string, Uint8Array>();
   readonly #exposeCauses: boolean;
@@ -205,7 +216,7 @@ export class SecretEnclave implements Enclave {
   init(call: EnclaveCall, msg: Uint8Array, admin: string): EnclaveResult<InitOutput> {
     return this.#guard(() => {
       const code = this.#checkCode(call);
-      const info = this.#analyse(call, 'instantiate');
+      const info = this.#analyse(call, code, 'instantiate');
       const counter = this.#bumpCounter(call.env);
       const sender = this.#address(call.env.message.sender);
       const contract = this.#address(call.env.contract.address);
@@ -228,7 +239,16 @@ export class SecretEnclave implements Enclave {
       );
       const random = this.#contractRandom(call.env, info, contractKey, counter);
       const state = this.#state(call, contractKey, counter, false);
-      const out = this.#execute(call, 'instantiate', info, input, state, random, call.env.message.sender);
+      const out = this.#execute(
+        call,
+        code,
+        'instantiate',
+        info,
+        input,
+        state,
+        random,
+        call.env.message.sender,
+      );
       return {
         output: {
           ...out.output,
@@ -243,7 +263,7 @@ export class SecretEnclave implements Enclave {
   handle(call: EnclaveCall, msg: Uint8Array, handleType: HandleType): EnclaveResult<WasmOutput> {
     return this.#guard(() => {
       const code = this.#checkCode(call);
-      const info = this.#analyse(call, 'execute');
+      const info = this.#analyse(call, code, 'execute');
       const counter = this.#bumpCounter(call.env);
       const contract = this.#address(call.env.contract.address);
       const keys = validateContractKey(this.#secrets, call.env.contractKey, contract.canonical, code.hash);
@@ -292,30 +312,37 @@ export class SecretEnclave implements Enclave {
       }
       const random = this.#contractRandom(call.env, info, keys.latest, counter);
       const state = this.#state(call, keys.og, counter, false);
-      return this.#execute(call, entry, info, input, state, random, sender);
+      return this.#execute(call, code, entry, info, input, state, random, sender);
     });
   }
 
   query(call: EnclaveCall, msg: Uint8Array): EnclaveResult<QueryOutput> {
-    return this.#guard(() => {
+    // #guard's work written out: a query is the hottest ecall, and this way it allocates no closure
+    let output: QueryOutput;
+    let gasUsed: bigint;
+    try {
       const code = this.#checkCode(call);
-      const info = this.#analyse(call, 'execute');
-      const contract = this.#address(call.env.contract.address);
-      const keys = validateContractKey(this.#secrets, call.env.contractKey, contract.canonical, code.hash);
+      const info = this.#analyse(call, code, 'execute');
+      const canonical = this.#canonical(call.env.contract.address);
+      const keys = validateContractKey(this.#secrets, call.env.contractKey, canonical, code.hash);
       const input = this.#parseInput(msg, code.hex, false);
       const state = this.#state(call, keys.og, 0n, true);
       const ctx = this.#outputContext(info.apiVersion, input, code.hex);
       const outcome = this.#runContract(call, 'query', input, state, call.env.block.random, '');
       const result = outcome.result;
-      if ('error' in result) throw new CallFailure(processContractError(ctx, result.error), outcome.gasUsed);
-      return { output: processQueryResult(ctx, result.ok), gasUsed: outcome.gasUsed };
-    });
+      gasUsed = outcome.gasUsed;
+      if ('error' in result) throw new CallFailure(processContractError(ctx, result.error), gasUsed);
+      output = processQueryResult(ctx, result.ok);
+    } catch (e) {
+      return this.#failed(e);
+    }
+    return { ok: true, output, gasUsed };
   }
 
   migrate(call: EnclaveCall, msg: Uint8Array, adminProof: Uint8Array): EnclaveResult<MigrateOutput> {
     return this.#guard(() => {
       const code = this.#checkCode(call);
-      const info = this.#analyse(call, 'execute');
+      const info = this.#analyse(call, code, 'execute');
       const counter = this.#bumpCounter(call.env);
       const sender = this.#address(call.env.message.sender);
       const contract = this.#address(call.env.contract.address);
@@ -345,7 +372,7 @@ export class SecretEnclave implements Enclave {
       const proof = signContractKey(this.#secrets, contract.canonical, code.hash, og, newKey);
       const random = this.#contractRandom(call.env, info, newKey, counter);
       const state = this.#state(call, og, counter, false);
-      const out = this.#execute(call, 'migrate', info, input, state, random, call.env.message.sender);
+      const out = this.#execute(call, code, 'migrate', info, input, state, random, call.env.message.sender);
       return {
         output: { ...out.output, newContractKey: newKey, newContractKeyProof: proof },
         gasUsed: out.gasUsed,
@@ -392,10 +419,15 @@ export class SecretEnclave implements Enclave {
       const { output, gasUsed } = fn();
       return { ok: true, output, gasUsed };
     } catch (e) {
-      if (e instanceof CallFailure) return { ok: false, error: e.failure, gasUsed: e.gasUsed };
-      if (e instanceof TypeError && !(e.cause instanceof Error)) throw e;
-      return { ok: false, error: { kind: 'enclave', error: this.#boundaryError(e) }, gasUsed: 0n };
+      return this.#failed(e);
     }
+  }
+
+  /** The failure value of an ecall that threw `e`; programmer errors (a bare TypeError) propagate. */
+  #failed(e: unknown): { ok: false; error: EnclaveFailure; gasUsed: bigint } {
+    if (e instanceof CallFailure) return { ok: false, error: e.failure, gasUsed: e.gasUsed };
+    if (e instanceof TypeError && !(e.cause instanceof Error)) throw e;
+    return { ok: false, error: { kind: 'enclave', error: this.#boundaryError(e) }, gasUsed: 0n };
   }
 
   /**
@@ -408,24 +440,31 @@ export class SecretEnclave implements Enclave {
     return this.#exposeCauses ? err : new EnclaveError(err.kind);
   }
 
-  /** sha256(wasm) must equal the code hash the keeper claims (checked once per wasm buffer). */
-  #checkCode(call: { code: EnclaveCall['code'] }): { hash: Uint8Array; hex: string } {
+  /**
+   * sha256(wasm) must equal the code hash the keeper claims (hashed once per wasm buffer). The result is shared
+   * by every call of that buffer: read it, never mutate it.
+   */
+  #checkCode(call: { code: EnclaveCall['code'] }): VerifiedCode {
     const { wasm, codeHash } = call.code;
     if (!(wasm instanceof Uint8Array) || !(codeHash instanceof Uint8Array)) {
       throw new TypeError('call.code.wasm and call.code.codeHash must be Uint8Array');
     }
     let verified = this.#verifiedCode.get(wasm);
     if (verified === undefined) {
-      verified = sha256(wasm);
+      const hash = sha256(wasm);
+      verified = { hash, hex: toHex(hash) };
       this.#verifiedCode.set(wasm, verified);
     }
-    if (!bytesEqual(verified, codeHash)) throw new EnclaveError('InvalidWasm');
-    return { hash: verified, hex: toHex(verified) };
+    if (!bytesEqual(verified.hash, codeHash)) throw new EnclaveError('InvalidWasm');
+    return verified;
   }
 
-  /** API version and features of the code (cached by hash); floats are rejected on instantiate only. */
-  #analyse(call: EnclaveCall, phase: 'instantiate' | 'execute'): CodeInfo {
-    const hex = toHex(call.code.codeHash);
+  /**
+   * API version and features of the code (cached by hash); floats are rejected on instantiate only. `code` is
+   * what #checkCode returned for this call, so its hex is the hex of `call.code.codeHash`.
+   */
+  #analyse(call: EnclaveCall, code: VerifiedCode, phase: 'instantiate' | 'execute'): CodeInfo {
+    const hex = code.hex;
     let info = this.#analysis.get(hex);
     if (info === undefined) {
       info = this.#runtime.checkCode(call.code.wasm, 'execute');
@@ -444,6 +483,10 @@ export class SecretEnclave implements Enclave {
    * contract is called many times per block. Bounded, oldest entry evicted.
    */
   #stateKeys(og: Uint8Array): StateKeys {
+    // The keeper hands the same decoded og array for every call of a contract: checked by bytes (a copy taken
+    // when remembered), it skips hex-encoding the key for the map below.
+    const last = this.#lastStateKeys.get(og);
+    if (last !== undefined && bytesEqual(last.og, og)) return last.keys;
     const id = toHex(og);
     let keys = this.#stateKeyCache.get(id);
     if (keys === undefined) {
@@ -454,6 +497,7 @@ export class SecretEnclave implements Enclave {
       }
       this.#stateKeyCache.set(id, keys);
     }
+    this.#lastStateKeys.set(og, { og: og.slice(), keys });
     return keys;
   }
 
@@ -463,6 +507,11 @@ export class SecretEnclave implements Enclave {
     const before = this.#counter.counter;
     this.#counter = { height: env.block.height, counter: before + 1n };
     return before;
+  }
+
+  /** The canonical bytes of a valid address, shared with the cache: read them, never mutate them. */
+  #canonical(bech32: string): Uint8Array {
+    return this.#addressCache.get(bech32) ?? this.#address(bech32).canonical;
   }
 
   #address(bech32: string): Address {
@@ -493,14 +542,7 @@ export class SecretEnclave implements Enclave {
       throw new EnclaveError('DecryptionError', { cause: e });
     }
     const { plaintext } = opened;
-    if (plaintext.length < HEX_ENCODED_HASH_SIZE) throw new EnclaveError('ValidationFailure');
-    const hashText = fromUtf8(plaintext.subarray(0, HEX_ENCODED_HASH_SIZE));
-    // Hex is compared case-insensitively after decoding (contract_validation.rs).
-    if (
-      hashText === undefined ||
-      !/^[0-9a-fA-F]{64}$/.test(hashText) ||
-      hashText.toLowerCase() !== codeHashHex
-    ) {
+    if (plaintext.length < HEX_ENCODED_HASH_SIZE || !isCodeHashHex(plaintext, codeHashHex)) {
       throw new EnclaveError('ValidationFailure');
     }
     const { params, rest } = parseReplyHeaders(plaintext.subarray(HEX_ENCODED_HASH_SIZE));
@@ -589,11 +631,12 @@ export class SecretEnclave implements Enclave {
   }
 
   #state(call: EnclaveCall, og: Uint8Array, counter: bigint, readOnly: boolean): ContractState {
-    return new ContractState(call.store, this.#stateKeys(og), {
+    const keys = this.#stateKeys(og);
+    if (readOnly) return new ContractState(call.store, keys, READ_ONLY_STATE);
+    const block = call.env.block;
+    return new ContractState(call.store, keys, {
       readOnly,
-      ...(readOnly
-        ? {}
-        : { salt: { timeNanos: call.env.block.timeNanos, counterHeight: call.env.block.height, counter } }),
+      salt: { timeNanos: block.timeNanos, counterHeight: block.height, counter },
     });
   }
 
@@ -610,6 +653,7 @@ export class SecretEnclave implements Enclave {
   /** Run a state-changing entry point, post-process, and flush state on success. */
   #execute(
     call: EnclaveCall,
+    code: VerifiedCode,
     entry: EntryPoint,
     info: CodeInfo,
     input: ParsedInput,
@@ -618,7 +662,7 @@ export class SecretEnclave implements Enclave {
     sender: string,
   ): { output: WasmOutput; gasUsed: bigint } {
     const outcome = this.#runContract(call, entry, input, state, random, sender);
-    const ctx = this.#outputContext(info.apiVersion, input, toHex(call.code.codeHash));
+    const ctx = this.#outputContext(info.apiVersion, input, code.hex);
     const result: ContractResult = outcome.result;
     if ('error' in result) throw new CallFailure(processContractError(ctx, result.error), outcome.gasUsed);
     let output: WasmOutput;
@@ -664,9 +708,9 @@ export class SecretEnclave implements Enclave {
         info,
         msg: input.contractMsg,
         backend: {
-          storage: storageAdapter(state),
+          storage: new StateStorage(state),
           api: this.#api,
-          querier: enclaveQuerier(call.querier, input.channel),
+          querier: new EnclaveQuerier(call.querier, input.channel),
         },
         gasLimit: call.gasLimit,
         debug: call.debug,
@@ -689,20 +733,39 @@ function gasOf(e: unknown, limit: bigint): bigint {
   return typeof g === 'bigint' ? g : limit;
 }
 
-/** The runtime's Storage view of the plaintext cache; store gas is the keeper's (SDK meter), so 0 here. */
-function storageAdapter(state: ContractState): Storage {
-  return {
-    get: (key: Uint8Array): { value: Uint8Array | undefined; gas: GasInfo } => ({
-      value: state.get(key),
-      gas: NO_GAS,
-    }),
-    set: (key: Uint8Array, value: Uint8Array): GasInfo => {
-      state.set(key, value);
-      return NO_GAS;
-    },
-    remove: (key: Uint8Array): GasInfo => {
-      state.remove(key);
-      return NO_GAS;
-    },
-  };
+/**
+ * The runtime's Storage view of the plaintext cache; store gas is the keeper's (SDK meter), so 0 here. A class,
+ * not an object of closures: one allocation per call.
+ */
+class StateStorage implements Storage {
+  constructor(private readonly state: ContractState) {}
+
+  get(key: Uint8Array): { value: Uint8Array | undefined; gas: GasInfo } {
+    return { value: this.state.get(key), gas: NO_GAS };
+  }
+
+  set(key: Uint8Array, value: Uint8Array): GasInfo {
+    this.state.set(key, value);
+    return NO_GAS;
+  }
+
+  remove(key: Uint8Array): GasInfo {
+    this.state.remove(key);
+    return NO_GAS;
+  }
+}
+
+/**
+ * Does `plaintext` start with `codeHashHex` (64 lowercase hex chars), compared case-insensitively as Secret does
+ * after decoding the UTF-8 (contract_validation.rs)? Byte by byte: each byte must be the expected hex digit or,
+ * for a letter, its uppercase form, which is exactly "64 hex ASCII chars whose lowercase form is the hex".
+ */
+function isCodeHashHex(plaintext: Uint8Array, codeHashHex: string): boolean {
+  if (codeHashHex.length !== HEX_ENCODED_HASH_SIZE) return false;
+  for (let i = 0; i < HEX_ENCODED_HASH_SIZE; i++) {
+    const c = plaintext[i];
+    const want = codeHashHex.charCodeAt(i);
+    if (c !== want && !(want >= 0x61 && want <= 0x66 && c === want - 0x20)) return false;
+  }
+  return true;
 }

@@ -112,34 +112,37 @@ function translateAnswer(answer: Uint8Array, smart: boolean, channel: IoChannel)
   return { ok: { ok: result } };
 }
 
-/** The runtime `Querier` of one call: encrypts outgoing smart queries, decrypts their answers. */
-export function enclaveQuerier(untrusted: UntrustedQuerier, channel: IoChannel): Querier {
-  return {
-    query(
-      request: Uint8Array,
-      gasLimit: bigint,
-      queryDepth: number,
-    ): { result: QuerierResult; gas: GasInfo } {
-      let parsed: unknown;
-      try {
-        parsed = parseJson(fromUtf8(request) ?? '');
-      } catch {
-        parsed = undefined;
-      }
-      const encrypted = channel.encrypted ? encryptSmartQuery(parsed, channel) : undefined;
-      const bytes = encrypted?.bytes ?? request;
-      const smart = encrypted?.smart ?? false;
-      let answer: { response: Uint8Array; gasUsed: bigint };
-      try {
-        answer = untrusted.query(bytes, { gasLimit, queryDepth });
-      } catch (e) {
-        if (e instanceof EnclaveError) throw e;
-        throw new EnclaveError('FailedOcall', { cause: e });
-      }
-      return {
-        result: translateAnswer(answer.response, smart, channel),
-        gas: { cost: answer.gasUsed, externallyUsed: 0n },
-      };
-    },
-  };
+/**
+ * The runtime `Querier` of one call: encrypts outgoing smart queries, decrypts their answers. A class: a call
+ * that never queries (most) pays for one small object, not a closure.
+ */
+export class EnclaveQuerier implements Querier {
+  constructor(
+    private readonly untrusted: UntrustedQuerier,
+    private readonly channel: IoChannel,
+  ) {}
+
+  query(request: Uint8Array, gasLimit: bigint, queryDepth: number): { result: QuerierResult; gas: GasInfo } {
+    const channel = this.channel;
+    let parsed: unknown;
+    try {
+      parsed = parseJson(fromUtf8(request) ?? '');
+    } catch {
+      parsed = undefined;
+    }
+    const encrypted = channel.encrypted ? encryptSmartQuery(parsed, channel) : undefined;
+    const bytes = encrypted?.bytes ?? request;
+    const smart = encrypted?.smart ?? false;
+    let answer: { response: Uint8Array; gasUsed: bigint };
+    try {
+      answer = this.untrusted.query(bytes, { gasLimit, queryDepth });
+    } catch (e) {
+      if (e instanceof EnclaveError) throw e;
+      throw new EnclaveError('FailedOcall', { cause: e });
+    }
+    return {
+      result: translateAnswer(answer.response, smart, channel),
+      gas: { cost: answer.gasUsed, externallyUsed: 0n },
+    };
+  }
 }

@@ -18,6 +18,7 @@ import type {
   EnclaveResult,
   InternalReplyInfo,
   PrepareReport,
+  QueryOutput,
   SigInfo,
   WasmOutput,
 } from '../enclave/index.js';
@@ -654,12 +655,15 @@ export class ComputeKeeper {
       contractKey: contractKeyInfo(key),
       queryDepth,
     };
-    const res = this.callEnclave(qctx, (call) => this.enclave.query(call, msg), {
-      code,
-      env,
-      addr: contract,
-      readOnly: true,
-    });
+    // callEnclave written out: no closure and no options object per query
+    const call = this.enclaveCall(qctx, code, env, contract, undefined, true);
+    let res: EnclaveResult<QueryOutput>;
+    try {
+      res = this.enclave.query(call, msg);
+    } catch (e) {
+      throw this.enclaveThrew(qctx, e);
+    }
+    if (qctx.gasMeter.isPastLimit()) throw outOfGasError(qctx, 'wasm contract');
     return this.finish(qctx, res, ComputeErrors.QueryFailed).data;
   }
 
@@ -816,29 +820,45 @@ export class ComputeKeeper {
       readOnly?: boolean;
     },
   ): EnclaveResult<T> {
-    const prefix = new PrefixStore(ctx.store, contractStorePrefix(c.addr));
-    const metered = new GasKVStore(prefix, ctx.gasMeter);
-    const store = c.readOnly === true ? new ReadOnlyContractStore(metered) : metered;
-    const contractStr = c.env.contract.address;
-    const sink = this.debugSink;
-    const call: EnclaveCall = {
-      code: c.code,
-      env: c.env,
-      store,
-      querier: createQuerier(this, ctx, c.env.queryDepth),
-      gasLimit: wasmGasLimit(ctx),
-      ...(c.sigInfo === undefined ? {} : { sigInfo: c.sigInfo }),
-      ...(sink === undefined ? {} : { debug: (m: string) => sink(contractStr, m) }),
-    };
+    const call = this.enclaveCall(ctx, c.code, c.env, c.addr, c.sigInfo, c.readOnly === true);
     let res: EnclaveResult<T>;
     try {
       res = run(call);
     } catch (e) {
-      if (ctx.gasMeter.isPastLimit() || isOutOfGas(e)) throw outOfGasError(ctx, 'wasm contract', e);
-      throw e;
+      throw this.enclaveThrew(ctx, e);
     }
     if (ctx.gasMeter.isPastLimit()) throw outOfGasError(ctx, 'wasm contract');
     return res;
+  }
+
+  /** The ecall's view of the chain: the contract's gas-metered prefix store (read-only for queries), a querier. */
+  private enclaveCall(
+    ctx: KeeperContext,
+    code: ContractCode,
+    env: EnclaveEnv,
+    addr: Uint8Array,
+    sigInfo: SigInfo | undefined,
+    readOnly: boolean,
+  ): EnclaveCall {
+    const prefix = new PrefixStore(ctx.store, contractStorePrefix(addr));
+    const metered = new GasKVStore(prefix, ctx.gasMeter);
+    const sink = this.debugSink;
+    const contractStr = env.contract.address;
+    return {
+      code,
+      env,
+      store: readOnly ? new ReadOnlyContractStore(metered) : metered,
+      querier: createQuerier(this, ctx, env.queryDepth),
+      gasLimit: wasmGasLimit(ctx),
+      sigInfo,
+      debug: sink === undefined ? undefined : (m: string) => sink(contractStr, m),
+    };
+  }
+
+  /** What an ecall that threw becomes: out of gas if the SDK meter ran out (or the error says so), else itself. */
+  private enclaveThrew(ctx: KeeperContext, e: unknown): unknown {
+    if (ctx.gasMeter.isPastLimit() || isOutOfGas(e)) return outOfGasError(ctx, 'wasm contract', e);
+    return e;
   }
 
   /** Charges gas (even for failures, as Go), then turns failures into keeper errors. */
@@ -873,7 +893,22 @@ function replyInfoField(output: WasmOutput): { replyInfo?: InternalReplyInfo } {
   return output.replyInfo === undefined ? {} : { replyInfo: output.replyInfo };
 }
 
+/**
+ * The env's view of a stored contract key, made once per record: the keeper's records are shared decodes that
+ * nobody mutates, and the view only holds the record's own arrays.
+ */
+const contractKeyInfos = new WeakMap<st.StoredContractKey, NonNullable<EnclaveEnv['contractKey']>>();
+
 function contractKeyInfo(key: st.StoredContractKey): NonNullable<EnclaveEnv['contractKey']> {
+  let info = contractKeyInfos.get(key);
+  if (info === undefined) {
+    info = buildContractKeyInfo(key);
+    contractKeyInfos.set(key, info);
+  }
+  return info;
+}
+
+function buildContractKeyInfo(key: st.StoredContractKey): NonNullable<EnclaveEnv['contractKey']> {
   return {
     og: key.ogContractKey,
     ...(key.currentContractKey.length > 0 ? { current: key.currentContractKey } : {}),

@@ -75,6 +75,20 @@ for (const scheme of SCHEMES) {
         encodeInputWire(scheme, key, nonce, alice.io.getPubkeySync(), utf8(plain));
       const upper = wireOf(`${hex(c.code.codeHash).toUpperCase()}{"get":{"key":"k"}}`);
       assert.equal(exec(chain, c, alice.address, upper, alice.signExecute(c.canonical, upper)).ok, true);
+      const mixedHash = [...hex(c.code.codeHash)]
+        .map((ch, i) => (i % 2 === 0 ? ch.toUpperCase() : ch))
+        .join('');
+      const mixed = wireOf(`${mixedHash}{"get":{"key":"k"}}`);
+      assert.equal(exec(chain, c, alice.address, mixed, alice.signExecute(c.canonical, mixed)).ok, true);
+      // a digit with its 0x20 bit cleared is a control character, not "the digit in another case"
+      const h = hex(c.code.codeHash);
+      const d = h.search(/[0-9]/);
+      const caseFolded = `${h.slice(0, d)}${String.fromCharCode(h.charCodeAt(d) - 0x20)}${h.slice(d + 1)}`;
+      const folded = wireOf(`${caseFolded}{"get":{"key":"k"}}`);
+      expectEnclaveError(
+        exec(chain, c, alice.address, folded, alice.signExecute(c.canonical, folded)),
+        'ValidationFailure',
+      );
       const nonHex = wireOf(`${'g'.repeat(64)}{"get":{"key":"k"}}`);
       expectEnclaveError(
         exec(chain, c, alice.address, nonHex, alice.signExecute(c.canonical, nonHex)),
