@@ -6,7 +6,7 @@
  */
 import { EncryptedStore, stateSalt } from '../state/encrypted-store.js';
 import { StateError } from '../state/errors.js';
-import { type CacheStore, keyString, type KVIterator, type KVStore } from '../state/kv-store.js';
+import { type CacheStore, keyString, type KVIterator, type KVStore, READ_BY_ID } from '../state/kv-store.js';
 import { MAX_CONTRACT_KEY_LENGTH } from '../state/limits.js';
 import { EncryptedStateCache } from '../state/state-cache.js';
 import { concat, hkdfKey, sha256 } from './bytes.js';
@@ -82,25 +82,28 @@ type Pending = { readonly key: Uint8Array; readonly value: Uint8Array | null };
 /** Plaintext KV cache over the encrypted contract store, flushed once. */
 export class ContractState {
   readonly #enc: EncryptedStore;
-  readonly #writes = new Map<string, Pending>();
-  readonly #reads = new Map<string, Uint8Array | null>();
+  /** Pending writes, made on the first write (a query never has any). */
+  #writes: Map<string, Pending> | undefined;
+  /** Values read so far (null: absent), made on the first read. */
+  #reads: Map<string, Uint8Array | null> | undefined;
   readonly #readOnly: boolean;
 
   constructor(store: ContractStore, keys: StateKeys, options: { readOnly: boolean; salt?: SaltInputs }) {
     this.#readOnly = options.readOnly;
     const salt = options.salt;
-    const saltBytes =
-      salt === undefined
-        ? undefined
-        : stateSalt({ timeNanos: salt.timeNanos, height: salt.counterHeight, counter: salt.counter });
     this.#enc = new EncryptedStore(new BackingStore(store), {
       keyKey: keys.keyKey,
       valueKey: keys.valueKey,
       readOnly: options.readOnly,
       writeSeedId: keys.writeSeedId,
       valueKeyForSeed: keys.valueKeyForSeed,
-      ...(saltBytes === undefined ? {} : { salt: constant(saltBytes) }),
-      ...(keys.cache === undefined ? {} : { cache: keys.cache }),
+      salt:
+        salt === undefined
+          ? undefined
+          : constant(
+              stateSalt({ timeNanos: salt.timeNanos, height: salt.counterHeight, counter: salt.counter }),
+            ),
+      cache: keys.cache,
     });
   }
 
@@ -108,17 +111,17 @@ export class ContractState {
   get(key: Uint8Array): Uint8Array | undefined {
     // latin1: one char per byte, so the ids sort in byte order (flush relies on it)
     const id = keyString(key);
-    const pending = this.#writes.get(id);
+    const pending = this.#writes?.get(id);
     if (pending !== undefined) return pending.value ?? undefined;
-    const cached = this.#reads.get(id);
+    const cached = this.#reads?.get(id);
     if (cached !== undefined) return cached ?? undefined;
     let value: Uint8Array | undefined;
     try {
-      value = this.#enc.get(key);
+      value = this.#enc[READ_BY_ID](id, key);
     } catch (e) {
       throw backendError(e);
     }
-    this.#reads.set(id, value ?? null);
+    (this.#reads ??= new Map()).set(id, value ?? null);
     return value;
   }
 
@@ -131,17 +134,17 @@ export class ContractState {
         `storage key of ${key.length} bytes exceeds the maximum of ${MAX_CONTRACT_KEY_LENGTH}`,
       );
     }
-    this.#writes.set(keyString(key), { key: key.slice(), value: value.slice() });
+    (this.#writes ??= new Map()).set(keyString(key), { key: key.slice(), value: value.slice() });
   }
 
   remove(key: Uint8Array): void {
     if (this.#readOnly) throw new EnclaveError('UnauthorizedWrite');
-    this.#writes.set(keyString(key), { key: key.slice(), value: null });
+    (this.#writes ??= new Map()).set(keyString(key), { key: key.slice(), value: null });
   }
 
   /** Number of pending writes/removes. */
   get pendingWrites(): number {
-    return this.#writes.size;
+    return this.#writes?.size ?? 0;
   }
 
   /**
@@ -150,9 +153,10 @@ export class ContractState {
    * project's own but equally deterministic).
    */
   flush(random?: Uint8Array): void {
-    if (this.#writes.size === 0) return;
-    const ids = [...this.#writes.keys()].sort();
-    const batch = ids.map((id) => this.#writes.get(id)!);
+    const writes = this.#writes;
+    if (writes === undefined || writes.size === 0) return;
+    const ids = [...writes.keys()].sort();
+    const batch = ids.map((id) => writes.get(id)!);
     if (random !== undefined) shuffle(batch, sha256(random));
     try {
       for (const { key, value } of batch) {
@@ -162,7 +166,7 @@ export class ContractState {
     } catch (e) {
       throw backendError(e);
     }
-    this.#writes.clear();
+    writes.clear();
   }
 }
 

@@ -8,7 +8,15 @@ import {
 } from '../compute/aes-siv.js';
 import { BranchStore } from './cache-store.js';
 import { StateError } from './errors.js';
-import { assertBytes, type CacheStore, keyString, type KVIterator, type KVStore } from './kv-store.js';
+import {
+  assertBytes,
+  type CacheStore,
+  type IdReader,
+  keyString,
+  type KVIterator,
+  type KVStore,
+  READ_BY_ID,
+} from './kv-store.js';
 import {
   CONSENSUS_SEED_VERSION,
   DEFAULT_STATE_SEED_ID,
@@ -17,7 +25,7 @@ import {
   STATE_ENCRYPTION_VERSION,
   STATE_SALT_LENGTH,
 } from './limits.js';
-import { EncryptedStateCache, type StateCacheEntry } from './state-cache.js';
+import { boundKeys, EncryptedStateCache, type StateCacheEntry } from './state-cache.js';
 
 /** Zero associated-data strings: Secret encrypts state keys with `Some(&[])` (spec §2.1), not `[""]`. */
 const NO_AD: readonly Uint8Array[] = [];
@@ -163,6 +171,7 @@ export function decodeEncryptedValue(raw: Uint8Array): EncryptedValueParts {
   return { salt, data, seedId };
 }
 
+/** `key` itself after checking it is a 32-byte Uint8Array. */
 function check32(key: Uint8Array, what: string): Uint8Array {
   assertBytes(key, what);
   if (key.length !== 32)
@@ -170,7 +179,12 @@ function check32(key: Uint8Array, what: string): Uint8Array {
       'INVALID_ARGUMENT',
       `${what} expected Uint8Array of length 32, got length=${key.length}`,
     );
-  return key.slice();
+  return key;
+}
+
+/** A private copy of a checked 32-byte key. */
+function copy32(key: Uint8Array, what: string): Uint8Array {
+  return check32(key, what).slice();
 }
 
 /**
@@ -187,7 +201,7 @@ function check32(key: Uint8Array, what: string): Uint8Array {
  * `branch()` gives a plaintext write buffer whose `write()` encrypts the batch into this store: Secret's
  * `KvCache` + `flush_cache` shape (style §3.4). Not supported: reading Secret's pre-v1.9 "old format".
  */
-export class EncryptedStore implements KVStore {
+export class EncryptedStore implements KVStore, IdReader {
   private readonly keyKey: Uint8Array;
   private readonly valueKey: Uint8Array;
   private readonly salt: (() => Uint8Array) | undefined;
@@ -200,8 +214,16 @@ export class EncryptedStore implements KVStore {
     private readonly backing: KVStore,
     options: EncryptedStoreOptions,
   ) {
-    this.keyKey = check32(options.keyKey, 'keyKey');
-    this.valueKey = check32(options.valueKey, 'valueKey');
+    const cache = options.cache;
+    if (cache === undefined) {
+      this.keyKey = copy32(options.keyKey, 'keyKey');
+      this.valueKey = copy32(options.valueKey, 'valueKey');
+    } else {
+      // same checks, in the same order, as without a cache; the copies are the cache's own
+      const keys = boundKeys(cache, check32(options.keyKey, 'keyKey'), check32(options.valueKey, 'valueKey'));
+      this.keyKey = keys.keyKey;
+      this.valueKey = keys.valueKey;
+    }
     this.readOnly = options.readOnly === true;
     this.salt = options.salt;
     if (!this.readOnly && this.salt === undefined) {
@@ -212,8 +234,7 @@ export class EncryptedStore implements KVStore {
       throw new StateError('INVALID_ARGUMENT', `writeSeedId must be a u16 >= 1, got ${this.writeSeedId}`);
     }
     this.valueKeyForSeed = options.valueKeyForSeed;
-    this.cache = options.cache;
-    this.cache?.assertBound(this.keyKey, this.valueKey);
+    this.cache = cache;
   }
 
   /** `enc_key_data` = AES-SIV(K_key, key, AD=[]). */
@@ -228,7 +249,17 @@ export class EncryptedStore implements KVStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const entry = this.entry(key);
+    return this.read(key, undefined);
+  }
+
+  /** `get(key)` for a caller that already has `id = keyString(key)` (see {@link READ_BY_ID}). */
+  [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined {
+    if (this.get !== EncryptedStore.prototype.get) return this.get(key);
+    return this.read(key, id);
+  }
+
+  private read(key: Uint8Array, id: string | undefined): Uint8Array | undefined {
+    const entry = this.entry(key, id);
     const dbKey = entry === undefined ? this.dbKey(key) : entry.dbKey;
     const raw = this.backing.get(dbKey);
     if (raw === undefined) return undefined;
@@ -295,13 +326,16 @@ export class EncryptedStore implements KVStore {
     return (entry.valuePrefix ??= aesSivPrefix(this.valueKey, entry.dbKey.subarray(KEY_HEADER_LENGTH)));
   }
 
-  /** The cache entry of `key` (created with its encrypted key on first use), or undefined without a cache. */
-  private entry(key: Uint8Array): StateCacheEntry | undefined {
+  /**
+   * The cache entry of `key` (created with its encrypted key on first use), or undefined without a cache. `id` is
+   * `keyString(key)` when the caller has it.
+   */
+  private entry(key: Uint8Array, id?: string): StateCacheEntry | undefined {
     const cache = this.cache;
     if (cache === undefined) return undefined;
     assertBytes(key, 'key');
-    const id = keyString(key);
-    return cache.get(id) ?? cache.add(id, this.dbKey(key));
+    const k = id ?? keyString(key);
+    return cache.get(k) ?? cache.add(k, this.dbKey(key));
   }
 
   /** Always throws `StateError('UNSUPPORTED')`: encrypted keys have no meaningful order (Secret has no db_scan). */

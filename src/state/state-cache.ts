@@ -32,6 +32,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Reads a cache's {@link BoundKeys}; set by the class's static block (declared first: no TDZ at class definition). */
+let keysOf: (cache: EncryptedStateCache) => BoundKeys;
+
 /**
  * Plaintext-side memo of one contract's encrypted state keys and recently read/written values, shared by every
  * {@link EncryptedStore} of that contract (normally one per contract call). It skips the deterministic AES-SIV of a
@@ -44,14 +47,21 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * ({@link STATE_CACHE_MAX_KEY_LENGTH}, {@link STATE_CACHE_MAX_VALUE_LENGTH}).
  */
 export class EncryptedStateCache {
+  static {
+    keysOf = (cache) => cache.#keys;
+  }
+
   readonly #keyKey: Uint8Array;
   readonly #valueKey: Uint8Array;
+  /** The two private copies above, as handed to bound stores by {@link boundKeys}. */
+  readonly #keys: BoundKeys;
   /** Unique per cache (never reused), so two caches never share an entry. */
   readonly #prefix: string;
 
   constructor(keyKey: Uint8Array, valueKey: Uint8Array) {
     this.#keyKey = keyKey.slice();
     this.#valueKey = valueKey.slice();
+    this.#keys = Object.freeze({ keyKey: this.#keyKey, valueKey: this.#valueKey });
     this.#prefix = `${nextId++}:`;
   }
 
@@ -111,4 +121,20 @@ export class EncryptedStateCache {
   static get size(): number {
     return entries.size;
   }
+}
+
+/** A cache's own copies of the keys it is bound to (never mutated by anyone). */
+export interface BoundKeys {
+  readonly keyKey: Uint8Array;
+  readonly valueKey: Uint8Array;
+}
+
+/**
+ * For {@link EncryptedStore} only (not exported by the state index): after checking, as `assertBound` does, that
+ * `cache` is bound to exactly these key bytes, its private copies of them, so a store made per contract call
+ * neither copies the keys again nor holds arrays its caller could change.
+ */
+export function boundKeys(cache: EncryptedStateCache, keyKey: Uint8Array, valueKey: Uint8Array): BoundKeys {
+  cache.assertBound(keyKey, valueKey);
+  return keysOf(cache);
 }

@@ -11,6 +11,7 @@ import {
   MemoryStore,
   stateSalt,
 } from '../../src/state/index.js';
+import { READ_BY_ID } from '../../src/state/kv-store.js';
 import { STATE_CACHE_ENTRIES, STATE_CACHE_MAX_VALUE_LENGTH } from '../../src/state/limits.js';
 import { EncryptedStateCache } from '../../src/state/state-cache.js';
 
@@ -128,6 +129,37 @@ describe('EncryptedStateCache', () => {
     const row = backing.get(dbKey)!;
     row[row.length - 1]! ^= 1;
     assert.throws(() => store(backing, cache).get(k('x')), isTampered);
+  });
+
+  it('holds no array of its caller: mutating the keys passed to a store afterwards changes nothing', () => {
+    const backing = new MemoryStore();
+    const cache = new EncryptedStateCache(fill(1), fill(2));
+    const keyKey = fill(1);
+    const valueKey = fill(2);
+    const s = new EncryptedStore(backing, { keyKey, valueKey, salt: () => saltOf(1n), cache });
+    keyKey.fill(7);
+    valueKey.fill(7);
+    s.set(k('x'), k('v'));
+    assert.deepEqual(store(backing, undefined).get(k('x')), k('v'));
+    // wrong length is still reported as such, before the binding check
+    assert.throws(() => store(backing, cache, 0n, { keyKey: new Uint8Array(31) }), {
+      name: 'StateError',
+      code: 'INVALID_ARGUMENT',
+      message: /keyKey expected Uint8Array of length 32/,
+    });
+  });
+
+  it('answers a read by key string exactly as get (READ_BY_ID), with and without a cache', () => {
+    const backing = new MemoryStore();
+    const cache = new EncryptedStateCache(fill(1), fill(2));
+    store(backing, cache, 1n).set(k('x'), k('v'));
+    for (const c of [cache, undefined]) {
+      const s = store(backing, c);
+      for (const key of [k('x'), k('absent')]) {
+        assert.deepEqual(s[READ_BY_ID](Buffer.from(key).toString('latin1'), key), s.get(key));
+      }
+    }
+    assert.deepEqual(store(backing, cache)[READ_BY_ID]('x', k('x')), k('v'));
   });
 
   it('does not keep values above the size cap, yet reads them correctly', () => {
