@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 import { type BenchResult, formatTable } from './harness.js';
+import { MODULE_EXT, repoUrl } from './paths.js';
 import { scalingSvg } from './plot.js';
 
 /**
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const loadBefore = load();
   const tAll = performance.now();
   for (const area of selected) {
-    const file = new URL(`./${area}.ts`, import.meta.url);
+    const file = new URL(`./${area}${MODULE_EXT}`, import.meta.url);
     if (!existsSync(file)) continue;
     process.stderr.write(`bench: ${area} ...\n`);
     const t0 = performance.now();
@@ -74,16 +75,16 @@ async function main(): Promise<void> {
     .map((a) => ` ${a}`)
     .join('')}, ${process.platform}/${process.arch}`;
   const results = all.map(({ area: _area, goalMet: _met, notes: _notes, ...r }) => r);
-  writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(repoUrl('bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   if (only.length > 0) return;
 
-  mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
+  mkdirSync(repoUrl('docs/'), { recursive: true });
   let plot = '';
   if (selected.includes('scaling')) {
     const { scalingSeries } = await import('./scaling.js');
     if (scalingSeries.length > 0) {
       writeFileSync(
-        new URL('../docs/state-scaling.svg', import.meta.url),
+        repoUrl('docs/state-scaling.svg'),
         scalingSvg(scalingSeries, {
           title: 'Cost per call against stored keys (token.wasm)',
           xLabel: 'keys in the contract store (log scale)',
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   }
   const { peerProblems } = await import('./peers.js');
   const notes = all.filter((r) => r.notes !== undefined).map((r) => `- ${r.name}: ${r.notes!}`);
-  const analysisFile = new URL('./analysis.md', import.meta.url);
+  const analysisFile = repoUrl('bench/analysis.md');
   const doc = [
     '# Benchmarks',
     '',
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     plot,
     existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : '',
   ].join('\n');
-  writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), doc);
+  writeFileSync(repoUrl('docs/benchmarks.md'), doc);
 }
 
 await main();

@@ -32,6 +32,7 @@ import { cmd, subMsg, v1Msg } from '../test/fixtures/exerciser.js';
 import { loadFixture } from '../test/fixtures/index.js';
 import { type BenchResult, compare, measure, measureAsync, type MeasureOptions } from './harness.js';
 import { BenchChain, hex, NETWORK_SEED, sha256, type TokenSetup, tokenSetup, TxPool } from './keeper.js';
+import { loaderArgs, repoUrl } from './paths.js';
 
 const RUNS: MeasureOptions = { warmupMs: 60, runs: 5, runMs: 120 };
 const LEVELS: readonly number[] = process.env.BENCH_SCALING_LEVELS?.split(',').map(Number) ?? [
@@ -196,7 +197,7 @@ function stateSizeInChild(): BenchResult[] {
   const self = fileURLToPath(import.meta.url);
   const out = execFileSync(
     process.execPath,
-    ['--max-semi-space-size=64', '--import', 'tsx', self, 'size-child'],
+    ['--max-semi-space-size=64', ...loaderArgs(), self, 'size-child'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
   );
   const r = JSON.parse(out.trim().split('\n').pop()!) as { rows: BenchResult[]; series: Series[] };
@@ -286,7 +287,7 @@ async function rssChild(): Promise<void> {
 
 function memory(): BenchResult[] {
   const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, 'rss-child'], {
+  const out = execFileSync(process.execPath, ['--expose-gc', ...loaderArgs(), self, 'rss-child'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -316,7 +317,7 @@ function variant(wasm: Uint8Array, n: number): Uint8Array {
 async function storeCompile(): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
   const contracts = [
-    ['200 KB', new Uint8Array(readFileSync(new URL('./fixtures/token-200k.wasm', import.meta.url)))],
+    ['200 KB', new Uint8Array(readFileSync(repoUrl('bench/fixtures/token-200k.wasm')))],
     ['2 MB', loadFixture('token-big')],
   ] as const;
   for (const [label, wasm] of contracts) {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { checkWasm, instrument, SECRET_GAS_COSTS } from '../src/runtime/wasm/index.js';
 import { Writer } from '../src/runtime/wasm/writer.js';
 import { type BenchResult, compare, measure, round } from './harness.js';
+import { repoUrl } from './paths.js';
 
 const OPTIONS = { costs: SECRET_GAS_COSTS, maxStackSlots: 7680, maxMemoryPages: 192 };
 
@@ -198,9 +199,7 @@ export async function run(): Promise<BenchResult[]> {
 
   // A real 1.9 MB contract fixture, if present.
   try {
-    const token = new Uint8Array(
-      readFileSync(new URL('../test/fixtures/contracts/token-big.wasm', import.meta.url)),
-    );
+    const token = new Uint8Array(readFileSync(repoUrl('test/fixtures/contracts/token-big.wasm')));
     const t = measure(() => instrument(token, OPTIONS), { runs: 5, runMs: 300, warmupMs: 100 });
     const row = compare(
       `instrument token-big.wasm (${(token.length / 2 ** 20).toFixed(1)} MB fixture)`,
