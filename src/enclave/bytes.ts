@@ -5,6 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 import { hkdfSha256 } from '../compute/hkdf.js';
+import { equalBytes } from '../state/kv-store.js';
 
 /**
  * HKDF salt of every Secret key derivation (`KDF_SALT`, cosmwasm/enclaves/shared/crypto/src/kdf.rs): the
@@ -65,11 +66,9 @@ export function safeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Plain byte equality. */
+/** Plain byte equality (not constant-time: for public or already-authenticated bytes). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return equalBytes(a, b);
 }
 
 /** Does `bytes` start with `prefix` at `offset`? */

@@ -3,7 +3,7 @@
  * shared/contract-engine/src/contract_validation.rs `generate_contract_key`, `generate_contract_id`,
  * `validate_contract_key`, `generate_admin_proof`, `generate_contract_key_proof`).
  */
-import { be64, concat, hkdfKey, hmacSha256, safeEqual, sha256 } from './bytes.js';
+import { be64, bytesEqual, concat, hkdfKey, hmacSha256, safeEqual, sha256 } from './bytes.js';
 import { EnclaveError } from './errors.js';
 import { CONTRACT_KEY_CACHE_SIZE, CONTRACT_KEY_LENGTH, PROOF_LENGTH } from './limits.js';
 import type { EnclaveSecrets } from './secrets.js';
@@ -132,12 +132,6 @@ interface Validated {
 }
 const lastValidated = new WeakMap<EnclaveSecrets, WeakMap<Uint8Array, Validated>>();
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Every input byte equal to a validated one (an absent current key/proof counts as empty, as in cacheId). */
 function sameValidation(
   v: Validated,
@@ -146,11 +140,11 @@ function sameValidation(
   key: ContractKeyInfo,
 ): boolean {
   return (
-    sameBytes(v.og, key.og) &&
-    sameBytes(v.contract, contract) &&
-    sameBytes(v.codeHash, codeHash) &&
-    sameBytes(v.current, key.current ?? EMPTY) &&
-    sameBytes(v.currentProof, key.currentProof ?? EMPTY)
+    bytesEqual(v.og, key.og) &&
+    bytesEqual(v.contract, contract) &&
+    bytesEqual(v.codeHash, codeHash) &&
+    bytesEqual(v.current, key.current ?? EMPTY) &&
+    bytesEqual(v.currentProof, key.currentProof ?? EMPTY)
   );
 }
 

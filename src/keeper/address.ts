@@ -6,7 +6,7 @@ import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bech32 } from '@scure/base';
 
-import { keyString } from '../state/index.js';
+import { equalBytes, keyString } from '../state/index.js';
 import { computeError, SdkErrors } from './errors.js';
 import { be64, concatBytes } from './keys.js';
 
@@ -119,7 +119,5 @@ export function fromBech32(addr: string, prefix: string = BECH32_PREFIX): Uint8A
 
 /** Byte equality. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return equalBytes(a, b);
 }

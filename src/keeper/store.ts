@@ -9,7 +9,7 @@ import {
   ContractInfo,
   ContractKey,
 } from '../proto/secret/compute/v1beta1/types.js';
-import { keyString, type KVStore } from '../state/index.js';
+import { equalBytes, keyString, type KVStore } from '../state/index.js';
 import {
   adminUpdateAuthKey,
   be64,
@@ -71,7 +71,7 @@ class DecodedRecords<T> {
 
   get(raw: Uint8Array): T {
     const hit = this.#byArray.get(raw);
-    if (hit !== undefined && sameBytes(hit.bytes, raw)) return hit.value;
+    if (hit !== undefined && equalBytes(hit.bytes, raw)) return hit.value;
     const id = keyString(raw);
     const known = this.#byBytes.get(id);
     // a fresh array with known bytes: served without remembering the array (no churn for per-read copies)
@@ -84,12 +84,6 @@ class DecodedRecords<T> {
     this.#byArray.set(raw, { bytes, value });
     return value;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 const contractInfos = new DecodedRecords((b) => ContractInfo.decode(b));

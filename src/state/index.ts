@@ -25,6 +25,7 @@ export { GAS_DESCRIPTORS, GasKVStore, KV_GAS_CONFIG, type KVGasConfig } from './
 export {
   type CacheStore,
   compareBytes,
+  equalBytes,
   keyString,
   type KVEntry,
   type KVIterator,

@@ -96,6 +96,25 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/** Below this many bytes a JS loop beats the native compare's call overhead (measured ~50 ns flat vs ~1.3 ns/byte). */
+const NATIVE_EQUAL_MIN = 48;
+
+/**
+ * Node's native byte comparison behind `buf.equals`; it accepts any Uint8Array. Absent on a runtime without it, in
+ * which case every comparison is the JS loop.
+ */
+const nativeEquals = (Buffer.prototype as { equals?: (this: Uint8Array, other: Uint8Array) => boolean })
+  .equals;
+
+/** Byte equality of two arrays (lengths and contents); native memcmp for longer arrays. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  if (n >= NATIVE_EQUAL_MIN && nativeEquals !== undefined) return nativeEquals.call(a, b);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * The key as a latin1 string: one UTF-16 code unit per byte, so JS string order equals byte order (a shorter
  * prefix sorts first in both). Ordered maps keyed by these strings compare natively, which measured about

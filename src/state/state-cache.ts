@@ -1,5 +1,6 @@
 import type { AesSivPrefix } from '../compute/aes-siv.js';
 import { StateError } from './errors.js';
+import { equalBytes } from './kv-store.js';
 import { STATE_CACHE_ENTRIES, STATE_CACHE_MAX_KEY_LENGTH, STATE_CACHE_MAX_VALUE_LENGTH } from './limits.js';
 
 /**
@@ -18,19 +19,21 @@ export interface StateCacheEntry {
   valuePrefix: AesSivPrefix | undefined;
 }
 
-/**
- * Every cache's entries in one map, so the whole process holds at most {@link STATE_CACHE_ENTRIES} of them however
- * many contracts it serves. Eviction is oldest-inserted first; it only costs a recomputation, never changes a
- * result.
- */
-const entries = new Map<string, StateCacheEntry>();
-let nextId = 0;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** An entry as held: with the map that holds it and its id there, for eviction. */
+interface HeldEntry extends StateCacheEntry {
+  readonly owner: Map<string, StateCacheEntry>;
+  readonly id: string;
 }
+
+/**
+ * Every cache's entries in insertion order, so the whole process holds at most {@link STATE_CACHE_ENTRIES} of them
+ * however many contracts it serves. Eviction is oldest-inserted first; it only costs a recomputation, never changes
+ * a result. Each cache looks its entries up in its own map (by the key string as given: no per-lookup string
+ * building); an entry is in its cache's map exactly while it is in this set.
+ */
+const held = new Set<HeldEntry>();
+/** The `owner` of entries that are not held (keys too long to cache); never written. */
+const NOT_HELD = new Map<string, StateCacheEntry>();
 
 /** Reads a cache's {@link BoundKeys}; set by the class's static block (declared first: no TDZ at class definition). */
 let keysOf: (cache: EncryptedStateCache) => BoundKeys;
@@ -55,41 +58,59 @@ export class EncryptedStateCache {
   readonly #valueKey: Uint8Array;
   /** The two private copies above, as handed to bound stores by {@link boundKeys}. */
   readonly #keys: BoundKeys;
-  /** Unique per cache (never reused), so two caches never share an entry. */
-  readonly #prefix: string;
+  /** This cache's entries by plaintext key string (see `held`). */
+  readonly #entries = new Map<string, StateCacheEntry>();
 
   constructor(keyKey: Uint8Array, valueKey: Uint8Array) {
     this.#keyKey = keyKey.slice();
     this.#valueKey = valueKey.slice();
     this.#keys = Object.freeze({ keyKey: this.#keyKey, valueKey: this.#valueKey });
-    this.#prefix = `${nextId++}:`;
   }
 
   /** Throws `StateError('INVALID_ARGUMENT')` unless this cache was created for exactly these keys. */
   assertBound(keyKey: Uint8Array, valueKey: Uint8Array): void {
-    if (!sameBytes(this.#keyKey, keyKey) || !sameBytes(this.#valueKey, valueKey)) {
+    if (!equalBytes(this.#keyKey, keyKey) || !equalBytes(this.#valueKey, valueKey)) {
       throw new StateError('INVALID_ARGUMENT', 'EncryptedStateCache belongs to other state keys');
     }
   }
 
   /** The entry of the plaintext key whose latin1 form is `id`, if cached. */
   get(id: string): StateCacheEntry | undefined {
-    return id.length > STATE_CACHE_MAX_KEY_LENGTH ? undefined : entries.get(this.#prefix + id);
+    return id.length > STATE_CACHE_MAX_KEY_LENGTH ? undefined : this.#entries.get(id);
   }
 
   /** Remembers `dbKey` for the plaintext key `id`; returns the new entry (not stored when the key is too long). */
   add(id: string, dbKey: Uint8Array): StateCacheEntry {
-    const entry: StateCacheEntry = { dbKey, raw: undefined, value: undefined, valuePrefix: undefined };
-    if (id.length > STATE_CACHE_MAX_KEY_LENGTH) return entry;
-    if (entries.size >= STATE_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
-    entries.set(this.#prefix + id, entry);
+    if (id.length > STATE_CACHE_MAX_KEY_LENGTH) {
+      // not held; the same shape as held entries keeps the readers' property accesses monomorphic
+      const loose: HeldEntry = {
+        dbKey,
+        raw: undefined,
+        value: undefined,
+        valuePrefix: undefined,
+        owner: NOT_HELD,
+        id,
+      };
+      return loose;
+    }
+    const owner = this.#entries;
+    const previous = owner.get(id) as HeldEntry | undefined;
+    if (previous !== undefined) held.delete(previous);
+    if (held.size >= STATE_CACHE_ENTRIES) {
+      const oldest = held.values().next().value!;
+      held.delete(oldest);
+      oldest.owner.delete(oldest.id);
+    }
+    const entry: HeldEntry = { dbKey, raw: undefined, value: undefined, valuePrefix: undefined, owner, id };
+    owner.set(id, entry);
+    held.add(entry);
     return entry;
   }
 
   /** The cached plaintext when `raw` is byte-for-byte the remembered encoding, else undefined. */
   static hit(entry: StateCacheEntry, raw: Uint8Array): Uint8Array | undefined {
     const known = entry.raw;
-    return known !== undefined && sameBytes(known, raw) ? entry.value : undefined;
+    return known !== undefined && equalBytes(known, raw) ? entry.value : undefined;
   }
 
   /**
@@ -114,12 +135,13 @@ export class EncryptedStateCache {
 
   /** Drops every entry of every cache (tests, memory pressure). */
   static clearAll(): void {
-    entries.clear();
+    for (const e of held) e.owner.delete(e.id);
+    held.clear();
   }
 
   /** Entries currently held across all caches. */
   static get size(): number {
-    return entries.size;
+    return held.size;
   }
 }
 

@@ -201,11 +201,18 @@ describe('EncryptedStateCache', () => {
     assert.throws(() => store(backing, cache, 3n).get(k('old')), isTampered);
 
     const s = store(new MemoryStore(), cache, 4n);
+    const other = new EncryptedStateCache(fill(1), fill(2));
+    store(new MemoryStore(), other, 4n).set(k('first'), k('1'));
     for (let i = 0; i < STATE_CACHE_ENTRIES + 10; i++) s.set(enc.encode(`key-${i}`), enc.encode(`${i}`));
     assert.ok(EncryptedStateCache.size <= STATE_CACHE_ENTRIES);
+    // oldest first across caches: the other cache's entry and this one's first keys are gone, the last ones held
+    assert.equal(other.get('first'), undefined);
+    assert.equal(cache.get('key-0'), undefined);
+    assert.notEqual(cache.get(`key-${STATE_CACHE_ENTRIES + 9}`), undefined);
     assert.deepEqual(s.get(k('key-0')), k('0'));
     EncryptedStateCache.clearAll();
     assert.equal(EncryptedStateCache.size, 0);
+    assert.equal(cache.get(`key-${STATE_CACHE_ENTRIES + 9}`), undefined);
     assert.deepEqual(s.get(enc.encode(`key-${STATE_CACHE_ENTRIES}`)), enc.encode(`${STATE_CACHE_ENTRIES}`));
   });
 });
