@@ -10,10 +10,12 @@
  * GHASH run in JS (ghash.ts, 8-bit table per key). Messages longer than {@link GCM_JS_MAX_PLAINTEXT} bytes use
  * node's GCM instead (same bytes; JS GHASH costs per block, node's fixed overhead wins for long inputs).
  *
- * The GHASH table lookups are not constant-time (see ghash.ts); this file only encrypts, over outputs whose
- * ciphertext is public. It never authenticates attacker-supplied data (decryption stays on node's GCM).
+ * Decryption of short messages works the same way ({@link Aes256GcmBatch.decrypt}: J0 and counter blocks in one
+ * ECB call, GHASH over the AAD and ciphertext, constant-time tag comparison, plaintext computed only after the tag
+ * verified), so one ECB cipher per tx key serves its input and its outputs. The GHASH table lookups are not
+ * constant-time; ghash.ts says what that can and cannot leak when the ciphertext is attacker-chosen.
  */
-import { type Cipher, createCipheriv } from 'node:crypto';
+import { type Cipher, createCipheriv, createDecipheriv } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
 import { GHASH_BLOCK, GhashKey, ghashLengths, ghashUpdate } from './ghash.js';
@@ -65,6 +67,15 @@ function checkDeriveBlocks(derive: Uint8Array): void {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+
+/** `0^128 ‖ derive`: the ECB input of the key blocks H ‖ E_K(derive). */
+function keyBlockInput(derive: Uint8Array): Uint8Array {
+  const inp = new Uint8Array(GHASH_BLOCK + derive.length);
+  inp.set(derive, GHASH_BLOCK);
+  return inp;
+}
+
 function newEcb(key: Uint8Array): Cipher {
   const ecb = createCipheriv('aes-256-ecb', key, null);
   ecb.setAutoPadding(false);
@@ -78,12 +89,24 @@ const y = new Int32Array(4);
 export class Aes256GcmBatch {
   readonly #key: Uint8Array;
   readonly #ecb: Cipher;
-  readonly #table: GhashKey;
+  #table: GhashKey | undefined;
+  /** E_K(derive), valid once {@link #pending} is undefined. */
+  #derived: Uint8Array;
+  /** The derive blocks while the key blocks (H ‖ E_K(derive)) are not computed yet. */
+  #pending: Uint8Array | undefined;
 
-  private constructor(key: Uint8Array, ecb: Cipher, table: GhashKey) {
+  private constructor(
+    key: Uint8Array,
+    ecb: Cipher,
+    table: GhashKey | undefined,
+    derived: Uint8Array,
+    pending: Uint8Array | undefined,
+  ) {
     this.#key = key;
     this.#ecb = ecb;
     this.#table = table;
+    this.#derived = derived;
+    this.#pending = pending;
   }
 
   /**
@@ -96,21 +119,24 @@ export class Aes256GcmBatch {
   static create(
     key: Uint8Array,
     derive: Uint8Array = new Uint8Array(0),
-  ): { readonly gcm: Aes256GcmBatch; readonly derived: Buffer } {
+  ): { readonly gcm: Aes256GcmBatch; readonly derived: Uint8Array } {
+    const gcm = Aes256GcmBatch.deferred(key, derive);
+    return { gcm, derived: gcm.derived() };
+  }
+
+  /**
+   * Like {@link Aes256GcmBatch.create}, but H and E_K(`derive`) are computed by the first AES call that needs
+   * them — for a key whose first use is {@link Aes256GcmBatch.decrypt}, in the same ECB call as the message's
+   * counter blocks (one `update()` less per tx key). @throws CryptoError like `create`.
+   */
+  static deferred(key: Uint8Array, derive: Uint8Array = new Uint8Array(0)): Aes256GcmBatch {
     if (key.length !== 32)
       throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
     if (derive.length % GHASH_BLOCK !== 0) throw new CryptoError('BAD_CONFIG', 'derive must be whole blocks');
     checkDeriveBlocks(derive);
     // A small Uint8Array copy lives on V8's heap; Buffer.from would take a slice of node's 8 KiB pool.
     const k = Uint8Array.from(key);
-    const ecb = newEcb(k);
-    const inp = Buffer.alloc(GHASH_BLOCK + derive.length);
-    inp.set(derive, GHASH_BLOCK);
-    const enc = ecb.update(inp);
-    return {
-      gcm: new Aes256GcmBatch(k, ecb, new GhashKey(enc, 0)),
-      derived: enc.subarray(GHASH_BLOCK),
-    };
+    return new Aes256GcmBatch(k, newEcb(k), undefined, EMPTY, derive.slice());
   }
 
   /**
@@ -125,7 +151,34 @@ export class Aes256GcmBatch {
     if (keyBlocks.length < GHASH_BLOCK || keyBlocks.length % GHASH_BLOCK !== 0)
       throw new CryptoError('BAD_CONFIG', 'key blocks must be whole blocks, H first');
     const k = Uint8Array.from(key);
-    return new Aes256GcmBatch(k, newEcb(k), new GhashKey(keyBlocks, 0));
+    return new Aes256GcmBatch(
+      k,
+      newEcb(k),
+      new GhashKey(keyBlocks, 0),
+      keyBlocks.subarray(GHASH_BLOCK),
+      undefined,
+    );
+  }
+
+  /** E_K(derive) for the `derive` blocks this state was created with (computed now if still pending). */
+  derived(): Uint8Array {
+    if (this.#pending !== undefined) this.#setKeyBlocks(this.#ecb.update(keyBlockInput(this.#pending)), 0);
+    return this.#derived;
+  }
+
+  /** Takes H ‖ E_K(derive) from `enc[off ..]` (copied: the caller may wipe `enc`). */
+  #setKeyBlocks(enc: Uint8Array, off: number): void {
+    const n = GHASH_BLOCK + this.#pending!.length;
+    this.#table = new GhashKey(enc, off);
+    const derived = new Uint8Array(n - GHASH_BLOCK);
+    derived.set(enc.subarray(off + GHASH_BLOCK, off + n));
+    this.#derived = derived;
+    this.#pending = undefined;
+  }
+
+  #ghashKey(): GhashKey {
+    if (this.#table === undefined) this.derived();
+    return this.#table!;
   }
 
   /**
@@ -137,9 +190,7 @@ export class Aes256GcmBatch {
       throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
     if (derive.length % GHASH_BLOCK !== 0) throw new CryptoError('BAD_CONFIG', 'derive must be whole blocks');
     checkDeriveBlocks(derive);
-    const inp = new Uint8Array(GHASH_BLOCK + derive.length);
-    inp.set(derive, GHASH_BLOCK);
-    const enc = newEcb(key).update(inp);
+    const enc = newEcb(key).update(keyBlockInput(derive));
     return new Uint8Array(enc.buffer, enc.byteOffset, enc.length);
   }
 
@@ -180,8 +231,8 @@ export class Aes256GcmBatch {
         c += GHASH_BLOCK;
       }
     }
+    const t = this.#ghashKey();
     const ks = this.#ecb.update(ctr);
-    const t = this.#table;
     let k = 0;
     for (const j of jobs) {
       const { aad, plaintext: p, out } = j;
@@ -206,6 +257,79 @@ export class Aes256GcmBatch {
         out[to + 4 * w + 3] = v ^ ks[m + 3]!;
       }
     }
+  }
+
+  /**
+   * Opens one message (`iv` of 12 bytes, 16-byte `tag`): verifies the tag over `aad` and `ciphertext` first,
+   * comparing all 16 bytes without an early exit, and only then computes the plaintext (nothing derived from
+   * the keystream leaves before the tag verified). Returns exactly what node's `aes-256-gcm` decipher returns;
+   * other IV/tag lengths and ciphertexts longer than {@link GCM_JS_MAX_PLAINTEXT} go through node's GCM.
+   * @throws CryptoError `AUTH_FAILED` (tampered data or wrong key).
+   */
+  decrypt(iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Uint8Array {
+    const n = ciphertext.length;
+    if (n > GCM_JS_MAX_PLAINTEXT || iv.length !== GCM_IV_LENGTH || tag.length !== GCM_TAG_LENGTH)
+      return this.#decryptNode(iv, ciphertext, tag, aad);
+    if (aad.length > MAX_PLAINTEXT) throw new CryptoError('BAD_CONFIG', 'AES-256-GCM input too long');
+    const nb = 1 + ((n + GHASH_BLOCK - 1) >>> 4);
+    // A fresh deferred key computes its key blocks (0^128 ‖ derive) in this same AES call, ahead of J0.
+    const pending = this.#pending;
+    const k0 = pending === undefined ? 0 : GHASH_BLOCK + pending.length;
+    const ctr = scratch(k0 + nb * GHASH_BLOCK);
+    if (pending !== undefined) {
+      ctr.fill(0, 0, GHASH_BLOCK);
+      ctr.set(pending, GHASH_BLOCK);
+    }
+    for (let b = 1, c = k0; b <= nb; b++, c += GHASH_BLOCK) {
+      for (let i = 0; i < GCM_IV_LENGTH; i++) ctr[c + i] = iv[i]!;
+      ctr[c + 12] = 0;
+      ctr[c + 13] = 0;
+      ctr[c + 14] = b >>> 8;
+      ctr[c + 15] = b;
+    }
+    const ks = this.#ecb.update(ctr);
+    if (pending !== undefined) this.#setKeyBlocks(ks, 0);
+    const t = this.#table!;
+    y.fill(0);
+    ghashUpdate(t, y, aad, 0, aad.length);
+    ghashUpdate(t, y, ciphertext, 0, n);
+    ghashLengths(t, y, aad.length, n);
+    // Constant-time comparison: OR of every byte's difference, one branch on the total.
+    let diff = 0;
+    for (let w = 0; w < 4; w++) {
+      const v = y[w]!;
+      const o = 4 * w;
+      const m = k0 + o;
+      diff |= ((v >>> 24) ^ ks[m]! ^ tag[o]!) & 0xff;
+      diff |= ((v >>> 16) ^ ks[m + 1]! ^ tag[o + 1]!) & 0xff;
+      diff |= ((v >>> 8) ^ ks[m + 2]! ^ tag[o + 2]!) & 0xff;
+      diff |= (v ^ ks[m + 3]! ^ tag[o + 3]!) & 0xff;
+    }
+    if (diff !== 0) {
+      ks.fill(0);
+      throw new CryptoError('AUTH_FAILED', 'AES-256-GCM authentication failed (tampered data or wrong key)');
+    }
+    const out = new Uint8Array(n);
+    const c0 = k0 + GHASH_BLOCK;
+    for (let i = 0; i < n; i++) out[i] = ciphertext[i]! ^ ks[c0 + i]!;
+    ks.fill(0);
+    return out;
+  }
+
+  #decryptNode(iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Uint8Array {
+    const d = createDecipheriv('aes-256-gcm', this.#key, iv);
+    d.setAAD(aad);
+    d.setAuthTag(tag);
+    const pt = d.update(ciphertext);
+    try {
+      d.final();
+    } catch (cause) {
+      pt.fill(0);
+      throw new CryptoError('AUTH_FAILED', 'AES-256-GCM authentication failed (tampered data or wrong key)', {
+        cause,
+      });
+    }
+    return new Uint8Array(pt.buffer.slice(pt.byteOffset, pt.byteOffset + pt.length));
   }
 
   #encryptNode(j: GcmJob): void {

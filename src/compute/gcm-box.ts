@@ -35,10 +35,14 @@
  * authentication when presented as another (e.g. data or an error). Decryption accepts any IV: the GCM tag alone
  * authenticates, and clients may use random IVs for inputs.
  *
- * Sealing uses gcm-batch.ts (one AES-ECB call for all keystream blocks of a batch + JS GHASH, byte-identical to
- * node's GCM); opening uses node's GCM (constant-time tag check, and the JS GHASH never sees attacker input).
+ * Sealing and opening both use the tx key's one cached gcm-batch.ts state (an AES-ECB cipher for the keystream
+ * blocks + JS GHASH, byte-identical to node's GCM): a query used to pay for a node GCM decipher for its input
+ * and an ECB cipher for its result under the same key. Opening checks the tag (all 16 bytes, no early exit)
+ * before computing any plaintext. The JS GHASH's table lookups are not constant-time, and on opening the data is
+ * chosen by the submitter; what timing could reveal is H of that one tx key, which lets one forge GCM messages
+ * under that key only — see ghash.ts and docs/encryption.md for what that does and does not enable.
  */
-import { createDecipheriv, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
 import { Aes256GcmBatch, type GcmJob } from './gcm-batch.js';
@@ -86,25 +90,32 @@ export interface SealItem {
  * call, and reply/submessage handling re-derives the same key). Bounded, speed only: a tx key is live for one
  * tx (every user message has a fresh nonce), so 32 entries cover a call chain while letting the ECB ciphers and
  * tables of finished txs die young instead of being promoted and collected by full GCs.
- * `seal` holds the persistent AES-ECB cipher + GHASH table for sealing and the IV-derivation key. Decryption
- * passes the raw key to node (a KeyObject costs ~1.4 µs to build and pays off only after ~4 ciphers; a tx key
- * opens one input and rarely anything else).
+ * `seal` holds the key's one persistent AES-ECB cipher + GHASH table — which opens its input and seals its
+ * outputs (a node GCM decipher per input cost ~8 µs of a query) — and the IV-derivation key K_iv.
  */
 const KEY_STATE_CACHE_SIZE = 32;
 interface SealState {
   readonly gcm: Aes256GcmBatch;
-  readonly ivKey: Uint8Array;
-  /** HMAC midstates of `ivKey` (hmac-sha256.ts), computed on the first batch short enough to MAC in JS. */
+  /** HMAC midstates of K_iv (hmac-sha256.ts), computed on the first batch short enough to MAC in JS. */
   ivMid: Int32Array | undefined;
 }
 interface TxKeyState {
   readonly key: Uint8Array;
+  /** First 4 key bytes as a word: a cheap first test before comparing all 32 bytes. */
+  readonly head: number;
   seal: SealState | undefined;
   /** {@link gcmSealKeyBlocks} of `key`, handed in by {@link gcmPrimeSealState}; used once to build `seal`. */
   keyBlocks: Uint8Array | undefined;
 }
-const keyStateCache = new Map<string, TxKeyState>();
-/** Last state used: every seal/open of one call hits the same key, skip building the Map id for it. */
+/**
+ * The cached states, replaced oldest first (a ring: a lookup scans 32 entries' head words, cheaper than building
+ * a string id of the key for a Map; a tx key is looked up a few times per call).
+ */
+const keyStates: (TxKeyState | undefined)[] = new Array<TxKeyState | undefined>(KEY_STATE_CACHE_SIZE).fill(
+  undefined,
+);
+let nextKeySlot = 0;
+/** Last state used: every seal/open of one call hits the same key, skip the scan for it. */
 let recent: TxKeyState | undefined;
 
 /** Input blocks of `K_iv = E_K(BE64(1) ‖ 0^64) ‖ E_K(BE64(2) ‖ 0^64)` (see the header). */
@@ -129,37 +140,34 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+function headOf(key: Uint8Array): number {
+  return (key[0]! << 24) | (key[1]! << 16) | (key[2]! << 8) | key[3]!;
+}
+
 function keyStateFor(key: Uint8Array): TxKeyState {
   checkKey(key);
   if (recent !== undefined && sameBytes(recent.key, key)) return recent;
-  const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
-  let k = keyStateCache.get(id);
-  if (k === undefined) {
-    k = { key: Uint8Array.from(key), seal: undefined, keyBlocks: undefined };
-    keyStateCache.set(id, k);
-    if (keyStateCache.size > KEY_STATE_CACHE_SIZE) {
-      const oldest = keyStateCache.keys().next().value;
-      if (oldest !== undefined) keyStateCache.delete(oldest);
-    }
+  const head = headOf(key);
+  for (let i = 0; i < KEY_STATE_CACHE_SIZE; i++) {
+    const k = keyStates[i];
+    if (k !== undefined && k.head === head && sameBytes(k.key, key)) return (recent = k);
   }
-  recent = k;
-  return k;
+  const k: TxKeyState = { key: Uint8Array.from(key), head, seal: undefined, keyBlocks: undefined };
+  keyStates[nextKeySlot] = k;
+  nextKeySlot = (nextKeySlot + 1) % KEY_STATE_CACHE_SIZE;
+  return (recent = k);
 }
 
 function sealStateOf(st: TxKeyState): SealState {
   if (st.seal === undefined) {
     const blocks = st.keyBlocks;
-    if (blocks !== undefined) {
-      st.keyBlocks = undefined;
-      st.seal = {
-        gcm: Aes256GcmBatch.fromKeyBlocks(st.key, blocks),
-        ivKey: blocks.subarray(GHASH_H_LENGTH),
-        ivMid: undefined,
-      };
-    } else {
-      const { gcm, derived } = Aes256GcmBatch.create(st.key, IV_KEY_BLOCKS);
-      st.seal = { gcm, ivKey: derived, ivMid: undefined };
-    }
+    st.keyBlocks = undefined;
+    // Deferred: a key first used to open an input computes H ‖ K_iv in the same AES call as its counter blocks.
+    const gcm =
+      blocks !== undefined
+        ? Aes256GcmBatch.fromKeyBlocks(st.key, blocks)
+        : Aes256GcmBatch.deferred(st.key, IV_KEY_BLOCKS);
+    st.seal = { gcm, ivMid: undefined };
   }
   return st.seal;
 }
@@ -192,28 +200,6 @@ export function gcmPrimeSealState(key: Uint8Array, keyBlocks: Uint8Array): void 
     st.keyBlocks = keyBlocks.slice();
 }
 
-function gcmDecrypt(
-  key: Uint8Array,
-  iv: Uint8Array,
-  ciphertext: Uint8Array,
-  tag: Uint8Array,
-  aad: Uint8Array,
-): Uint8Array {
-  const d = createDecipheriv('aes-256-gcm', key, iv);
-  d.setAAD(aad);
-  d.setAuthTag(tag);
-  const pt = d.update(ciphertext);
-  try {
-    d.final();
-  } catch (cause) {
-    pt.fill(0);
-    throw new CryptoError('AUTH_FAILED', 'AES-256-GCM authentication failed (tampered data or wrong key)', {
-      cause,
-    });
-  }
-  return new Uint8Array(pt.buffer.slice(pt.byteOffset, pt.byteOffset + pt.length));
-}
-
 /** Plain AES-256-GCM (NIST SP 800-38D) with a 12-byte IV and a 16-byte tag (gcm-batch.ts, node-identical). */
 export function aes256GcmEncrypt(
   key: Uint8Array,
@@ -232,7 +218,10 @@ export function aes256GcmEncrypt(
   };
 }
 
-/** Plain AES-256-GCM decryption (node's GCM). @throws CryptoError `AUTH_FAILED`. */
+/**
+ * Plain AES-256-GCM decryption with the key's cached cipher state (gcm-batch.ts; the tag is verified before any
+ * plaintext is computed, same result as node's GCM). @throws CryptoError `AUTH_FAILED`.
+ */
 export function aes256GcmDecrypt(
   key: Uint8Array,
   iv: Uint8Array,
@@ -240,7 +229,7 @@ export function aes256GcmDecrypt(
   tag: Uint8Array,
   aad: Uint8Array,
 ): Uint8Array {
-  return gcmDecrypt(keyStateFor(key).key, iv, ciphertext, tag, aad);
+  return sealStateOf(keyStateFor(key)).gcm.decrypt(iv, ciphertext, tag, aad);
 }
 
 /** AAD of each domain (`marker ‖ domain`), built once. */
@@ -286,14 +275,14 @@ function batchIvBase(seal: SealState, items: readonly SealItem[]): Uint8Array {
     o += 5 + len;
   }
   if (n > HMAC_JS_MAX_MESSAGE) {
-    return createHmac('sha256', seal.ivKey)
+    return createHmac('sha256', seal.gcm.derived())
       .update(n === buf.length ? buf : buf.subarray(0, n))
       .digest();
   }
   let mid = seal.ivMid;
   if (mid === undefined) {
     mid = seal.ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
-    hmacSha256Midstates(seal.ivKey, mid, 0);
+    hmacSha256Midstates(seal.gcm.derived(), mid, 0);
   }
   hmacSha256WithMidstates(mid, 0, buf, 0, n, ivBase, 0);
   return ivBase;

@@ -9,9 +9,15 @@
  * puts the x^0 coefficient in the most significant bit of byte 0, so multiplying by x is a right shift.
  *
  * Not constant-time: the table lookups are indexed by data bytes XOR the running hash, so cache timing can
- * depend on H (the same is true of @noble/ciphers' GHASH). That is acceptable only where this file is used: over
- * the enclave's own outputs (public ciphertext and a constant AAD) under a per-message tx key that seals a
- * handful of boxes once; decryption of attacker-supplied ciphertexts stays on node's GCM (see gcm-box.ts).
+ * depend on H (the same is true of @noble/ciphers' GHASH). Where this file is used — sealing the enclave's
+ * outputs (public ciphertext) and opening users' inputs (ciphertext chosen by whoever submits it) under a
+ * per-message tx key — the most a timing attacker could learn is H = E_K(0^128) of one tx key. H is not K: it
+ * reveals no keystream and no plaintext. With H and one authentic message under that key, GCM tags can be forged
+ * for other ciphertexts under the same key and IV (bit flips of the original), so that one key's messages lose
+ * integrity against the attacker: a flipped copy of someone's input is accepted, but as a tx it must be signed
+ * by whoever submits it (the victim's signed tx bytes cannot change), and its results stay sealed under the
+ * victim's key; a relay could alter that key's output boxes before the victim opens them. Every other key is
+ * unaffected, and the key's own sender knows K (and H) anyway. docs/encryption.md has the full argument.
  */
 
 /** GHASH block size in bytes. */

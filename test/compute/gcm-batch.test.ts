@@ -199,3 +199,99 @@ describe('gcm-batch: key state', () => {
     );
   });
 });
+
+/** Node's AES-256-GCM decryption: the plaintext, or undefined when authentication fails. */
+function nodeOpen(
+  key: Uint8Array,
+  iv: Uint8Array,
+  aad: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+): string | undefined {
+  const d = createDecipheriv('aes-256-gcm', key, iv);
+  d.setAAD(aad);
+  d.setAuthTag(tag);
+  const pt = d.update(ciphertext);
+  try {
+    d.final();
+  } catch {
+    return undefined;
+  }
+  return toHex(pt);
+}
+
+const authFailed = { name: 'CryptoError', code: 'AUTH_FAILED' };
+const IV_DERIVE = hex('0000000000000001000000000000000000000000000000020000000000000000');
+
+describe('gcm-batch: decrypt (same results as node aes-256-gcm, tag checked before any plaintext)', () => {
+  it('GCM spec vectors 13-16, with the key blocks computed in the same AES call (deferred) and before', () => {
+    for (const v of GCM_SPEC_VECTORS) {
+      const args = [hex(v.iv), hex(v.c), hex(v.t), hex(v.a)] as const;
+      assert.equal(toHex(Aes256GcmBatch.deferred(hex(v.k), IV_DERIVE).decrypt(...args)), v.p, `case ${v.n}`);
+      assert.equal(toHex(Aes256GcmBatch.create(hex(v.k)).gcm.decrypt(...args)), v.p, `case ${v.n}`);
+    }
+  });
+
+  it('a deferred key state derives the same blocks whether its first use decrypts or not', () => {
+    const v = GCM_SPEC_VECTORS[3]!;
+    const gcm = Aes256GcmBatch.deferred(hex(v.k), IV_DERIVE);
+    gcm.decrypt(hex(v.iv), hex(v.c), hex(v.t), hex(v.a));
+    assert.equal(toHex(gcm.derived()), toHex(Aes256GcmBatch.create(hex(v.k), IV_DERIVE).derived));
+    // A failed first open still leaves a correct key state (the key blocks do not depend on the message).
+    const failed = Aes256GcmBatch.deferred(hex(v.k), IV_DERIVE);
+    assert.throws(() => failed.decrypt(hex(v.iv), hex(v.c), new Uint8Array(16), hex(v.a)), authFailed);
+    assert.equal(toHex(failed.decrypt(hex(v.iv), hex(v.c), hex(v.t), hex(v.a))), v.p);
+    const [r] = aes256GcmEncryptMany(hex(v.k), [{ iv: hex(v.iv), aad: hex(v.a), plaintext: hex(v.p) }]);
+    const out = new Uint8Array(12 + r!.ciphertext.length + 16);
+    out.set(hex(v.iv));
+    failed.encryptInto([{ aad: hex(v.a), plaintext: hex(v.p), out, offset: 0 }]);
+    assert.equal(toHex(out.subarray(12)), toHex(r!.ciphertext) + toHex(r!.tag));
+  });
+
+  it('random keys, IVs, AAD and lengths 0..300 (JS path and node fallback): node opens it iff we do', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        item(GCM_JS_MAX_PLAINTEXT + 60),
+        fc.boolean(),
+        (key, it, deferred) => {
+          const want = nodeGcm(key, it.iv, it.aad, it.plaintext);
+          const ct = hex(want.ciphertext);
+          const tag = hex(want.tag);
+          const gcm = deferred ? Aes256GcmBatch.deferred(key, IV_DERIVE) : Aes256GcmBatch.create(key).gcm;
+          const pt = gcm.decrypt(it.iv, ct, tag, it.aad);
+          assert.ok(!(pt instanceof Buffer));
+          assert.equal(toHex(pt), toHex(it.plaintext));
+          assert.equal(toHex(pt), nodeOpen(key, it.iv, it.aad, ct, tag));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a flipped bit anywhere in the tag, ciphertext or AAD, or a wrong key, is AUTH_FAILED (as node)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        item(GCM_JS_MAX_PLAINTEXT + 60),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        fc.constantFrom('tag', 'ciphertext', 'aad', 'key'),
+        (key, it, pos, bit, where) => {
+          const want = nodeGcm(key, it.iv, it.aad, it.plaintext);
+          const ct = hex(want.ciphertext);
+          const tag = hex(want.tag);
+          const aad = it.aad.slice();
+          const k = key.slice();
+          const target = where === 'tag' ? tag : where === 'ciphertext' ? ct : where === 'aad' ? aad : k;
+          fc.pre(target.length > 0);
+          target[pos % target.length]! ^= 1 << bit;
+          assert.equal(nodeOpen(k, it.iv, aad, ct, tag), undefined);
+          assert.throws(() => Aes256GcmBatch.deferred(k, IV_DERIVE).decrypt(it.iv, ct, tag, aad), authFailed);
+          assert.throws(() => Aes256GcmBatch.create(k).gcm.decrypt(it.iv, ct, tag, aad), authFailed);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

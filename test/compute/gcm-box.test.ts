@@ -233,3 +233,62 @@ describe('gcm-box seal key blocks (computed by another thread)', () => {
     });
   });
 });
+
+describe('gcm-box key states (one cipher per tx key opens its input and seals its outputs)', () => {
+  const keyOf = (seed: number): Uint8Array =>
+    Uint8Array.from({ length: 32 }, (_, i) => (i * 13 + seed * 101) & 0xff);
+
+  it('a key opened first (the query path), then sealing under it, gives the reference bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (key, msg) => {
+          // Built with node primitives only; the key is fresh here, so its first use is this open.
+          const body = reference(key, [{ domain: 'input', plaintext: msg }])[0]!.slice(4);
+          assert.equal(toHex(gcmOpenBody(key, 'input', Buffer.from(body, 'hex'))), toHex(msg));
+          assert.deepEqual(gcmBoxSealMany(key, ITEMS).map(toHex), reference(key, ITEMS));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keys pushed out of the cache by 40 newer keys open and seal the same bytes again', () => {
+    const keys = Array.from({ length: 41 }, (_, i) => keyOf(i));
+    const boxes = keys.map((k) => gcmBoxSeal(k, 'query-result', enc('{"balance":"1"}')));
+    for (const [i, k] of keys.entries()) {
+      assert.equal(
+        toHex(boxes[i]!),
+        reference(k, [{ domain: 'query-result', plaintext: enc('{"balance":"1"}') }])[0],
+      );
+      assert.equal(new TextDecoder().decode(gcmBoxOpen(k, boxes[i]!, 'query-result')), '{"balance":"1"}');
+    }
+    // Keys differing only after their first four bytes are distinct states.
+    const a = keyOf(7);
+    const b = a.slice();
+    b[31] = b[31]! ^ 1;
+    const box = gcmBoxSeal(a, 'data', enc('x'));
+    assert.throws(() => gcmBoxOpen(b, box), { name: 'CryptoError', code: 'AUTH_FAILED' });
+    assert.equal(toHex(gcmBoxOpen(a, box)), toHex(enc('x')));
+  });
+
+  it('a tampered input body is AUTH_FAILED, a short one TRUNCATED, and the key still works afterwards', () => {
+    const key = keyOf(500);
+    const body = gcmBoxSeal(key, 'input', enc('hello')).subarray(2);
+    for (let i = 0; i < body.length; i++) {
+      const bad = body.slice();
+      bad[i] = bad[i]! ^ 0x80;
+      assert.throws(() => gcmOpenBody(keyOf(500), 'input', bad), {
+        name: 'CryptoError',
+        code: 'AUTH_FAILED',
+      });
+    }
+    assert.throws(() => gcmOpenBody(key, 'data', body), { name: 'CryptoError', code: 'AUTH_FAILED' });
+    assert.throws(() => gcmOpenBody(key, 'input', body.subarray(0, 27)), {
+      name: 'CryptoError',
+      code: 'TRUNCATED',
+    });
+    assert.equal(new TextDecoder().decode(gcmOpenBody(key, 'input', body)), 'hello');
+  });
+});
