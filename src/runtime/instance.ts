@@ -7,8 +7,9 @@ import { Environment } from './environment.js';
 import { ENCLAVE_ERROR, toVmError, VmError } from './errors.js';
 import type { GasConfig } from './gas.js';
 import { buildImports } from './imports/index.js';
-import { WARMUP_GAS_BUDGET } from './limits.js';
+import { WARMUP_GAS_BUDGET, WASM_PAGE_SIZE } from './limits.js';
 import { trackHostWrites } from './memory.js';
+import { dirtySplit } from './wasm/instrument.js';
 
 /** Export names of the globals the instrumentation adds (see src/runtime/wasm/ INSTRUMENT_GLOBALS). */
 export interface InstrumentationGlobals {
@@ -23,6 +24,13 @@ export interface InstrumentationGlobals {
    * bulk memory op lowers it). With it, {@link ContractInstance.restore} rewrites memory only from there up.
    */
   readonly dirtyLow?: string | undefined;
+  /**
+   * i32 (as u32) highest address written below the split ({@link dirtySplit} of the initial memory) and at or above
+   * it, since the host last set them to 0 (0xFFFFFFFF after a bulk memory op). With them, restore rewrites only
+   * `[dirtyLow, dirtyHigh + 8)` and `[split, dirtyHeapHigh + 8)`; without them, everything from `dirtyLow` up.
+   */
+  readonly dirtyHigh?: string | undefined;
+  readonly dirtyHeapHigh?: string | undefined;
   /**
    * Prefix under which every other mutable global (e.g. Rust's `__stack_pointer`) is re-exported. Without it an
    * instance cannot be proven reset, so reuse is disabled for the module.
@@ -130,6 +138,10 @@ export class ContractInstance {
   private readonly trapGlobal: WebAssembly.Global | undefined;
   private readonly stackGlobal: WebAssembly.Global | undefined;
   private readonly dirtyGlobal: WebAssembly.Global | undefined;
+  private readonly dirtyHighGlobal: WebAssembly.Global | undefined;
+  private readonly dirtyHeapGlobal: WebAssembly.Global | undefined;
+  /** {@link dirtySplit} of this instance's initial memory. */
+  private readonly dirtySplitBytes: number;
   private readonly stateGlobals: WebAssembly.Global[];
   /** Set after a trap or any failed call: the instance must not serve another call. */
   poisoned = false;
@@ -157,13 +169,25 @@ export class ContractInstance {
     this.trapGlobal = global(g?.trapReason);
     this.stackGlobal = global(g?.stackUsed);
     this.dirtyGlobal = global(g?.dirtyLow);
-    if (this.dirtyGlobal !== undefined) trackHostWrites(memory, this.dirtyGlobal);
+    this.dirtyHighGlobal = global(g?.dirtyHigh);
+    this.dirtyHeapGlobal = global(g?.dirtyHeapHigh);
+    // Right after instantiation the memory has its initial size, the instrumenter's split (no start function).
+    this.dirtySplitBytes = dirtySplit(memory.buffer.byteLength / WASM_PAGE_SIZE);
+    if (this.dirtyGlobal !== undefined) {
+      trackHostWrites(memory, {
+        low: this.dirtyGlobal,
+        high: this.dirtyHighGlobal,
+        heapHigh: this.dirtyHeapGlobal,
+        split: this.dirtySplitBytes,
+      });
+    }
+    const marks = new Set([g?.dirtyLow, g?.dirtyHigh, g?.dirtyHeapHigh]);
     const prefix = g?.mutableGlobalPrefix;
     this.stateGlobals =
       prefix === undefined
         ? []
         : Object.keys(this.exportsObj)
-            .filter((k) => k.startsWith(prefix) && k !== g?.dirtyLow)
+            .filter((k) => k.startsWith(prefix) && !marks.has(k))
             .sort()
             .map((k) => this.exportsObj[k])
             .filter((v): v is WebAssembly.Global => v instanceof WebAssembly.Global);
@@ -265,9 +289,11 @@ export class ContractInstance {
     return true;
   }
 
-  /** Marks all of memory as matching the canonical state (dirty mark back to 0xFFFFFFFF). */
+  /** Marks all of memory as matching the canonical state (dirty low back to 0xFFFFFFFF, highs to 0). */
   private clearDirty(): void {
     if (this.dirtyGlobal !== undefined) this.dirtyGlobal.value = -1;
+    if (this.dirtyHighGlobal !== undefined) this.dirtyHighGlobal.value = 0;
+    if (this.dirtyHeapGlobal !== undefined) this.dirtyHeapGlobal.value = 0;
   }
 
   /** Captures memory and mutable globals (call right after instantiation and warm-up). */
@@ -287,30 +313,62 @@ export class ContractInstance {
    * Restores a pristine snapshot. Returns false (and the caller must discard the instance) when the instance is
    * poisoned or its memory grew beyond the snapshot: memory cannot shrink, so it could never look fresh again.
    *
-   * With the instrumentation's `dirty_low` mark, only memory from the mark up is rewritten (a Rust call's 1 MiB
-   * stack region is otherwise a 1 MiB memset per call). Exact: the instance matched the snapshot when the mark
-   * was last cleared (warm-up, snapshot, previous restore), and since then every guest store lowered the mark to
-   * its address, every bulk memory op to 0, and every host Region write (memory.ts) to the lowest byte it wrote;
-   * `memory.grow` makes the size check above fail. Whoever writes into `memory.buffer` by other means must
-   * restore another way. Without the mark (modules not instrumented for it) all of memory is rewritten.
+   * With the instrumentation's dirty marks only `[dirty_low, dirty_high + 8)` and `[split, dirty_heap_high + 8)`
+   * are rewritten: for a Rust contract the stack just below the data, the data, and the first grown pages the
+   * allocator used (otherwise a 1 MiB memset per call, and ~130 KiB with the low mark alone). Exact: the instance
+   * matched the snapshot when the marks were last cleared (warm-up, snapshot, previous restore), and since then
+   * every guest store moved them over its address (a store writes at most 8 bytes from it), every bulk memory op
+   * set them to "all of memory", and every host Region write (memory.ts) over the bytes it wrote; `memory.grow`
+   * makes the size check above fail. Whoever writes into `memory.buffer` by other means must restore another way.
+   * Without the marks (modules not instrumented for them) all of memory is rewritten.
    */
   restore(snap: InstanceSnapshot): boolean {
     if (this.poisoned || !this.compiled.reusable) return false;
     const buffer = this.memory.buffer;
     if (buffer.byteLength !== snap.memoryBytes) return false;
     const mem = new Uint8Array(buffer);
-    const low = this.dirtyGlobal === undefined ? 0 : (this.dirtyGlobal.value as number) >>> 0;
-    for (const [start, end] of snap.zeroRanges) if (end > low) mem.fill(0, start > low ? start : low, end);
-    for (const seg of snap.segments) {
-      const end = seg.offset + seg.bytes.length;
-      if (end <= low) continue;
-      if (seg.offset >= low) mem.set(seg.bytes, seg.offset);
-      else mem.set(seg.bytes.subarray(low - seg.offset), low);
+    const size = mem.byteLength;
+    if (this.dirtyGlobal === undefined) {
+      restoreRange(mem, snap, 0, size);
+    } else {
+      const low = (this.dirtyGlobal.value as number) >>> 0;
+      const hi = this.dirtyHighGlobal;
+      const heap = this.dirtyHeapGlobal;
+      if (hi === undefined || heap === undefined) {
+        restoreRange(mem, snap, low, size);
+      } else {
+        // A store writes at most 8 bytes from its address: each high mark bounds its part up to mark + 8.
+        const split = this.dirtySplitBytes;
+        const high = ((hi.value as number) >>> 0) + 8;
+        const heapHigh = ((heap.value as number) >>> 0) + 8;
+        restoreRange(mem, snap, low, high < size ? high : size);
+        restoreRange(mem, snap, low > split ? low : split, heapHigh < size ? heapHigh : size);
+      }
     }
     for (let i = 0; i < this.stateGlobals.length; i++) this.stateGlobals[i]!.value = snap.globals[i]!;
     // trap_reason and stack_used need no reset here: callRaw clears them before every call.
     this.clearDirty();
     return true;
+  }
+}
+
+/**
+ * Rewrites bytes `[from, to)` of `mem` (same size as the snapshot) with the snapshot's: its zero gaps filled, its
+ * non-zero chunks copied. Empty when `from >= to`.
+ */
+function restoreRange(mem: Uint8Array, snap: InstanceSnapshot, from: number, to: number): void {
+  if (from >= to) return;
+  for (const [start, end] of snap.zeroRanges) {
+    if (end <= from || start >= to) continue;
+    mem.fill(0, start > from ? start : from, end < to ? end : to);
+  }
+  for (const seg of snap.segments) {
+    const start = seg.offset;
+    const end = start + seg.bytes.length;
+    if (end <= from || start >= to) continue;
+    const a = start > from ? start : from;
+    const b = end < to ? end : to;
+    mem.set(seg.bytes.subarray(a - start, b - start), a);
   }
 }
 

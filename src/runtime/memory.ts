@@ -32,21 +32,52 @@ function bytesOf(buffer: ArrayBuffer): Uint8Array {
   return view8;
 }
 
-// Dirty marks of reusable instances (the instrumentation's `dirty_low` global, see ContractInstance.restore): a
-// host write lowers the mark like a guest store does, so a partial restore also undoes what the host wrote.
-const dirtyMarks = new WeakMap<WebAssembly.Memory, WebAssembly.Global>();
-
 /**
- * Makes every Region write of this module into `memory` lower `mark` (an i32 global read as u32) to the lowest
- * address written. {@link ContractInstance} registers its instrumentation's `dirty_low` here.
+ * The store-tracking marks of a reusable instance (the instrumentation's `dirty_low` / `dirty_high` /
+ * `dirty_heap_high` globals and its split, see ContractInstance.restore). Without the two highs, `low` alone
+ * bounds what was written (restored from there to the end of memory).
  */
-export function trackHostWrites(memory: WebAssembly.Memory, mark: WebAssembly.Global): void {
-  dirtyMarks.set(memory, mark);
+export interface DirtyMarks {
+  readonly low: WebAssembly.Global;
+  readonly high: WebAssembly.Global | undefined;
+  readonly heapHigh: WebAssembly.Global | undefined;
+  /** Bytes below it are covered by `high`, from it on by `heapHigh`. */
+  readonly split: number;
 }
 
-function noteHostWrite(memory: WebAssembly.Memory, at: number): void {
-  const mark = dirtyMarks.get(memory);
-  if (mark !== undefined && at < (mark.value as number) >>> 0) mark.value = at | 0;
+// Dirty marks of reusable instances: a host write moves the marks like a guest store does, so a partial restore
+// also undoes what the host wrote. The last pair looked up is kept (the host writes several Regions per call).
+const dirtyMarks = new WeakMap<WebAssembly.Memory, DirtyMarks>();
+let marksMemory: WebAssembly.Memory | undefined;
+let marksOf: DirtyMarks | undefined;
+
+/**
+ * Makes every Region write of this module into `memory` move `marks` (i32 globals read as u32) over the bytes
+ * written. {@link ContractInstance} registers its instrumentation's marks here.
+ */
+export function trackHostWrites(memory: WebAssembly.Memory, marks: DirtyMarks): void {
+  dirtyMarks.set(memory, marks);
+  if (memory === marksMemory) marksOf = marks;
+}
+
+/** Notes a host write of bytes `[from, to)` (to > from) into `memory`. */
+function noteHostWrite(memory: WebAssembly.Memory, from: number, to: number): void {
+  if (memory !== marksMemory) {
+    marksMemory = memory;
+    marksOf = dirtyMarks.get(memory);
+  }
+  const m = marksOf;
+  if (m === undefined) return;
+  if (from < (m.low.value as number) >>> 0) m.low.value = from | 0;
+  const last = to - 1;
+  const split = m.split;
+  if (from < split && m.high !== undefined) {
+    const top = last < split ? last : split - 1;
+    if (top > (m.high.value as number) >>> 0) m.high.value = top | 0;
+  }
+  if (last >= split && m.heapHigh !== undefined && last > (m.heapHigh.value as number) >>> 0) {
+    m.heapHigh.value = last | 0;
+  }
 }
 
 function u32At(b: Uint8Array, p: number): number {
@@ -179,6 +210,13 @@ function regionForWrite(memory: WebAssembly.Memory, ptr: number, length: number)
   return r;
 }
 
+/** Notes a Region write: `length` data bytes at `offset` and the struct's 4-byte length field at `ptr + 8`. */
+function noteRegionWrite(memory: WebAssembly.Memory, ptr: number, offset: number, length: number): void {
+  const at = (ptr >>> 0) + 8;
+  noteHostWrite(memory, at, at + 4);
+  if (length > 0) noteHostWrite(memory, offset, offset + length);
+}
+
 /** Sets the little-endian `length` field of the Region struct at `ptr`. */
 function setRegionLength(b: Uint8Array, ptr: number, n: number): void {
   const at = (ptr >>> 0) + 8;
@@ -191,7 +229,7 @@ function setRegionLength(b: Uint8Array, ptr: number, n: number): void {
 /** Writes `data` into the Region at `ptr` (capacity must suffice) and sets its length. */
 export function writeRegion(memory: WebAssembly.Memory, ptr: number, data: Uint8Array): void {
   const r = regionForWrite(memory, ptr, data.length);
-  noteHostWrite(memory, Math.min(r.offset, (ptr >>> 0) + 8));
+  noteRegionWrite(memory, ptr, r.offset, data.length);
   const b = bytesOf(memory.buffer);
   b.set(data, r.offset);
   setRegionLength(b, ptr, data.length);
@@ -216,7 +254,7 @@ export function writeRegionUtf8(
   byteLength: number,
 ): void {
   const r = regionForWrite(memory, ptr, byteLength);
-  noteHostWrite(memory, Math.min(r.offset, (ptr >>> 0) + 8));
+  noteRegionWrite(memory, ptr, r.offset, byteLength);
   const b = bytesOf(memory.buffer);
   const { read, written } = utf8.encodeInto(s, b.subarray(r.offset, r.offset + byteLength));
   if (read !== s.length || written !== byteLength) {

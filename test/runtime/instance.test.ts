@@ -7,7 +7,8 @@ import { SECRET_GAS_CONFIG } from '../../src/runtime/gas.js';
 import type { CompiledContract } from '../../src/runtime/instance.js';
 import { ContractInstance } from '../../src/runtime/instance.js';
 import { writeRegion } from '../../src/runtime/memory.js';
-import { instrument,INSTRUMENT_GLOBALS } from '../../src/runtime/wasm/index.js';
+import { instrument, INSTRUMENT_GLOBALS } from '../../src/runtime/wasm/index.js';
+import { DIRTY_MARK_GRANULE } from '../../src/runtime/wasm/limits.js';
 import { mockBackend } from '../../src/testing/index.js';
 import { wat } from './helpers.js';
 
@@ -112,16 +113,29 @@ describe('ContractInstance restore from the dirty mark (instrumented modules)', 
       (i32.store (local.get $at) (local.get $offset))
       (i32.store offset=4 (local.get $at) (local.get $cap))
       (i32.store offset=8 (local.get $at) (i32.const 0))))`;
-  const instrumented = instrument(wat(src), {
-    costs: SECRET_GAS_CONFIG.instructionCosts,
-    maxStackSlots: 7680,
-    maxMemoryPages: 16,
-  });
-  const dirtyCompiled: CompiledContract = {
+  const compile = (text: string): CompiledContract => ({
     ...compiled,
-    module: new WebAssembly.Module(instrumented),
+    module: new WebAssembly.Module(
+      instrument(wat(text), {
+        costs: SECRET_GAS_CONFIG.instructionCosts,
+        maxStackSlots: 7680,
+        maxMemoryPages: 16,
+      }),
+    ),
     globals: INSTRUMENT_GLOBALS,
-  };
+  });
+  const dirtyCompiled = compile(src);
+  // The same guest with Rust's layout: 2 initial pages (the split of the dirty marks), and the first allocation
+  // (the warm-up's) grows 2 more, where the heap lives.
+  const growing = compile(
+    src
+      .replace('(memory (export "memory") 4)', '(memory (export "memory") 2)')
+      .replace('(data (i32.const 250000) "high")', '(data (i32.const 131000) "high")')
+      .replace(
+        '(local.set $r (global.get $heap))',
+        '(if (i32.eq (memory.size) (i32.const 2)) (then (drop (memory.grow (i32.const 2))))) (local.set $r (global.get $heap))',
+      ),
+  );
   const SIZE = 4 * 65536;
   type Op =
     | { kind: 'poke8'; at: number; v: number }
@@ -152,47 +166,84 @@ describe('ContractInstance restore from the dirty mark (instrumented modules)', 
     }),
   );
 
-  it('property: after any guest stores, bulk fills and host Region writes, restore equals the warmed state', () => {
-    const inst = ContractInstance.create(dirtyCompiled, SECRET_GAS_CONFIG);
+  for (const [label, module] of [
+    ['all of memory initial', dirtyCompiled],
+    ['heap in grown pages', growing],
+  ] as const) {
+    it(`property (${label}): after any guest stores, bulk fills and host Region writes, restore equals the warmed state`, () => {
+      const inst = ContractInstance.create(module, SECRET_GAS_CONFIG);
+      assert.equal(inst.warmUp(), true);
+      assert.equal(inst.memory.buffer.byteLength, SIZE);
+      const snap = inst.snapshot();
+      const image = new Uint8Array(inst.memory.buffer).slice();
+      const heap = (inst as unknown as { stateGlobals: WebAssembly.Global[] }).stateGlobals[0]!
+        .value as number;
+      const mark = (): number =>
+        ((inst as unknown as { dirtyGlobal: WebAssembly.Global }).dirtyGlobal.value as number) >>> 0;
+      const backend = mockBackend();
+      const call = (name: string, ...args: (number | bigint)[]): void => {
+        inst.clearTrapState();
+        (inst.fn(name) as (...a: (number | bigint)[]) => unknown)(...args);
+      };
+      fc.assert(
+        fc.property(fc.array(op, { minLength: 1, maxLength: 12 }), (ops) => {
+          inst.env.startCall({ backend, readonly: false, queryDepth: 1, gasLimit: 10n ** 12n });
+          assert.equal(mark(), 0xffff_ffff);
+          for (const o of ops) {
+            if (o.kind === 'poke8') call('poke8', o.at, o.v);
+            else if (o.kind === 'poke64') call('poke64', o.at, o.v);
+            else if (o.kind === 'fill') call('fill', o.at, o.v, o.n);
+            else {
+              // The guest builds the Region struct high up; only the host writes at `offset`.
+              const before = mark();
+              call('region', SIZE - 12, o.offset, o.data.length);
+              writeRegion(inst.memory, SIZE - 12, o.data);
+              // the guest's struct stores round the mark down to the granule; the host's write does not
+              const struct = SIZE - 12 - ((SIZE - 12) % DIRTY_MARK_GRANULE);
+              assert.equal(mark(), Math.min(before, o.offset, struct));
+            }
+          }
+          inst.env.allocate(10); // moves the heap global, writes a Region struct
+          inst.env.endCall();
+          assert.equal(inst.restore(snap), true);
+          assert.equal(mark(), 0xffff_ffff);
+          assert.deepEqual(new Uint8Array(inst.memory.buffer), image);
+          assert.equal(
+            (inst as unknown as { stateGlobals: WebAssembly.Global[] }).stateGlobals[0]!.value,
+            heap,
+          );
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('the high marks bound the stores below and above the split; restore clears them', () => {
+    const inst = ContractInstance.create(growing, SECRET_GAS_CONFIG);
     assert.equal(inst.warmUp(), true);
     const snap = inst.snapshot();
-    const image = new Uint8Array(inst.memory.buffer).slice();
-    const heap = (inst as unknown as { stateGlobals: WebAssembly.Global[] }).stateGlobals[0]!.value as number;
-    const mark = (): number =>
-      ((inst as unknown as { dirtyGlobal: WebAssembly.Global }).dirtyGlobal.value as number) >>> 0;
-    const backend = mockBackend();
-    const call = (name: string, ...args: (number | bigint)[]): void => {
+    const g = (name: string): number =>
+      ((inst as unknown as Record<string, WebAssembly.Global>)[name]!.value as number) >>> 0;
+    const marks = (): number[] => [g('dirtyGlobal'), g('dirtyHighGlobal'), g('dirtyHeapGlobal')];
+    const call = (name: string, ...args: number[]): void => {
       inst.clearTrapState();
-      (inst.fn(name) as (...a: (number | bigint)[]) => unknown)(...args);
+      (inst.fn(name) as (...a: number[]) => unknown)(...args);
     };
-    fc.assert(
-      fc.property(fc.array(op, { minLength: 1, maxLength: 12 }), (ops) => {
-        inst.env.startCall({ backend, readonly: false, queryDepth: 1, gasLimit: 10n ** 12n });
-        assert.equal(mark(), 0xffff_ffff);
-        for (const o of ops) {
-          if (o.kind === 'poke8') call('poke8', o.at, o.v);
-          else if (o.kind === 'poke64') call('poke64', o.at, o.v);
-          else if (o.kind === 'fill') call('fill', o.at, o.v, o.n);
-          else {
-            // The guest builds the Region struct high up; only the host writes at `offset`.
-            const before = mark();
-            call('region', SIZE - 12, o.offset, o.data.length);
-            writeRegion(inst.memory, SIZE - 12, o.data);
-            assert.equal(mark(), Math.min(before, o.offset, SIZE - 12));
-          }
-        }
-        inst.env.allocate(10); // moves the heap global, writes a Region struct
-        inst.env.endCall();
-        assert.equal(inst.restore(snap), true);
-        assert.equal(mark(), 0xffff_ffff);
-        assert.deepEqual(new Uint8Array(inst.memory.buffer), image);
-        assert.equal(
-          (inst as unknown as { stateGlobals: WebAssembly.Global[] }).stateGlobals[0]!.value,
-          heap,
-        );
-      }),
-      { numRuns: 150 },
-    );
+    inst.env.startCall({ backend: mockBackend(), readonly: false, queryDepth: 1, gasLimit: 10n ** 12n });
+    assert.deepEqual(marks(), [0xffff_ffff, 0, 0]);
+    call('poke8', 5000, 1);
+    call('poke8', 100_000, 1);
+    const G = DIRTY_MARK_GRANULE;
+    const down = (a: number): number => a - (a % G);
+    assert.deepEqual(marks(), [down(5000), down(100_000) + G - 1, 0]);
+    call('poke8', 140_000, 1);
+    call('poke8', 131_072, 1);
+    assert.deepEqual(marks(), [down(5000), down(100_000) + G - 1, down(140_000) + G - 1]);
+    call('fill', 0, 0, 0);
+    assert.deepEqual(marks(), [0, 0xffff_ffff, 0xffff_ffff]);
+    inst.env.endCall();
+    assert.equal(inst.restore(snap), true);
+    assert.deepEqual(marks(), [0xffff_ffff, 0, 0]);
   });
 
   it('a second instance warmed from scratch has the same memory as the restored one', () => {

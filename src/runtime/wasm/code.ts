@@ -36,6 +36,8 @@ export const Op = {
   i64Const: 0x42,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32And: 0x71,
+  i32Or: 0x72,
   i32LtU: 0x49,
   i32GtU: 0x4b,
   i32GtS: 0x4a,

@@ -3,7 +3,7 @@ export { BLOCK_EMPTY, FC_BASE, isFloatOp, isFloatType, Op, ValType } from './cod
 export type { GasCostTable } from './costs.js';
 export { COSMWASM_GAS_COSTS, SECRET_GAS_COSTS } from './costs.js';
 export type { InstrumentOptions } from './instrument.js';
-export { instrument, INSTRUMENT_GLOBALS, TrapReason } from './instrument.js';
+export { dirtySplit, instrument, INSTRUMENT_GLOBALS, TrapReason } from './instrument.js';
 export {
   DEFAULT_MAX_STACK_SLOTS,
   DEFAULT_SUPPORTED_FEATURES,

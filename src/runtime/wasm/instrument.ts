@@ -23,13 +23,19 @@
  * epilogue, and `return` gets the restore in front of it. The host sets `stack_used = 0` before each export call (a trap leaves it dirty).
  * Leaf functions (no calls) of weight ≤ `LEAF_FREE_SLOTS` are not counted: they cannot recurse.
  *
- * Dirty memory (for instance reuse): every store is preceded by `if (addr + offset <u dirty_low) dirty_low = addr +
- * offset`, and every memory.fill / memory.copy / memory.init by `dirty_low = 0`, so no byte below `dirty_low` has
- * been written by the guest since the host last set it to 0xFFFFFFFF. A host reusing an instance restores memory
- * only from `dirty_low` up (a wrapping `addr + offset` only ever lowers the mark). This code is not metered, and the
- * scratch locals it needs (an i32 address and one per stored value type) are not part of the stack weight (the
+ * Dirty memory (for instance reuse): every store to effective address `ea = addr + offset` first does
+ * `if (ea <u dirty_low) dirty_low = ea & -G`, then, with `split` = the module's initial memory size
+ * ({@link dirtySplit}), `if (ea <u split) { if (ea >u dirty_high) dirty_high = ea | (G - 1) } else if
+ * (ea >u dirty_heap_high) dirty_heap_high = ea | (G - 1)`, G = DIRTY_MARK_GRANULE (so the marks move rarely);
+ * every memory.fill / memory.copy / memory.init sets `dirty_low = 0` and both highs to 0xFFFFFFFF. So since the
+ * host last cleared the marks (low 0xFFFFFFFF, highs 0) the guest wrote only inside
+ * `[dirty_low, dirty_high + 8) ∪ [split, dirty_heap_high + 8)` (a store writes at most 8 bytes from `ea`), and a host
+ * reusing an instance restores only that: with Rust's layout, the stack just below the data, the data, and the
+ * start of the pages the allocator grew, not the untouched rest of the initial memory or of the heap. (A wrapping
+ * `addr + offset` is out of bounds: the store traps and the instance is discarded.) This code is not metered, and
+ * the scratch locals it needs (an i32 address and one per stored value type) are not part of the stack weight (the
  * V8 headroom this costs is measured in limits.ts). A function too close to V8's locals limit for them gets
- * `dirty_low = 0` before each store instead, and a module where the tracking would push a function body, or the
+ * all of memory marked dirty (as by a bulk operation) before each store instead, and a module where the tracking would push a function body, or the
  * global or export count, past V8's limits is instrumented without it (no `dirty_low` export), so every module that
  * compiled before still does.
  *
@@ -44,6 +50,7 @@ import { CodeReader } from './code.js';
 import type { GasCostTable } from './costs.js';
 import { costLookup, FC_OPCODE_COUNT } from './costs.js';
 import {
+  DIRTY_MARK_GRANULE,
   FRAME_OVERHEAD_SLOTS,
   LEAF_FREE_SLOTS,
   V8_MAX_EXPORTS,
@@ -72,12 +79,29 @@ export const INSTRUMENT_GLOBALS = {
    */
   dirtyLow: '__sc_global_dirty_low',
   /**
+   * i32 (read as u32): highest effective address below {@link dirtySplit} a guest store used since the host last
+   * set it to 0 (its initial value); 0xFFFFFFFF after a bulk memory operation. Present exactly when
+   * {@link dirtyLow} is.
+   */
+  dirtyHigh: '__sc_global_dirty_high',
+  /** Like {@link dirtyHigh}, for stores at or above {@link dirtySplit} (the pages `memory.grow` added). */
+  dirtyHeapHigh: '__sc_global_dirty_heap_high',
+  /**
    * Every mutable global the module defines is also exported as `<prefix><global index>` (e.g. Rust's internal
    * `__stack_pointer` as `__sc_global_0`), so a host reusing an instance can snapshot and restore them
    * ({@link dirtyLow} also carries the prefix but is not module state).
    */
   mutableGlobalPrefix: '__sc_global_',
 } as const;
+
+/**
+ * Where the store tracking splits memory between `dirty_high` and `dirty_heap_high`: the initial memory size in
+ * bytes, for a module whose memory starts with `initialPages` pages (capped below 2^32; any split is exact, this
+ * one separates a Rust contract's stack and data from its allocator's grown pages).
+ */
+export function dirtySplit(initialPages: number): number {
+  return Math.min(initialPages, 65_535) * 65_536;
+}
 
 /** Values of the `trap_reason` global. */
 export const TrapReason = {
@@ -223,6 +247,10 @@ class Instrumenter {
   private readonly gTrap: number;
   private readonly gStack: number;
   private readonly gDirty: number;
+  private readonly gDirtyHigh: number;
+  private readonly gDirtyHeap: number;
+  /** {@link dirtySplit} of the module's memory (0 without memory: then no store validates anyway). */
+  private readonly split: number;
   private readonly fOog: number;
   private readonly fStackOverflow: number;
   private readonly fGrow: number;
@@ -253,7 +281,7 @@ class Instrumenter {
   private readonly storeValueLocal = new Int32Array(4);
   /**
    * The function being emitted is too close to V8's locals limit for the scratch locals: its stores set
-   * `dirty_low` to 0 instead (exact, only a full restore for such a module), so it still compiles as before.
+   * all marks to "everything dirty" instead (exact, only a full restore for such a module), so it still compiles as before.
    */
   private storesMarkAll = false;
   /** Whether stores are tracked at all (false only for modules where it would exceed V8's function size). */
@@ -279,6 +307,9 @@ class Instrumenter {
     this.gTrap = m.globalCount + 1;
     this.gStack = m.globalCount + 2;
     this.gDirty = m.globalCount + 3;
+    this.gDirtyHigh = m.globalCount + 4;
+    this.gDirtyHeap = m.globalCount + 5;
+    this.split = dirtySplit(m.memories[0]?.min ?? 0);
     const nFuncs = m.funcTypes.length;
     this.fOog = nFuncs;
     this.fStackOverflow = nFuncs + 1;
@@ -344,8 +375,8 @@ class Instrumenter {
       if (reserved) r.fail(`contract export "${e.name}" collides with instrumentation`, 0);
     }
     // The mark is one more global and export: never let it cross V8's count limits where the module fit before.
-    const exportsAfter = m.exports.length + 4 + m.definedGlobalMutable.filter((x) => x).length;
-    this.trackStores = exportsAfter <= V8_MAX_EXPORTS && m.globalCount + 4 <= V8_MAX_GLOBALS;
+    const exportsAfter = m.exports.length + 6 + m.definedGlobalMutable.filter((x) => x).length;
+    this.trackStores = exportsAfter <= V8_MAX_EXPORTS && m.globalCount + 6 <= V8_MAX_GLOBALS;
     try {
       return this.emitModule();
     } catch (err) {
@@ -420,11 +451,15 @@ class Instrumenter {
         });
         return;
       case SectionId.global:
-        appendVec(this.trackStores ? 4 : 3, (w) => {
+        appendVec(this.trackStores ? 6 : 3, (w) => {
           w.bytes(new Uint8Array([0x7e, 0x01, Op.i64Const, 0x00, Op.end]));
           w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
           w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end]));
-          if (this.trackStores) w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x7f, Op.end])); // dirty_low = -1
+          if (this.trackStores) {
+            w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x7f, Op.end])); // dirty_low = -1
+            w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end])); // dirty_high = 0
+            w.bytes(new Uint8Array([0x7f, 0x01, Op.i32Const, 0x00, Op.end])); // dirty_heap_high = 0
+          }
         });
         return;
       case SectionId.export: {
@@ -433,7 +468,11 @@ class Instrumenter {
           [INSTRUMENT_GLOBALS.trapReason, this.gTrap],
           [INSTRUMENT_GLOBALS.stackUsed, this.gStack],
         ];
-        if (this.trackStores) entries.push([INSTRUMENT_GLOBALS.dirtyLow, this.gDirty]);
+        if (this.trackStores) {
+          entries.push([INSTRUMENT_GLOBALS.dirtyLow, this.gDirty]);
+          entries.push([INSTRUMENT_GLOBALS.dirtyHigh, this.gDirtyHigh]);
+          entries.push([INSTRUMENT_GLOBALS.dirtyHeapHigh, this.gDirtyHeap]);
+        }
         this.m.definedGlobalMutable.forEach((mutable, i) => {
           const index = this.m.importedGlobalCount + i;
           if (mutable) entries.push([INSTRUMENT_GLOBALS.mutableGlobalPrefix + String(index), index]);
@@ -936,10 +975,7 @@ class Instrumenter {
         // The store itself is copied with the next chunk.
         this.emitStoreTracking(out, bytes[pos] as number, val);
       } else if (kind === EV_BULK || kind === EV_STORE) {
-        out.u8(Op.i32Const);
-        out.u8(0);
-        out.u8(Op.globalSet);
-        out.u32(this.gDirty);
+        this.emitMarkAll(out);
       } else if (kind === EV_CALL) {
         // The callee (or host import) works on the global: store before, reload after.
         this.gasStore(out);
@@ -998,10 +1034,13 @@ class Instrumenter {
   }
 
   /**
-   * Before a store (operands `addr value` on the stack): lowers `dirty_low` to `addr + offset` (i32 arithmetic)
-   * if that is below it, and puts the operands back:
-   * `local.set v; local.tee a; [i32.const off; i32.add;] global.get dirty; i32.lt_u; if; local.get a;
-   * [i32.const off; i32.add;] global.set dirty; end; local.get a; local.get v`.
+   * Before a store (operands `addr value` on the stack): lowers `dirty_low` to `ea = addr + offset` (i32
+   * arithmetic) rounded down to the granule if `ea` is below it, raises `dirty_high` (ea below the split) or
+   * `dirty_heap_high` (ea at or above it) to `ea` rounded up to the granule's last byte if `ea` is above it, and
+   * puts the operands back (`ea - offset` is `addr` again, mod 2^32):
+   * `local.set v; [i32.const off; i32.add;] local.tee a; global.get low; i32.lt_u; if; local.get a; i32.const -G;
+   * i32.and; global.set low; end; local.get a; i32.const split; i32.lt_u; if; <raise high>; else; <raise heap_high>;
+   * end; local.get a; [i32.const off; i32.sub;] local.get v`.
    */
   private emitStoreTracking(out: Writer, op: number, offset: number): void {
     const v = this.storeValueLocal[0x7f - (STORE_VALUE_TYPE[op - 0x36] as number)] as number;
@@ -1009,9 +1048,9 @@ class Instrumenter {
     const off = offset | 0;
     out.u8(Op.localSet);
     out.u32(v);
+    addOffset(out, off);
     out.u8(Op.localTee);
     out.u32(a);
-    addOffset(out, off);
     out.u8(Op.globalGet);
     out.u32(this.gDirty);
     out.u8(Op.i32LtU);
@@ -1019,14 +1058,67 @@ class Instrumenter {
     out.u8(0x40);
     out.u8(Op.localGet);
     out.u32(a);
-    addOffset(out, off);
+    out.u8(Op.i32Const);
+    out.sleb(-DIRTY_MARK_GRANULE);
+    out.u8(Op.i32And);
     out.u8(Op.globalSet);
     out.u32(this.gDirty);
     out.u8(Op.end);
     out.u8(Op.localGet);
     out.u32(a);
+    out.u8(Op.i32Const);
+    out.sleb(this.split | 0);
+    out.u8(Op.i32LtU);
+    out.u8(Op.if);
+    out.u8(0x40);
+    this.raiseMark(out, a, this.gDirtyHigh);
+    out.u8(Op.else);
+    this.raiseMark(out, a, this.gDirtyHeap);
+    out.u8(Op.end);
+    out.u8(Op.localGet);
+    out.u32(a);
+    if (off !== 0) {
+      out.u8(Op.i32Const);
+      out.sleb(off);
+      out.u8(Op.i32Sub);
+    }
     out.u8(Op.localGet);
     out.u32(v);
+  }
+
+  /** `if (local a >u global g) g = a | (DIRTY_MARK_GRANULE - 1)`. */
+  private raiseMark(out: Writer, a: number, g: number): void {
+    out.u8(Op.localGet);
+    out.u32(a);
+    out.u8(Op.globalGet);
+    out.u32(g);
+    out.u8(Op.i32GtU);
+    out.u8(Op.if);
+    out.u8(0x40);
+    out.u8(Op.localGet);
+    out.u32(a);
+    out.u8(Op.i32Const);
+    out.sleb(DIRTY_MARK_GRANULE - 1);
+    out.u8(Op.i32Or);
+    out.u8(Op.globalSet);
+    out.u32(g);
+    out.u8(Op.end);
+  }
+
+  /** All of memory dirty: `dirty_low = 0; dirty_high = dirty_heap_high = 0xFFFFFFFF`. */
+  private emitMarkAll(out: Writer): void {
+    out.u8(Op.i32Const);
+    out.u8(0);
+    out.u8(Op.globalSet);
+    out.u32(this.gDirty);
+    out.u8(Op.i32Const);
+    out.u8(0x7f);
+    out.u8(Op.globalSet);
+    out.u32(this.gDirtyHigh);
+    out.u8(Op.i32Const);
+    out.u8(0x7f);
+    out.u8(Op.globalSet);
+    out.u32(this.gDirtyHeap);
   }
 
   private gasStore(out: Writer): void {

@@ -14,6 +14,7 @@ import {
   SECRET_GAS_COSTS,
   TrapReason,
 } from '../../../src/runtime/wasm/index.js';
+import { DIRTY_MARK_GRANULE } from '../../../src/runtime/wasm/limits.js';
 import { Metered } from './metered.js';
 import { contract, wat } from './wat.js';
 
@@ -276,7 +277,14 @@ describe('instrument: module shape', () => {
     });
     assert.ok(WebAssembly.validate(out));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(out)).map((e) => e.name);
-    assert.deepEqual(exports, ['gas_remaining', 'trap_reason', 'stack_used', INSTRUMENT_GLOBALS.dirtyLow]);
+    assert.deepEqual(exports, [
+      'gas_remaining',
+      'trap_reason',
+      'stack_used',
+      INSTRUMENT_GLOBALS.dirtyLow,
+      INSTRUMENT_GLOBALS.dirtyHigh,
+      INSTRUMENT_GLOBALS.dirtyHeapHigh,
+    ]);
   });
 
   it('keeps custom sections', () => {
@@ -424,8 +432,11 @@ describe('instrument: dirty memory mark', () => {
     f64: 5,
   };
   const dirty = (): number => (m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global).value >>> 0;
+  const high = (): number => (m.exports[INSTRUMENT_GLOBALS.dirtyHigh] as WebAssembly.Global).value >>> 0;
+  const heapHigh = (): number =>
+    (m.exports[INSTRUMENT_GLOBALS.dirtyHeapHigh] as WebAssembly.Global).value >>> 0;
 
-  it('starts at 0xFFFFFFFF and is the lowest address + offset any store wrote; bulk ops set it to 0', () => {
+  it('low: the lowest address + offset any store wrote, high: the highest (granule-rounded); bulk ops: all', () => {
     assert.equal(dirty(), 0xffff_ffff);
     fc.assert(
       fc.property(
@@ -435,20 +446,28 @@ describe('instrument: dirty memory mark', () => {
         }),
         (ops) => {
           (m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global).value = -1;
+          (m.exports[INSTRUMENT_GLOBALS.dirtyHigh] as WebAssembly.Global).value = 0;
           let low = 0xffff_ffff;
+          let top = 0;
           for (const [fn, addr] of ops) {
             const args =
               fn === 'f32' || fn === 'f64' ? [addr] : [addr, fn.startsWith('l') || fn === 'i64' ? 7n : 7];
             m.ok(fn, 10n ** 9n, ...args);
-            low = Math.min(low, addr + OFFSET[fn]!);
+            const ea = addr + OFFSET[fn]!;
+            // rounded to the granule: down for the low mark, up to its last byte for the high one
+            low = Math.min(low, ea - (ea % DIRTY_MARK_GRANULE));
+            // (a store at 0 leaves the cleared high at 0: the restore still covers [0, 0 + 8))
+            if (ea > top) top = ea - (ea % DIRTY_MARK_GRANULE) + DIRTY_MARK_GRANULE - 1;
             assert.equal(dirty(), low);
+            // all of this memory is initial (below the split): the heap mark never moves
+            assert.deepEqual([high(), heapHigh()], [top, 0]);
           }
         },
       ),
       { numRuns: 50 },
     );
     m.ok('fill', 10n ** 9n, 60_000, 1, 4);
-    assert.equal(dirty(), 0);
+    assert.deepEqual([dirty(), high(), heapHigh()], [0, 0xffff_ffff, 0xffff_ffff]);
     (m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global).value = -1;
     m.ok('copy', 10n ** 9n, 60_000, 0, 4);
     assert.equal(dirty(), 0);
@@ -475,9 +494,10 @@ describe('instrument: dirty memory mark at the locals limit', () => {
     );
     const dirty = m.exports[INSTRUMENT_GLOBALS.dirtyLow] as WebAssembly.Global;
     m.ok('small', 10n ** 9n, 4000);
-    assert.equal(dirty.value >>> 0, 4000);
+    assert.equal(dirty.value >>> 0, 4000 - (4000 % DIRTY_MARK_GRANULE));
     m.ok('big', 10n ** 9n, 5000);
     assert.equal(dirty.value, 0);
+    assert.equal((m.exports[INSTRUMENT_GLOBALS.dirtyHigh] as WebAssembly.Global).value >>> 0, 0xffff_ffff);
   });
 });
 
@@ -528,7 +548,7 @@ describe('instrument: store tracking never changes whether a module compiles', (
   });
 
   it("a module whose export count is at V8's limit after instrumentation is instrumented without the mark", () => {
-    // n mutable globals, each re-exported: 3 + n exports; n = 99,997 reaches V8's 100,000 exactly.
+    // n mutable globals, each re-exported: 3 + n exports (6 + n with the marks); V8 allows 100,000.
     const build = (n: number): Uint8Array => {
       const leb = (v: number): number[] => {
         const out: number[] = [];
@@ -556,7 +576,11 @@ describe('instrument: store tracking never changes whether a module compiles', (
     const at = exportsOf(instrument(build(99_997), opts));
     assert.equal(at.length, 100_000);
     assert.ok(!at.includes(INSTRUMENT_GLOBALS.dirtyLow));
-    assert.ok(exportsOf(instrument(build(99_996), opts)).includes(INSTRUMENT_GLOBALS.dirtyLow));
+    // the three marks would take 99,995 globals to 100,001 exports; 99,994 reach 100,000 exactly with them
+    assert.ok(!exportsOf(instrument(build(99_995), opts)).includes(INSTRUMENT_GLOBALS.dirtyLow));
+    const withMarks = exportsOf(instrument(build(99_994), opts));
+    assert.equal(withMarks.length, 100_000);
+    assert.ok(withMarks.includes(INSTRUMENT_GLOBALS.dirtyHeapHigh));
   });
 
   it('a function that would exceed V8 body size only with tracking is instrumented without it', () => {
