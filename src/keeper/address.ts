@@ -25,41 +25,25 @@ export function contractAddress(codeId: bigint, instanceId: bigint, creator: Uin
 
 /**
  * Recently encoded addresses (a pure function of prefix + bytes; the same contract and senders recur every
- * tx, and the bech32 checksum costs ~2 µs). Bounded; the oldest entry is evicted.
+ * tx, and the bech32 checksum costs ~2 µs). Bounded; the oldest entry is evicted. Addresses under the default
+ * prefix are keyed by their bytes' latin1 string alone (no per-call string building); other prefixes share a
+ * second map keyed by `prefix NUL bytes`.
  */
 const BECH32_CACHE_SIZE = 4096;
-const bech32Cache = new Map<string, string>();
-
-/**
- * The last few encodings, checked by bytes before anything else: a tx encodes its contract and sender several
- * times, and the same contract recurs tx after tx. Bytes are copied in, so later changes to a caller's array
- * cannot make a stale entry match.
- */
-const RECENT_ENCODINGS = 4;
-const recentBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(RECENT_ENCODINGS).fill(
-  undefined,
-);
-const recentPrefix: string[] = new Array<string>(RECENT_ENCODINGS).fill('');
-const recentText: string[] = new Array<string>(RECENT_ENCODINGS).fill('');
-let recentNext = 0;
+const defaultPrefixCache = new Map<string, string>();
+const otherPrefixCache = new Map<string, string>();
 
 /** Encode canonical bytes as a bech32 address with `prefix` (default `secret`). */
 export function toBech32(addr: Uint8Array, prefix: string = BECH32_PREFIX): string {
-  for (let i = 0; i < RECENT_ENCODINGS; i++) {
-    const b = recentBytes[i];
-    if (b !== undefined && recentPrefix[i] === prefix && bytesEqual(b, addr)) return recentText[i]!;
-  }
-  const id = `${prefix}\u0000${keyString(addr)}`;
-  let s = bech32Cache.get(id);
+  const isDefault = prefix === BECH32_PREFIX;
+  const cache = isDefault ? defaultPrefixCache : otherPrefixCache;
+  const id = isDefault ? keyString(addr) : `${prefix}\u0000${keyString(addr)}`;
+  let s = cache.get(id);
   if (s === undefined) {
     s = bech32.encode(prefix, bech32.toWords(addr), BECH32_LIMIT);
-    if (bech32Cache.size >= BECH32_CACHE_SIZE) bech32Cache.delete(bech32Cache.keys().next().value!);
-    bech32Cache.set(id, s);
+    if (cache.size >= BECH32_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(id, s);
   }
-  recentBytes[recentNext] = addr.slice();
-  recentPrefix[recentNext] = prefix;
-  recentText[recentNext] = s;
-  recentNext = (recentNext + 1) % RECENT_ENCODINGS;
   return s;
 }
 

@@ -447,12 +447,15 @@ export class ComputeKeeper {
     const moved = nonCw20(coins);
     if (moved.length > 0) this.bank.sendCoins(ctx, callerStr, addrStr, moved);
     const env = this.env(ctx, callerStr, moved, addrStr, key, 0);
-    const res = this.callEnclave(ctx, (call) => this.enclave.handle(call, msg, 'execute'), {
-      code,
-      env,
-      addr: contract,
-      sigInfo,
-    });
+    // callEnclave written out: no closure and no options object per execute
+    const call = this.enclaveCall(ctx, code, env, contract, sigInfo, false);
+    let res: EnclaveResult<WasmOutput>;
+    try {
+      res = this.enclave.handle(call, msg, 'execute');
+    } catch (e) {
+      throw this.enclaveThrew(ctx, e);
+    }
+    if (ctx.gasMeter.isPastLimit()) throw outOfGasError(ctx, 'wasm contract');
     const output = this.finish(ctx, res, ComputeErrors.ExecuteFailed);
     if (output.apiVersion === 'v1')
       ctx.emit(newEvent(EVENT_TYPE_EXECUTE, [ATTRIBUTE_KEY_CONTRACT_ADDR, addrStr]));
@@ -789,19 +792,23 @@ export class ComputeKeeper {
     queryDepth: number,
     withRandom = true,
   ): EnclaveEnv {
-    const random = withRandom ? (st.getRandom(ctx.store, ctx.block.height) ?? ctx.block.random) : undefined;
+    const b = ctx.block;
+    const random = withRandom ? (st.getRandom(ctx.store, b.height) ?? b.random) : undefined;
+    const tx = ctx.tx;
+    // no object spreads: this runs for every contract call
     return {
-      block: {
-        height: ctx.block.height,
-        timeNanos: ctx.block.timeNanos,
-        chainId: ctx.block.chainId,
-        ...(random === undefined ? {} : { random }),
+      block:
+        random === undefined
+          ? { height: b.height, timeNanos: b.timeNanos, chainId: b.chainId }
+          : { height: b.height, timeNanos: b.timeNanos, chainId: b.chainId, random },
+      message: {
+        sender,
+        sentFunds: funds.length === 0 ? [] : funds.map((c) => ({ denom: c.denom, amount: c.amount })),
       },
-      message: { sender, sentFunds: funds.map((c) => ({ denom: c.denom, amount: c.amount })) },
       contract: { address: contract },
-      ...(key === undefined ? {} : { contractKey: contractKeyInfo(key) }),
+      contractKey: key === undefined ? undefined : contractKeyInfo(key),
       queryDepth,
-      ...(ctx.tx === undefined ? {} : { transaction: { index: ctx.tx.index, hash: ctx.tx.hash } }),
+      transaction: tx === undefined ? undefined : { index: tx.index, hash: tx.hash },
     };
   }
 
