@@ -8,7 +8,7 @@ import { ENCLAVE_ERROR, toVmError, VmError } from './errors.js';
 import type { GasConfig } from './gas.js';
 import { buildImports } from './imports/index.js';
 import { WARMUP_GAS_BUDGET, WASM_PAGE_SIZE } from './limits.js';
-import { trackHostWrites } from './memory.js';
+import { DirtyMarks, trackHostWrites } from './memory.js';
 import { dirtySplit } from './wasm/instrument.js';
 
 /** Export names of the globals the instrumentation adds (see src/runtime/wasm/ INSTRUMENT_GLOBALS). */
@@ -142,6 +142,8 @@ export class ContractInstance {
   private readonly dirtyHeapGlobal: WebAssembly.Global | undefined;
   /** {@link dirtySplit} of this instance's initial memory. */
   private readonly dirtySplitBytes: number;
+  /** The marks as host writes see them (memory.ts), when the module tracks stores. */
+  private readonly dirtyMarks: DirtyMarks | undefined;
   private readonly stateGlobals: WebAssembly.Global[];
   /** Set after a trap or any failed call: the instance must not serve another call. */
   poisoned = false;
@@ -174,12 +176,13 @@ export class ContractInstance {
     // Right after instantiation the memory has its initial size, the instrumenter's split (no start function).
     this.dirtySplitBytes = dirtySplit(memory.buffer.byteLength / WASM_PAGE_SIZE);
     if (this.dirtyGlobal !== undefined) {
-      trackHostWrites(memory, {
-        low: this.dirtyGlobal,
-        high: this.dirtyHighGlobal,
-        heapHigh: this.dirtyHeapGlobal,
-        split: this.dirtySplitBytes,
-      });
+      this.dirtyMarks = new DirtyMarks(
+        this.dirtyGlobal,
+        this.dirtyHighGlobal,
+        this.dirtyHeapGlobal,
+        this.dirtySplitBytes,
+      );
+      trackHostWrites(memory, this.dirtyMarks);
     }
     const marks = new Set([g?.dirtyLow, g?.dirtyHigh, g?.dirtyHeapHigh]);
     const prefix = g?.mutableGlobalPrefix;
@@ -291,9 +294,7 @@ export class ContractInstance {
 
   /** Marks all of memory as matching the canonical state (dirty low back to 0xFFFFFFFF, highs to 0). */
   private clearDirty(): void {
-    if (this.dirtyGlobal !== undefined) this.dirtyGlobal.value = -1;
-    if (this.dirtyHighGlobal !== undefined) this.dirtyHighGlobal.value = 0;
-    if (this.dirtyHeapGlobal !== undefined) this.dirtyHeapGlobal.value = 0;
+    this.dirtyMarks?.clear();
   }
 
   /** Captures memory and mutable globals (call right after instantiation and warm-up). */

@@ -5,6 +5,7 @@
  * decoded fatally.
  */
 import { CommunicationError, ENCLAVE_ERROR } from './errors.js';
+import { DIRTY_MARK_GRANULE } from './wasm/limits.js';
 
 /** Size of the `{offset, capacity, length}` Region struct (three little-endian u32). */
 export const REGION_SIZE = 12;
@@ -34,15 +35,69 @@ function bytesOf(buffer: ArrayBuffer): Uint8Array {
 
 /**
  * The store-tracking marks of a reusable instance (the instrumentation's `dirty_low` / `dirty_high` /
- * `dirty_heap_high` globals and its split, see ContractInstance.restore). Without the two highs, `low` alone
- * bounds what was written (restored from there to the end of memory).
+ * `dirty_heap_high` i32 globals, read as u32, and its split; see ContractInstance.restore). Without the two highs,
+ * `low` alone bounds what was written (restored from there to the end of memory).
+ *
+ * Reading a global through the JS API costs ~17 ns, and the host writes several Regions per call, so the marks'
+ * values last seen by the host are kept: the guest only ever moves a mark outwards (lower low, higher highs) until
+ * the host clears them ({@link clear}), so a write inside the last seen range is inside the current one too and
+ * needs no global access. Host moves round to the instrumentation's granule for the same reason.
  */
-export interface DirtyMarks {
-  readonly low: WebAssembly.Global;
-  readonly high: WebAssembly.Global | undefined;
-  readonly heapHigh: WebAssembly.Global | undefined;
-  /** Bytes below it are covered by `high`, from it on by `heapHigh`. */
-  readonly split: number;
+export class DirtyMarks {
+  private lowSeen = CLEAN_LOW;
+  private highSeen = 0;
+  private heapHighSeen = 0;
+
+  constructor(
+    readonly low: WebAssembly.Global,
+    readonly high: WebAssembly.Global | undefined,
+    readonly heapHigh: WebAssembly.Global | undefined,
+    /** Bytes below it are covered by `high`, from it on by `heapHigh`. */
+    readonly split: number,
+  ) {}
+
+  /** Back to "nothing written": low 0xFFFFFFFF, highs 0. */
+  clear(): void {
+    this.low.value = -1;
+    this.lowSeen = CLEAN_LOW;
+    if (this.high !== undefined) this.high.value = 0;
+    this.highSeen = 0;
+    if (this.heapHigh !== undefined) this.heapHigh.value = 0;
+    this.heapHighSeen = 0;
+  }
+
+  /** Moves the marks over a host write of bytes `[from, to)` (to > from). */
+  note(from: number, to: number): void {
+    if (from < this.lowSeen) {
+      const low = (this.low.value as number) >>> 0;
+      if (from < low) {
+        this.lowSeen = from - (from % DIRTY_MARK_GRANULE);
+        this.low.value = this.lowSeen | 0;
+      } else {
+        this.lowSeen = low;
+      }
+    }
+    const last = to - 1;
+    const split = this.split;
+    if (from < split && this.high !== undefined) {
+      const top = last < split ? last : split - 1;
+      if (top > this.highSeen) this.highSeen = raise(this.high, top);
+    }
+    if (last >= split && this.heapHigh !== undefined && last > this.heapHighSeen) {
+      this.heapHighSeen = raise(this.heapHigh, last);
+    }
+  }
+}
+
+const CLEAN_LOW = 0xffff_ffff;
+
+/** Raises `mark` to `top` rounded up to its granule's last byte if it is below `top`; returns the mark. */
+function raise(mark: WebAssembly.Global, top: number): number {
+  const current = (mark.value as number) >>> 0;
+  if (top <= current) return current;
+  const raised = top - (top % DIRTY_MARK_GRANULE) + DIRTY_MARK_GRANULE - 1;
+  mark.value = raised | 0;
+  return raised;
 }
 
 // Dirty marks of reusable instances: a host write moves the marks like a guest store does, so a partial restore
@@ -52,8 +107,8 @@ let marksMemory: WebAssembly.Memory | undefined;
 let marksOf: DirtyMarks | undefined;
 
 /**
- * Makes every Region write of this module into `memory` move `marks` (i32 globals read as u32) over the bytes
- * written. {@link ContractInstance} registers its instrumentation's marks here.
+ * Makes every Region write of this module into `memory` move `marks` over the bytes written.
+ * {@link ContractInstance} registers its instrumentation's marks here.
  */
 export function trackHostWrites(memory: WebAssembly.Memory, marks: DirtyMarks): void {
   dirtyMarks.set(memory, marks);
@@ -66,18 +121,7 @@ function noteHostWrite(memory: WebAssembly.Memory, from: number, to: number): vo
     marksMemory = memory;
     marksOf = dirtyMarks.get(memory);
   }
-  const m = marksOf;
-  if (m === undefined) return;
-  if (from < (m.low.value as number) >>> 0) m.low.value = from | 0;
-  const last = to - 1;
-  const split = m.split;
-  if (from < split && m.high !== undefined) {
-    const top = last < split ? last : split - 1;
-    if (top > (m.high.value as number) >>> 0) m.high.value = top | 0;
-  }
-  if (last >= split && m.heapHigh !== undefined && last > (m.heapHigh.value as number) >>> 0) {
-    m.heapHigh.value = last | 0;
-  }
+  marksOf?.note(from, to);
 }
 
 function u32At(b: Uint8Array, p: number): number {
