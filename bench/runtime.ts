@@ -17,7 +17,7 @@ import type { CallRequest, InstanceMode } from '../src/runtime/index.js';
 import { ContractRuntime } from '../src/runtime/index.js';
 import { MockApi, mockBackend, mockEnv, mockInfo } from '../src/testing/index.js';
 import { loadFixture } from '../test/fixtures/index.js';
-import { type BenchResult, compare, measure, measureAsync } from './harness.js';
+import { type BenchResult, compare, measure, measureAsync, round } from './harness.js';
 
 const require = createRequire(import.meta.url);
 
@@ -204,6 +204,20 @@ export async function run(): Promise<BenchResult[]> {
       atLeast2x,
     ),
   );
+  // The contract part of a private balance query (issue #9): validate + canonicalize the address, one db_read,
+  // the answer's JSON; the runtime's share of the keeper's query, without the enclave's crypto.
+  const BALANCE = { balance: { address: alice } };
+  const qMet = measure(ours(token, { metering: true, mode: 'reuse' }, 'query', BALANCE), fast);
+  const qPeerMet = measure(await peer(peerMod, token, true, 'query', BALANCE), fast);
+  const qRow = compare(
+    'token balance query, metered',
+    'calls/s',
+    qMet.opsPerSec,
+    { name: `${PEER} metered`, value: qPeerMet.opsPerSec },
+    atLeast2x,
+  );
+  qRow.notes = `${round(qMet.usPerOp, 1)} µs per query (mock storage)`;
+  rows.push(qRow);
   // Same semantics as ours (a fresh instance per call): the peer rebuilds its VMInstance (cached module) per call.
   const tFreshPeer = await peerFresh(peerMod, token, TRANSFER);
   const tFreshOurs = measure(ours(token, { metering: true, mode: 'fresh' }, 'execute', TRANSFER), fast);
