@@ -172,30 +172,39 @@ export class ContractState {
 
 /** Deterministic Fisher–Yates driven by SHA256(seed ‖ BE32(block)) output words. */
 function shuffle<T>(items: T[], seed: Uint8Array): void {
-  let block = 0;
-  let pool: Uint8Array = new Uint8Array(0);
-  let pos = 0;
-  const nextU32 = (): number => {
-    if (pos + 4 > pool.length) {
-      const ctr = new Uint8Array(4);
-      new DataView(ctr.buffer).setUint32(0, block++, false);
-      pool = sha256(concat(seed, ctr));
-      pos = 0;
-    }
-    const v = new DataView(pool.buffer, pool.byteOffset + pos, 4).getUint32(0, false);
-    pos += 4;
-    return v;
-  };
+  const words = new ShuffleWords(seed);
   for (let i = items.length - 1; i > 0; i--) {
     // Rejection sampling keeps the permutation unbiased.
     const bound = i + 1;
     const limit = Math.floor(0x1_0000_0000 / bound) * bound;
-    let r = nextU32();
-    while (r >= limit) r = nextU32();
+    let r = words.next();
+    while (r >= limit) r = words.next();
     const j = r % bound;
     const tmp = items[i]!;
     items[i] = items[j]!;
     items[j] = tmp;
+  }
+}
+
+/** The big-endian u32 words of SHA256(seed ‖ BE32(0)), SHA256(seed ‖ BE32(1)), … (a class: no closure per flush). */
+class ShuffleWords {
+  #block = 0;
+  #pool: Uint8Array = new Uint8Array(0);
+  #pos = 0;
+
+  constructor(private readonly seed: Uint8Array) {}
+
+  next(): number {
+    if (this.#pos + 4 > this.#pool.length) {
+      const ctr = new Uint8Array(4);
+      new DataView(ctr.buffer).setUint32(0, this.#block++, false);
+      this.#pool = sha256(concat(this.seed, ctr));
+      this.#pos = 0;
+    }
+    const p = this.#pool;
+    const at = this.#pos;
+    this.#pos = at + 4;
+    return ((p[at]! << 24) | (p[at + 1]! << 16) | (p[at + 2]! << 8) | p[at + 3]!) >>> 0;
   }
 }
 

@@ -66,16 +66,22 @@ export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdR
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key');
     const id = keyString(key);
-    const buffered = this.overlay.get(id);
-    if (buffered !== undefined) return buffered[1] ?? undefined;
+    const overlay = this.overlay;
+    if (overlay !== EMPTY_OVERLAY) {
+      const buffered = overlay.get(id);
+      if (buffered !== undefined) return buffered[1] ?? undefined;
+    }
     const parent = this.parent as KVStore & Partial<IdReader>;
     return parent[READ_BY_ID] === undefined ? parent.get(key) : parent[READ_BY_ID](id, key);
   }
 
   [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined {
     if (this.get !== BranchStore.prototype.get) return this.get(key);
-    const buffered = this.overlay.get(id);
-    if (buffered !== undefined) return buffered[1] ?? undefined;
+    const overlay = this.overlay;
+    if (overlay !== EMPTY_OVERLAY) {
+      const buffered = overlay.get(id);
+      if (buffered !== undefined) return buffered[1] ?? undefined;
+    }
     const parent = this.parent as KVStore & Partial<IdReader>;
     return parent[READ_BY_ID] === undefined ? parent.get(key) : parent[READ_BY_ID](id, key);
   }
