@@ -10,7 +10,7 @@ import { ENCLAVE_ERROR, VmError } from './errors.js';
 import type { ContractInstance } from './instance.js';
 import { parseJson } from './json.js';
 import { RESULT_LIMITS } from './limits.js';
-import { decodeUtf8, readRegion } from './memory.js';
+import { decodeUtf8, readRegionView } from './memory.js';
 
 /** IBC entry points of v1 contracts (all `(env, msg)`; spec §3.3). */
 export type IbcEntryPoint =
@@ -70,6 +70,17 @@ export function callRaw(
   allocationOrder: readonly number[],
   resultLimit: number,
 ): Uint8Array {
+  return callRawView(inst, exportName, args, allocationOrder, resultLimit).slice();
+}
+
+/** {@link callRaw} returning a view of the result Region in guest memory (valid until the guest runs again). */
+function callRawView(
+  inst: ContractInstance,
+  exportName: string,
+  args: readonly CallArgument[],
+  allocationOrder: readonly number[],
+  resultLimit: number,
+): Uint8Array {
   const f = inst.fn(exportName);
   if (f === undefined) {
     throw new VmError('MissingExport', ENCLAVE_ERROR.failedFunctionCall, {
@@ -114,7 +125,7 @@ export function callRaw(
       detail: 'entry point must return one i32',
     });
   }
-  return readRegion(inst.memory, resultPtr, resultLimit);
+  return readRegionView(inst.memory, resultPtr, resultLimit);
 }
 
 /** Inputs of a typed call. */
@@ -246,8 +257,9 @@ export function callEntry(
     });
   }
   const { args, allocationOrder } = entryArguments(apiVersion, entry, input, requiresRandom);
-  const resultBytes = callRaw(inst, exportName, args, allocationOrder, RESULT_LIMITS[entry]);
-  return { result: parseContractResult(resultBytes), resultBytes };
+  const view = callRawView(inst, exportName, args, allocationOrder, RESULT_LIMITS[entry]);
+  // Parsed from guest memory (no guest code runs in between), copied for the caller.
+  return { result: parseContractResult(view), resultBytes: view.slice() };
 }
 
 /** `instantiate(env, info, msg)` / v0.10 `init(env, msg)`. */

@@ -198,9 +198,18 @@ function limitedRegion(memory: WebAssembly.Memory, ptr: number, maxLength: numbe
  * ("Region length too big") before anything is copied.
  */
 export function readRegion(memory: WebAssembly.Memory, ptr: number, maxLength: number): Uint8Array {
-  const r = limitedRegion(memory, ptr, maxLength);
   // Copy: the guest may overwrite or grow memory after we return.
-  return bytesOf(memory.buffer).slice(r.offset, r.offset + r.length);
+  return readRegionView(memory, ptr, maxLength).slice();
+}
+
+/**
+ * {@link readRegion} without the copy: a view into guest memory, valid only until the guest runs again. Decoding
+ * from it is also cheaper than from a small copy (V8 keeps arrays of ≤ 64 bytes on its heap and moves one off it
+ * the first time native code such as TextDecoder reads it).
+ */
+export function readRegionView(memory: WebAssembly.Memory, ptr: number, maxLength: number): Uint8Array {
+  const r = limitedRegion(memory, ptr, maxLength);
+  return bytesOf(memory.buffer).subarray(r.offset, r.offset + r.length);
 }
 
 /**
