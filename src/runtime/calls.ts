@@ -5,7 +5,7 @@
  */
 import type { ApiVersion, StdErrorJson } from './backend.js';
 import type { CallEnv, MessageInfo } from './env.js';
-import { envBytesV1, envJsonV010, infoJsonV1 } from './env.js';
+import { envArgV1, envJsonV010, infoJsonV1 } from './env.js';
 import { ENCLAVE_ERROR, VmError } from './errors.js';
 import type { ContractInstance } from './instance.js';
 import { parseJson } from './json.js';
@@ -154,9 +154,9 @@ function requireInfo(entry: EntryPoint, info: MessageInfo | undefined): MessageI
 }
 
 /**
- * Builds the argument list (call order) and allocation order for an entry point (spec §3.3). The v1 env is its
- * JSON's UTF-8 bytes (memoized across calls, see `envBytesV1`), other env and info JSON are text (encoded into the
- * guest by {@link callRaw}); the message is passed through as bytes.
+ * Builds the argument list (call order) and allocation order for an entry point (spec §3.3). Env and info are JSON
+ * text (encoded into the guest by {@link callRaw}), except a v1 env repeated from the previous call: its memoized
+ * UTF-8 bytes (see `envArgV1`); the message is passed through as bytes.
  */
 export function entryArguments(
   apiVersion: ApiVersion,
@@ -176,7 +176,7 @@ export function entryArguments(
     // init/migrate allocate env then msg; handle allocates msg then env.
     return { args: [env, msg], allocationOrder: entry === 'execute' ? ORDER_10 : ORDER_01 };
   }
-  const env = envBytesV1(input.env, input.codeHashHex, requiresRandom);
+  const env = envArgV1(input.env, input.codeHashHex, requiresRandom);
   if (entry === 'instantiate' || entry === 'execute') {
     const info = infoJsonV1(requireInfo(entry, input.info));
     // instantiate: env, msg, info; execute: msg, env, info — passed as (env, info, msg).

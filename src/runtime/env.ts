@@ -126,27 +126,35 @@ export function envJsonV1(env: CallEnv, codeHashHex: string, withRandom: boolean
   return `{"block":${blockJsonV1(b, random)},"contract":${contractJsonV1(env.contract.address, codeHashHex)},"transaction":${txJsonV1(env.transaction)}}`;
 }
 
-// The last v1 env as UTF-8 bytes and the fragments it was built from (block / contract strings are the memos'
-// own, so a hit is mostly identity compares): consecutive queries in one block to one contract write the same
-// bytes, without building and encoding the JSON string again.
-let lastEnv: { block: string; contract: string; tx: string; bytes: Uint8Array } | undefined;
+// The last v1 env, the fragments it was built from (block / contract strings are the memos' own, so a hit is
+// mostly identity compares) and, once it repeated, its UTF-8 bytes: consecutive queries in one block to one
+// contract copy bytes instead of building and encoding the JSON again, while txs (a new transaction each) keep
+// encoding their env straight into the guest without an intermediate buffer.
+let lastEnv:
+  { block: string; contract: string; tx: string; json: string; bytes: Uint8Array | undefined } | undefined;
 
 /**
- * {@link envJsonV1} as UTF-8 bytes (the same bytes as encoding that string). The array is shared between calls:
- * callers must only copy from it, never write to it.
+ * {@link envJsonV1} as an entry point argument: the JSON text, or, when the same env was built by the previous
+ * call already, its UTF-8 bytes (the same bytes as encoding the text). The array is shared between calls: callers
+ * must only copy from it, never write to it.
  */
-export function envBytesV1(env: CallEnv, codeHashHex: string, withRandom: boolean): Uint8Array {
+export function envArgV1(env: CallEnv, codeHashHex: string, withRandom: boolean): string | Uint8Array {
   const b = env.block;
   const random = withRandom && b.random !== undefined && b.random !== null ? b.random : undefined;
   const block = blockJsonV1(b, random);
   const contract = contractJsonV1(env.contract.address, codeHashHex);
   const tx = txJsonV1(env.transaction);
   const m = lastEnv;
-  if (m !== undefined && m.block === block && m.contract === contract && m.tx === tx) return m.bytes;
-  const bytes = new Uint8Array(Buffer.from(`{"block":${block},"contract":${contract},"transaction":${tx}}`));
-  lastEnv = { block, contract, tx, bytes };
-  return bytes;
+  if (m !== undefined && m.block === block && m.contract === contract && m.tx === tx) {
+    m.bytes ??= utf8Encoder.encode(m.json);
+    return m.bytes;
+  }
+  const json = `{"block":${block},"contract":${contract},"transaction":${tx}}`;
+  lastEnv = { block, contract, tx, json, bytes: undefined };
+  return json;
 }
+
+const utf8Encoder = new TextEncoder();
 
 function txJsonV1(tx: CallEnv['transaction']): string {
   return tx === undefined || tx === null

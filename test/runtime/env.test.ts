@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { entryArguments } from '../../src/runtime/calls.js';
-import { envBytesV1, envJsonV1, envJsonV010, infoJsonV1 } from '../../src/runtime/env.js';
+import { envArgV1, envJsonV1, envJsonV010, infoJsonV1 } from '../../src/runtime/env.js';
 import { parseJson } from '../../src/runtime/json.js';
 import { mockEnv, mockInfo } from '../../src/testing/index.js';
 
@@ -46,7 +46,7 @@ describe('env JSON', () => {
     assert.match(envJsonV1(mockEnv({ transaction: null }), HASH, false), /"transaction":null\}$/);
   });
 
-  it('v1 env bytes are the UTF-8 of the v1 env JSON, across changing and repeated inputs (memo)', () => {
+  it('v1 env argument: the v1 env JSON, as memoized UTF-8 bytes when repeated, across changing inputs', () => {
     const envs = [
       env,
       env,
@@ -66,10 +66,14 @@ describe('env JSON', () => {
         [HASH, true],
         ['cd'.repeat(32), true],
       ] as const) {
-        assert.deepEqual(
-          envBytesV1(e, hash, random),
-          new Uint8Array(Buffer.from(envJsonV1(e, hash, random))),
-        );
+        const want = new Uint8Array(Buffer.from(envJsonV1(e, hash, random)));
+        const asBytes = (a: string | Uint8Array): Uint8Array =>
+          typeof a === 'string' ? new Uint8Array(Buffer.from(a)) : a;
+        assert.deepEqual(asBytes(envArgV1(e, hash, random)), want);
+        // built by the previous call already: the memoized bytes
+        const again = envArgV1(e, hash, random);
+        assert.ok(again instanceof Uint8Array);
+        assert.deepEqual(again, want);
       }
     }
   });
