@@ -241,9 +241,10 @@ export async function run(): Promise<BenchResult[]> {
       // Session 3 analysis (scratch A/B of hand-written variants, CPU time): the metered fib does 4 global stores
       // per call (stack_used in/out, gas_remaining at exit and before each call); one store per call alone costs
       // ~1 ns (ratio ~0.68), while extra loads are free, so >= 0.67 needs fewer than ~1 store per call: only
-      // reachable by passing gas/depth in registers (new function signatures) or weaker per-call checks. Best
-      // same-semantics variant found: loop-free functions charging gas_remaining directly (no sync around calls)
-      // plus one merged stack+gas entry branch with out-of-line traps, ~0.65 vs 0.52-0.59 now (not implemented).
+      // reachable by passing gas/depth in registers (new function signatures) or weaker per-call checks. The
+      // fastest variant tried (loop-free functions charging gas_remaining directly, one merged stack+gas entry
+      // branch) reached ~0.65, but it is not an option: after an ordinary trap gas_remaining would include the
+      // charges since the last sync point, so a failed call's gasUsed would change.
       row.notes += '; bound by the per-call global stores of gas/stack sync (see bench/wasm.ts)';
     }
     rows.push(row);
