@@ -28,7 +28,15 @@ import {
   type ContractInfo,
 } from '../proto/secret/compute/v1beta1/types.js';
 import { checkWasm as runtimeCheckWasm } from '../runtime/wasm/index.js';
-import { BasicGasMeter, GasKVStore, type KVStore, PrefixStore } from '../state/index.js';
+import {
+  BasicGasMeter,
+  equalBytes,
+  GasKVStore,
+  keyString,
+  type KVStore,
+  PrefixStore,
+  storeVersion,
+} from '../state/index.js';
 import { MemoryAccountKeeper } from './account-keeper.js';
 import { bytesEqual, contractAddress, fromBech32, sharedAccountAddress, toBech32 } from './address.js';
 import { MemoryBankKeeper } from './bank-keeper.js';
@@ -77,7 +85,7 @@ import {
   wasmGasLimit,
 } from './gas.js';
 import { concatBytes, contractLabelKey, contractStorePrefix } from './keys.js';
-import { MAX_GUNZIP_SIZE, MAX_QUERY_DEPTH } from './limits.js';
+import { INSTANCE_CACHE_SIZE, MAX_GUNZIP_SIZE, MAX_QUERY_DEPTH } from './limits.js';
 import { MessageDispatcher } from './msg-dispatcher.js';
 import { compileGas, type ComputeParams, DEFAULT_PARAMS, validateParams } from './params.js';
 import { createQuerier, type QueryPlugins } from './query-plugins.js';
@@ -192,6 +200,8 @@ export class ComputeKeeper {
   private readonly analyzeCode: CodeAnalyzer;
   /** Analysis results by code hash (hex); deterministic, so caching is safe. */
   private readonly analysisCache = new Map<string, CodeAnalysis>();
+  /** Last {@link contractInstance} per contract (key: its address bytes as latin1), bounded, oldest first out. */
+  private readonly instanceCache = new Map<string, CachedInstance>();
   private readonly dispatcher: MessageDispatcher;
   private readonly debugSink: ((contract: string, message: string) => void) | undefined;
 
@@ -747,18 +757,47 @@ export class ComputeKeeper {
     return sigInfo;
   }
 
-  /** Code and keys of a contract for a call; the records are shared decodes (see `st.getContractInfoShared`). */
-  private contractInstance(
+  /**
+   * Code and keys of a contract for a call; the records are shared decodes (see `st.getContractInfoShared`).
+   * While the store reports the version it had when they were last read (nothing written since: a query's fresh
+   * branch of an unchanged state), the last result is reused instead of reading and looking up the same records
+   * again, after checking that the record arrays the store still holds have the bytes they were decoded from.
+   * The reads are not gas-metered either way (a raw branch), so gas is the same; failures are never cached.
+   */
+  private contractInstance(store: KVStore, contract: Uint8Array): ContractInstance {
+    const version = storeVersion(store);
+    if (version === undefined) return this.readInstance(store, contract).instance;
+    const id = keyString(contract);
+    const hit = this.instanceCache.get(id);
+    if (hit !== undefined && hit.version === version && recordsUnchanged(hit)) return hit.instance;
+    const read = this.readInstance(store, contract);
+    const cache = this.instanceCache;
+    cache.delete(id);
+    if (cache.size >= INSTANCE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(id, {
+      version,
+      instance: read.instance,
+      records: read.records,
+      copies: read.records.map((r) => r.slice()),
+    });
+    return read.instance;
+  }
+
+  /** {@link contractInstance} from the store, with the record arrays it returned. */
+  private readInstance(
     store: KVStore,
     contract: Uint8Array,
-  ): { code: ContractCode; key: st.StoredContractKey } {
-    const info = st.getContractInfoShared(store, contract);
-    if (info === undefined) throw computeError(ComputeErrors.NotFound, 'contract');
-    const codeInfo = st.getCodeInfoShared(store, info.codeId);
-    if (codeInfo === undefined) throw computeError(ComputeErrors.NotFound, 'code');
-    const key = st.getContractKeyShared(store, contract);
-    if (key === undefined) throw computeError(ComputeErrors.NotFound, 'contract key');
-    return { code: this.loadCode(store, codeInfo), key };
+  ): { instance: ContractInstance; records: readonly Uint8Array[] } {
+    const infoRaw = st.getContractInfoRecord(store, contract);
+    if (infoRaw === undefined) throw computeError(ComputeErrors.NotFound, 'contract');
+    const info = st.decodeContractInfoShared(infoRaw);
+    const codeRaw = st.getCodeInfoRecord(store, info.codeId);
+    if (codeRaw === undefined) throw computeError(ComputeErrors.NotFound, 'code');
+    const codeInfo = st.decodeCodeInfoShared(codeRaw);
+    const keyRaw = st.getContractKeyRecord(store, contract);
+    if (keyRaw === undefined) throw computeError(ComputeErrors.NotFound, 'contract key');
+    const key = st.decodeContractKeyShared(keyRaw);
+    return { instance: { code: this.loadCode(store, codeInfo), key }, records: [infoRaw, codeRaw, keyRaw] };
   }
 
   private analysis(code: ContractCode): CodeAnalysis {
@@ -934,6 +973,27 @@ export function failureError(failure: EnclaveFailure, registered: RegisteredErro
 
 function isGzip(b: Uint8Array): boolean {
   return b.length >= 3 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 0x08;
+}
+
+/** What a contract call needs from the store besides its own state. */
+interface ContractInstance {
+  readonly code: ContractCode;
+  readonly key: st.StoredContractKey;
+}
+
+/** A {@link ContractInstance} read at a store version, with the record arrays read then and copies of them. */
+interface CachedInstance {
+  readonly version: number;
+  readonly instance: ContractInstance;
+  readonly records: readonly Uint8Array[];
+  readonly copies: readonly Uint8Array[];
+}
+
+/** The record arrays still hold the bytes the instance was decoded from (nobody wrote into them in place). */
+function recordsUnchanged(c: CachedInstance): boolean {
+  const { records, copies } = c;
+  for (let i = 0; i < records.length; i++) if (!equalBytes(records[i]!, copies[i]!)) return false;
+  return true;
 }
 
 /** A store that refuses writes: queries are read-only whatever the enclave does. A class: no closures per query. */

@@ -19,3 +19,10 @@ export const EVENT_TYPE_MIN_LENGTH = 2;
  * contract or code is enough to skip the protobuf decode on every call; ~1 KiB each at most. Performance only.
  */
 export const DECODED_RECORD_CACHE_SIZE = 1024;
+
+/**
+ * Contracts whose code and keys a query may take from the keeper's last read instead of the store, while the
+ * store reports the same version (see `ComputeKeeper.contractInstance`). Small: entries hold the contract's wasm
+ * array, which the store holds anyway while it is current.
+ */
+export const INSTANCE_CACHE_SIZE = 64;

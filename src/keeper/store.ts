@@ -96,6 +96,36 @@ export function getContractInfoShared(store: KVStore, addr: Uint8Array): Contrac
   return raw === undefined ? undefined : contractInfos.get(raw);
 }
 
+/** The stored ContractInfo bytes of a contract (the store's own array: read it, never mutate it). */
+export function getContractInfoRecord(store: KVStore, addr: Uint8Array): Uint8Array | undefined {
+  return store.get(contractKey(addr));
+}
+
+/** The stored CodeInfo bytes of `codeId` (the store's own array: read it, never mutate it). */
+export function getCodeInfoRecord(store: KVStore, codeId: bigint): Uint8Array | undefined {
+  return store.get(codeKey(codeId));
+}
+
+/** The stored ContractKey bytes of a contract (the store's own array: read it, never mutate it). */
+export function getContractKeyRecord(store: KVStore, addr: Uint8Array): Uint8Array | undefined {
+  return store.get(contractEnclaveKey(addr));
+}
+
+/** The shared decode of ContractInfo bytes (see {@link getContractInfoShared}). */
+export function decodeContractInfoShared(raw: Uint8Array): ContractInfo {
+  return contractInfos.get(raw);
+}
+
+/** The shared decode of CodeInfo bytes (see {@link getCodeInfoShared}). */
+export function decodeCodeInfoShared(raw: Uint8Array): CodeInfo {
+  return codeInfos.get(raw);
+}
+
+/** The shared decode of ContractKey bytes (see {@link getContractKeyShared}). */
+export function decodeContractKeyShared(raw: Uint8Array): ContractKey {
+  return contractKeys.get(raw);
+}
+
 /** Like {@link getCodeInfo}, but the result may be shared with other calls: read it, never mutate it. */
 export function getCodeInfoShared(store: KVStore, codeId: bigint): CodeInfo | undefined {
   const raw = store.get(codeKey(codeId));

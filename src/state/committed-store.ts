@@ -1,7 +1,14 @@
 import { BranchStore } from './cache-store.js';
 import { CommitmentBuilder, GENESIS_COMMITMENT } from './commitment.js';
 import { StateError } from './errors.js';
-import type { CacheStore, KVIterator, KVStore, Order } from './kv-store.js';
+import {
+  type CacheStore,
+  type KVIterator,
+  type KVStore,
+  type Order,
+  STORE_VERSION,
+  storeVersion,
+} from './kv-store.js';
 import { MemoryStore } from './memory-store.js';
 
 /** What a commit made durable (or final, in memory). */
@@ -107,6 +114,11 @@ export class MemoryCommitStore implements CommitStore {
 
   get(key: Uint8Array): Uint8Array | undefined {
     return this.working.get(key);
+  }
+
+  /** The working branch's version: the committed state's while no uncommitted write is buffered. */
+  [STORE_VERSION](): number | undefined {
+    return this.get === MemoryCommitStore.prototype.get ? storeVersion(this.working) : undefined;
   }
 
   has(key: Uint8Array): boolean {

@@ -31,6 +31,9 @@ export {
   type KVIterator,
   type KVStore,
   type Order,
+  STORE_VERSION,
+  storeVersion,
+  type VersionedStore,
 } from './kv-store.js';
 export {
   CONSENSUS_SEED_VERSION,

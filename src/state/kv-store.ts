@@ -86,6 +86,32 @@ export interface OwnedKeyWriter {
   [WRITE_OWNED_KEY](key: Uint8Array, value: Uint8Array | null): void;
 }
 
+/**
+ * Implemented by stores that can tell cheaply whether their contents changed: `[STORE_VERSION]()` returns a number
+ * that is never shared by two different contents of any store in the process (a process-wide counter, bumped on
+ * every mutation), so a caller holding a result read at version `v` may reuse it while the store still reports
+ * `v`. `undefined` means "unknown" (e.g. a branch holding buffered writes): nothing may be reused then.
+ */
+export const STORE_VERSION = Symbol('storeVersion');
+
+/** See {@link STORE_VERSION}. */
+export interface VersionedStore {
+  [STORE_VERSION](): number | undefined;
+}
+
+let lastStoreVersion = 0;
+
+/** A version number no store has had before (see {@link STORE_VERSION}). */
+export function nextStoreVersion(): number {
+  return ++lastStoreVersion;
+}
+
+/** The store's {@link STORE_VERSION}, or undefined when it has none. */
+export function storeVersion(store: KVStore): number | undefined {
+  const versioned = store as KVStore & Partial<VersionedStore>;
+  return versioned[STORE_VERSION] === undefined ? undefined : versioned[STORE_VERSION]();
+}
+
 /** Lexicographic byte comparison: negative if `a < b`, 0 if equal, positive if `a > b`. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = a.length < b.length ? a.length : b.length;

@@ -14,9 +14,12 @@ import {
   type KVEntry,
   type KVIterator,
   type KVStore,
+  nextStoreVersion,
   type Order,
   type OwnedWriter,
   READ_BY_ID,
+  STORE_VERSION,
+  type VersionedStore,
   WRITE_OWNED,
 } from './kv-store.js';
 
@@ -25,8 +28,10 @@ import {
  * order, native comparison) and each holds its `[key, value]` entry, so iteration allocates nothing per step.
  * `clone()` is O(1) copy-on-write.
  */
-export class MemoryStore implements KVStore, OwnedWriter, IdReader {
+export class MemoryStore implements KVStore, OwnedWriter, IdReader, VersionedStore {
   private tree: BTree<string, KVEntry>;
+  /** Renewed by every mutation (see {@link STORE_VERSION}). */
+  private version = nextStoreVersion();
 
   /** An empty store, or one holding copies of `entries`. */
   constructor(entries?: Iterable<readonly [Uint8Array, Uint8Array]>) {
@@ -54,18 +59,28 @@ export class MemoryStore implements KVStore, OwnedWriter, IdReader {
     return this.tree.has(keyString(key));
   }
 
+  /** Undefined for a subclass that reads differently (its reads must not be skipped). */
+  [STORE_VERSION](): number | undefined {
+    return this.get === MemoryStore.prototype.get && this.has === MemoryStore.prototype.has
+      ? this.version
+      : undefined;
+  }
+
   set(key: Uint8Array, value: Uint8Array): void {
     assertBytes(key, 'key');
     assertBytes(value, 'value');
+    this.version = nextStoreVersion();
     this.tree.set(keyString(key), [copyBytes(key), copyBytes(value)]);
   }
 
   delete(key: Uint8Array): void {
     assertBytes(key, 'key');
+    this.version = nextStoreVersion();
     this.tree.delete(keyString(key));
   }
 
   [WRITE_OWNED](id: string, entry: readonly [key: Uint8Array, value: Uint8Array | null]): void {
+    this.version = nextStoreVersion();
     const value = entry[1];
     if (this.set !== MemoryStore.prototype.set || this.delete !== MemoryStore.prototype.delete) {
       // a subclass that watches or checks writes gets them through its own set/delete
@@ -94,6 +109,7 @@ export class MemoryStore implements KVStore, OwnedWriter, IdReader {
   clone(): MemoryStore {
     const copy = new MemoryStore();
     copy.tree = this.tree.clone();
+    copy.version = nextStoreVersion();
     return copy;
   }
 }

@@ -75,6 +75,44 @@ describe('shared record decodes', () => {
     }
   });
 
+  it('queries reuse code and keys only while the store is unchanged: direct writes and in-place changes are seen', () => {
+    const enclave = new RecordingEnclave();
+    const h = setup({ enclave });
+    const code1 = h.store_('exerciser');
+    const code2 = h.store_('exerciser-b');
+    const c = h.instantiate(code1, 'Q', { set: { key: 'k', value: 'v' } }, toBech32(h.alice));
+    const hash1 = sha256hex(fakeWasm('exerciser'));
+    const hash2 = sha256hex(fakeWasm('exerciser-b'));
+    enclave.seen.splice(0);
+    assert.equal(h.get(c, 'k'), 'v');
+    assert.equal(h.get(c, 'k'), 'v');
+    assert.deepEqual(
+      enclave.seen.splice(0).map((s) => s.codeHash),
+      [hash1, hash1],
+    );
+    // a write straight into the keeper's store (no tx, no keeper method) is seen by the next query
+    const info = st.getContractInfo(h.store, c)!;
+    st.setContractInfo(h.store, c, { ...info, codeId: code2 });
+    assert.equal(h.get(c, 'k'), 'v');
+    assert.equal(enclave.seen.at(-1)!.codeHash, hash2);
+    // bytes changed in place in the store's own array (a contract violation) are seen too
+    const raw = h.store.get(contractKey(c))!;
+    assert.equal(raw[0], 0x08);
+    const patched = Uint8Array.from(raw);
+    patched[1] = Number(code1); // field 1 (code_id) varint, a small id
+    raw.set(patched);
+    assert.equal(h.get(c, 'k'), 'v');
+    assert.equal(enclave.seen.at(-1)!.codeHash, hash1);
+    // a removed contract is "not found" at once, and stays so
+    h.store.delete(contractKey(c));
+    for (let i = 0; i < 2; i++) {
+      assert.throws(() => h.keeper.query(c, json({ get: { key: 'k' } })), {
+        name: 'ComputeError',
+        message: /contract: not found/,
+      });
+    }
+  });
+
   it('a rolled-back migration leaves execute on the old code', () => {
     const enclave = new RecordingEnclave();
     const h = setup({ enclave });

@@ -3,7 +3,17 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import { BranchStore, compareBytes, type KVStore, MemoryStore } from '../../src/state/index.js';
+import {
+  BasicGasMeter,
+  BranchStore,
+  compareBytes,
+  GasKVStore,
+  type KVStore,
+  MemoryCommitStore,
+  MemoryStore,
+  PrefixStore,
+  storeVersion,
+} from '../../src/state/index.js';
 import { compareKeyStrings, keyString } from '../../src/state/kv-store.js';
 
 const bytes = fc.uint8Array({ maxLength: 8 });
@@ -34,6 +44,59 @@ describe('MemoryStore', () => {
     b.delete(Uint8Array.of(1));
     assert.equal(a.size, 2);
     assert.equal(b.size, 0);
+  });
+
+  it('STORE_VERSION: renewed by every write path, never shared, and only known while reads go straight through', () => {
+    const m = new MemoryStore([[Uint8Array.of(1), Uint8Array.of(1)]]);
+    const v0 = storeVersion(m)!;
+    assert.equal(typeof v0, 'number');
+    m.get(Uint8Array.of(1));
+    m.has(Uint8Array.of(2));
+    assert.equal([...m.iterator()].length, 1);
+    assert.equal(storeVersion(m), v0, 'reads do not change it');
+    const seen = new Set([v0]);
+    const renewed = (what: string): void => {
+      const v = storeVersion(m)!;
+      assert.ok(!seen.has(v), `${what} renews the version`);
+      seen.add(v);
+    };
+    m.set(Uint8Array.of(2), Uint8Array.of(2));
+    renewed('set');
+    m.delete(Uint8Array.of(2));
+    renewed('delete');
+    m.delete(Uint8Array.of(9));
+    renewed('delete of an absent key');
+    const b = m.branch();
+    assert.equal(storeVersion(b), storeVersion(m), 'an empty branch reads through');
+    b.set(Uint8Array.of(3), Uint8Array.of(3));
+    assert.equal(storeVersion(b), undefined, 'buffered writes: unknown');
+    assert.equal(storeVersion(b.branch()), undefined);
+    b.write();
+    renewed('a branch write (WRITE_OWNED)');
+    assert.equal(storeVersion(b), storeVersion(m));
+    b.delete(Uint8Array.of(3));
+    b.discard();
+    assert.equal(storeVersion(b), storeVersion(m));
+    const c = m.clone();
+    assert.ok(!seen.has(storeVersion(c)!), 'a clone has its own version');
+    assert.equal(storeVersion(m), [...seen].at(-1));
+    const other = new MemoryStore();
+    assert.ok(!seen.has(storeVersion(other)!), 'another store never shares one');
+    // stores that do not read straight from the tree have none
+    class Watching extends MemoryStore {
+      override get(k: Uint8Array): Uint8Array | undefined {
+        return super.get(k);
+      }
+    }
+    assert.equal(storeVersion(new Watching()), undefined);
+    assert.equal(storeVersion(new PrefixStore(m, Uint8Array.of(1))), undefined);
+    assert.equal(storeVersion(new GasKVStore(m, new BasicGasMeter(1000))), undefined);
+    const commit = new MemoryCommitStore(new MemoryStore());
+    const cv = storeVersion(commit)!;
+    commit.set(Uint8Array.of(1), Uint8Array.of(1));
+    assert.equal(storeVersion(commit), undefined, 'uncommitted writes: unknown');
+    commit.commit(1);
+    assert.ok(storeVersion(commit)! > cv, 'after commit: the committed state, a new version');
   });
 
   it('branch() touches nothing in the parent: creation cost does not depend on its size', () => {
