@@ -19,6 +19,9 @@ import {
   type OwnedKeyWriter,
   type OwnedWriter,
   READ_BY_ID,
+  STORE_VERSION,
+  storeVersion,
+  type VersionedStore,
   WRITE_OWNED,
   WRITE_OWNED_KEY,
 } from './kv-store.js';
@@ -47,7 +50,7 @@ EMPTY_OVERLAY.freeze();
  * `write()` applies the overlay to the parent in ascending key order (deterministic) and empties it;
  * `discard()` just empties it.
  */
-export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdReader {
+export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdReader, VersionedStore {
   private overlay: BTree<string, Buffered> = EMPTY_OVERLAY;
 
   constructor(private readonly parent: KVStore) {}
@@ -84,6 +87,18 @@ export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdR
     }
     const parent = this.parent as KVStore & Partial<IdReader>;
     return parent[READ_BY_ID] === undefined ? parent.get(key) : parent[READ_BY_ID](id, key);
+  }
+
+  /**
+   * The parent's version while nothing is buffered (reads then go straight to the parent), else undefined; also
+   * undefined for a subclass that reads differently.
+   */
+  [STORE_VERSION](): number | undefined {
+    return this.overlay === EMPTY_OVERLAY &&
+      this.get === BranchStore.prototype.get &&
+      this.has === BranchStore.prototype.has
+      ? storeVersion(this.parent)
+      : undefined;
   }
 
   has(key: Uint8Array): boolean {
