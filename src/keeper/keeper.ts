@@ -653,7 +653,7 @@ export class ComputeKeeper {
       );
     }
     ctx.gasMeter.consumeGas(INSTANCE_COST, 'Loading CosmWasm module: query');
-    const { code, key } = this.contractInstance(ctx.store, contract);
+    const { code, key } = this.contractInstance(ctx.store, contract, true);
     const addrStr = toBech32(contract);
     const qctx = throwaway ? ctx : cacheContext(ctx).ctx; // never committed: a query cannot change state
     const env: EnclaveEnv = {
@@ -763,31 +763,30 @@ export class ComputeKeeper {
    * branch of an unchanged state), the last result is reused instead of reading and looking up the same records
    * again, after checking that the record arrays the store still holds have the bytes they were decoded from.
    * The reads are not gas-metered either way (a raw branch), so gas is the same; failures are never cached.
+   * `reuse`: queries only (see below).
    */
-  private contractInstance(store: KVStore, contract: Uint8Array): ContractInstance {
-    const version = storeVersion(store);
-    if (version === undefined) return this.readInstance(store, contract).instance;
+  private contractInstance(store: KVStore, contract: Uint8Array, reuse = false): ContractInstance {
+    // only queries reuse: a tx follows other txs' writes, so the store's version has always changed
+    const version = reuse ? storeVersion(store) : undefined;
+    if (version === undefined) return this.readInstance(store, contract, undefined);
     const id = keyString(contract);
     const hit = this.instanceCache.get(id);
     if (hit !== undefined && hit.version === version && recordsUnchanged(hit)) return hit.instance;
-    const read = this.readInstance(store, contract);
+    const records: Uint8Array[] = [];
+    const instance = this.readInstance(store, contract, records);
     const cache = this.instanceCache;
     cache.delete(id);
     if (cache.size >= INSTANCE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(id, {
-      version,
-      instance: read.instance,
-      records: read.records,
-      copies: read.records.map((r) => r.slice()),
-    });
-    return read.instance;
+    cache.set(id, { version, instance, records, copies: records.map((r) => r.slice()) });
+    return instance;
   }
 
-  /** {@link contractInstance} from the store, with the record arrays it returned. */
+  /** {@link contractInstance} from the store; appends the record arrays it read to `records` if given. */
   private readInstance(
     store: KVStore,
     contract: Uint8Array,
-  ): { instance: ContractInstance; records: readonly Uint8Array[] } {
+    records: Uint8Array[] | undefined,
+  ): ContractInstance {
     const infoRaw = st.getContractInfoRecord(store, contract);
     if (infoRaw === undefined) throw computeError(ComputeErrors.NotFound, 'contract');
     const info = st.decodeContractInfoShared(infoRaw);
@@ -797,7 +796,8 @@ export class ComputeKeeper {
     const keyRaw = st.getContractKeyRecord(store, contract);
     if (keyRaw === undefined) throw computeError(ComputeErrors.NotFound, 'contract key');
     const key = st.decodeContractKeyShared(keyRaw);
-    return { instance: { code: this.loadCode(store, codeInfo), key }, records: [infoRaw, codeRaw, keyRaw] };
+    records?.push(infoRaw, codeRaw, keyRaw);
+    return { code: this.loadCode(store, codeInfo), key };
   }
 
   private analysis(code: ContractCode): CodeAnalysis {

@@ -178,7 +178,16 @@ export function adminUpdateAuthKey(contract: string): Uint8Array {
 export function randomKey(height: bigint): Uint8Array {
   const out = new Uint8Array(9);
   out[0] = RANDOM_PREFIX;
-  new DataView(out.buffer).setBigUint64(1, BigInt(height), true);
+  if (typeof height === 'bigint' && height >= 0n && height <= 0xffff_ffffn) {
+    // every real height: four bytes from a number, no DataView per call (read for every contract call)
+    const v = Number(height);
+    out[1] = v & 0xff;
+    out[2] = (v >>> 8) & 0xff;
+    out[3] = (v >>> 16) & 0xff;
+    out[4] = v >>> 24;
+  } else {
+    new DataView(out.buffer).setBigUint64(1, BigInt(height), true);
+  }
   return out;
 }
 
