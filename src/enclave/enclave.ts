@@ -104,6 +104,9 @@ interface VerifiedCode {
   readonly hex: string;
 }
 
+/** The message info of every query: no sender, no funds (shared, read-only). */
+const QUERY_INFO: MessageInfo = Object.freeze({ sender: '', funds: Object.freeze([]) });
+
 /** Options of every read-only (query) ContractState: one frozen object instead of one per query. */
 const READ_ONLY_STATE = Object.freeze({ readOnly: true });
 
@@ -149,6 +152,10 @@ export class SecretEnclave implements Enclave {
   /** Valid addresses (bech32 → canonical) seen recently; only successful decodes are kept. */
   readonly #addressCache = new Map<string, Uint8Array>();
   readonly #exposeCauses: boolean;
+  /** See #callEnv. */
+  #lastCallEnv:
+    | { readonly env: EnclaveEnv; readonly random: Uint8Array | undefined; readonly callEnv: CallEnv }
+    | undefined;
   /** Facts from the prepare worker (signature verdicts, decrypted inputs), bound to the bytes they cover. */
   readonly #prepared: PreparedCache;
   readonly #signatureFacts: SignatureFactsLookup;
@@ -697,21 +704,11 @@ export class SecretEnclave implements Enclave {
     sender: string,
   ): CallOutcome {
     const env = call.env;
-    const callEnv: CallEnv = {
-      block: {
-        height: env.block.height,
-        timeNanos: env.block.timeNanos,
-        chainId: env.block.chainId,
-        random: entry === 'query' ? env.block.random : random,
-      },
-      contract: { address: env.contract.address },
-      transaction: env.transaction ?? null,
-      queryDepth: env.queryDepth,
-    };
-    const info: MessageInfo = {
-      sender,
-      funds: entry === 'execute' || entry === 'instantiate' ? env.message.sentFunds : [],
-    };
+    const callEnv = this.#callEnv(env, entry === 'query' ? env.block.random : random);
+    const info: MessageInfo =
+      entry === 'query'
+        ? QUERY_INFO
+        : { sender, funds: entry === 'execute' || entry === 'instantiate' ? env.message.sentFunds : [] };
     try {
       return this.#runtime.call({
         codeHash: call.code.codeHash,
@@ -732,6 +729,28 @@ export class SecretEnclave implements Enclave {
       const gasUsed = e instanceof OutOfGasError ? e.gasUsed : gasOf(e, call.gasLimit);
       throw new CallFailure({ kind: 'enclave', error: this.#boundaryError(e) }, gasUsed);
     }
+  }
+
+  /**
+   * The runtime's env for a call: the previous call's object when it was made from the very same (read-only)
+   * EnclaveEnv object with the same random (the keeper hands consecutive queries one env), else a new one.
+   */
+  #callEnv(env: EnclaveEnv, random: Uint8Array | undefined): CallEnv {
+    const last = this.#lastCallEnv;
+    if (last !== undefined && last.env === env && last.random === random) return last.callEnv;
+    const callEnv: CallEnv = {
+      block: {
+        height: env.block.height,
+        timeNanos: env.block.timeNanos,
+        chainId: env.block.chainId,
+        random,
+      },
+      contract: { address: env.contract.address },
+      transaction: env.transaction ?? null,
+      queryDepth: env.queryDepth,
+    };
+    this.#lastCallEnv = { env, random, callEnv };
+    return callEnv;
   }
 
   /** Never reveal keys through inspection or JSON. */

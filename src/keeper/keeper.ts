@@ -200,6 +200,8 @@ export class ComputeKeeper {
   private readonly analyzeCode: CodeAnalyzer;
   /** Analysis results by code hash (hex); deterministic, so caching is safe. */
   private readonly analysisCache = new Map<string, CodeAnalysis>();
+  /** See {@link queryEnv}. */
+  private lastQueryEnv: EnclaveEnv | undefined;
   /** Last {@link contractInstance} per contract (key: its address bytes as latin1), bounded, oldest first out. */
   private readonly instanceCache = new Map<string, CachedInstance>();
   private readonly dispatcher: MessageDispatcher;
@@ -656,18 +658,7 @@ export class ComputeKeeper {
     const { code, key } = this.contractInstance(ctx.store, contract, true);
     const addrStr = toBech32(contract);
     const qctx = throwaway ? ctx : cacheContext(ctx).ctx; // never committed: a query cannot change state
-    const env: EnclaveEnv = {
-      block: {
-        height: ctx.block.height,
-        timeNanos: ctx.block.timeNanos,
-        chainId: ctx.block.chainId,
-        random: QUERY_RANDOM,
-      },
-      message: { sender: '', sentFunds: [] },
-      contract: { address: addrStr },
-      contractKey: contractKeyInfo(key),
-      queryDepth,
-    };
+    const env = this.queryEnv(ctx.block, addrStr, contractKeyInfo(key), queryDepth);
     // callEnclave written out: no closure and no options object per query
     const call = this.enclaveCall(qctx, code, env, contract, undefined, true);
     let res: EnclaveResult<QueryOutput>;
@@ -678,6 +669,44 @@ export class ComputeKeeper {
     }
     if (qctx.gasMeter.isPastLimit()) throw outOfGasError(qctx, 'wasm contract');
     return this.finish(qctx, res, ComputeErrors.QueryFailed).data;
+  }
+
+  /**
+   * The env of a query: the previous query's object when every field is the same (consecutive queries to one
+   * contract in one block), else a new one. Envs are read-only for everyone.
+   */
+  private queryEnv(
+    block: KeeperContext['block'],
+    address: string,
+    contractKey: NonNullable<EnclaveEnv['contractKey']>,
+    queryDepth: number,
+  ): EnclaveEnv {
+    const last = this.lastQueryEnv;
+    if (
+      last !== undefined &&
+      last.queryDepth === queryDepth &&
+      last.contractKey === contractKey &&
+      last.contract.address === address &&
+      last.block.height === block.height &&
+      last.block.timeNanos === block.timeNanos &&
+      last.block.chainId === block.chainId
+    ) {
+      return last;
+    }
+    const env: EnclaveEnv = {
+      block: {
+        height: block.height,
+        timeNanos: block.timeNanos,
+        chainId: block.chainId,
+        random: QUERY_RANDOM,
+      },
+      message: { sender: '', sentFunds: [] },
+      contract: { address },
+      contractKey,
+      queryDepth,
+    };
+    this.lastQueryEnv = env;
+    return env;
   }
 
   /** A gRPC smart query at the current state with its own gas meter (`wasm.contract-query-gas-limit`). */

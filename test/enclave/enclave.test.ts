@@ -64,6 +64,32 @@ for (const scheme of SCHEMES) {
         return JSON.parse(text(user.io.decryptQueryResult(out.data, user.io.nonceOf(wire))));
       };
 
+      if (api === 'v1') {
+        it('a query sees exactly its env: one env object twice, then a new one with another height', () => {
+          const { chain, alice, c } = setup();
+          const env = chain.env(c.address, '', [], c.key, 1);
+          const envOf = (e: typeof env, nonce: number): { block: { height: number } } => {
+            const wire = alice.encrypt(c.code.codeHash, { env: {} }, nonce);
+            const out = ok(
+              chain.enclave.query(
+                { code: c.code, env: e, store: c.store, querier: chain.querier(1), gasLimit: 10n ** 9n },
+                wire,
+              ),
+            );
+            return JSON.parse(text(alice.io.decryptQueryResult(out.data, alice.io.nonceOf(wire)))) as {
+              block: { height: number };
+            };
+          };
+          const a = envOf(env, 30);
+          assert.equal(a.block.height, Number(env.block.height));
+          assert.deepEqual(envOf(env, 31), a);
+          const later = env.block.height + 5n;
+          const b = envOf({ ...env, block: { ...env.block, height: later } }, 32);
+          assert.equal(b.block.height, Number(later));
+          assert.deepEqual(envOf(env, 33), a);
+        });
+      }
+
       it('init returns a 64-byte contract key, a 32-byte admin proof and writes only encrypted state', () => {
         const { c } = setup();
         assert.equal(c.key.og.length, 64);

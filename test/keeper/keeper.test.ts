@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 import { toBech32 } from '../../src/keeper/address.js';
+import { LocalBlockContext } from '../../src/keeper/block-context.js';
 import { ComputeErrors } from '../../src/keeper/errors.js';
 import { exportGenesis, initGenesis } from '../../src/keeper/genesis.js';
 import { codeKey, randomKey } from '../../src/keeper/keys.js';
@@ -205,6 +206,27 @@ describe('query', () => {
         'Execution error: Enclave: contract tried to write to storage during a query: query contract failed',
     });
     assert.deepEqual(snapshot(h.store), before);
+  });
+
+  it('consecutive queries each see their own contract, key, block and depth (the env is reused only when equal)', () => {
+    const block = new LocalBlockContext({ chainId: 'env-1' });
+    const h = setup({ block });
+    const code = h.store_();
+    const c1 = h.instantiate(code, 'E1');
+    const c2 = h.instantiate(code, 'E2');
+    const envOf = (c: Uint8Array) => JSON.parse(text(h.keeper.query(c, json({ env: {} }))) ?? '') as Json;
+    const a = envOf(c1);
+    assert.deepEqual(envOf(c1), a);
+    assert.equal(a.contract.address, toBech32(c1));
+    const b = envOf(c2);
+    assert.equal(b.contract.address, toBech32(c2));
+    assert.notEqual(b.contractKey.og, a.contractKey.og);
+    block.nextBlock();
+    const d = envOf(c1);
+    assert.equal(BigInt(d.block.height as string), BigInt(a.block.height as string) + 1n);
+    assert.notEqual(d.block.timeNanos, a.block.timeNanos);
+    assert.equal(d.contract.address, a.contract.address);
+    assert.equal(envOf(c1).block.height, d.block.height);
   });
 
   it('bank, contract_info and wasm smart plugins answer in Go casing; unknown kinds are unsupported', () => {
