@@ -90,7 +90,9 @@ export class Aes256GcmBatch {
   readonly #key: Uint8Array;
   readonly #ecb: Cipher;
   #table: GhashKey | undefined;
-  /** E_K(derive), valid once {@link #pending} is undefined. */
+  /** H ‖ E_K(derive), valid once {@link #pending} is undefined. */
+  #blocks: Uint8Array;
+  /** E_K(derive): a view of {@link #blocks} after H. */
   #derived: Uint8Array;
   /** The derive blocks while the key blocks (H ‖ E_K(derive)) are not computed yet. */
   #pending: Uint8Array | undefined;
@@ -99,13 +101,14 @@ export class Aes256GcmBatch {
     key: Uint8Array,
     ecb: Cipher,
     table: GhashKey | undefined,
-    derived: Uint8Array,
+    blocks: Uint8Array,
     pending: Uint8Array | undefined,
   ) {
     this.#key = key;
     this.#ecb = ecb;
     this.#table = table;
-    this.#derived = derived;
+    this.#blocks = blocks;
+    this.#derived = blocks.subarray(GHASH_BLOCK);
     this.#pending = pending;
   }
 
@@ -151,13 +154,7 @@ export class Aes256GcmBatch {
     if (keyBlocks.length < GHASH_BLOCK || keyBlocks.length % GHASH_BLOCK !== 0)
       throw new CryptoError('BAD_CONFIG', 'key blocks must be whole blocks, H first');
     const k = Uint8Array.from(key);
-    return new Aes256GcmBatch(
-      k,
-      newEcb(k),
-      new GhashKey(keyBlocks, 0),
-      keyBlocks.subarray(GHASH_BLOCK),
-      undefined,
-    );
+    return new Aes256GcmBatch(k, newEcb(k), new GhashKey(keyBlocks, 0), keyBlocks, undefined);
   }
 
   /** E_K(derive) for the `derive` blocks this state was created with (computed now if still pending). */
@@ -166,13 +163,23 @@ export class Aes256GcmBatch {
     return this.#derived;
   }
 
+  /**
+   * H ‖ E_K(derive) — what {@link Aes256GcmBatch.keyBlocks} computes for this key and derive blocks — from this
+   * state (computed now if still pending), as a fresh copy: no second cipher for a key that already has one.
+   */
+  keyBlocksCopy(): Uint8Array {
+    this.derived();
+    return this.#blocks.slice();
+  }
+
   /** Takes H ‖ E_K(derive) from `enc[off ..]` (copied: the caller may wipe `enc`). */
   #setKeyBlocks(enc: Uint8Array, off: number): void {
     const n = GHASH_BLOCK + this.#pending!.length;
     this.#table = new GhashKey(enc, off);
-    const derived = new Uint8Array(n - GHASH_BLOCK);
-    derived.set(enc.subarray(off + GHASH_BLOCK, off + n));
-    this.#derived = derived;
+    const blocks = new Uint8Array(n);
+    blocks.set(enc.subarray(off, off + n));
+    this.#blocks = blocks;
+    this.#derived = blocks.subarray(GHASH_BLOCK);
     this.#pending = undefined;
   }
 

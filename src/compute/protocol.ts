@@ -23,6 +23,7 @@ import {
   gcmBoxSeal,
   gcmBoxSealMany,
   gcmOpenBody,
+  gcmOpenBodyWithSealKeyBlocks,
   gcmSealInto,
   type SealItem,
 } from './gcm-box.js';
@@ -141,6 +142,21 @@ export function openInputCiphertext(
   return scheme === 'aes-siv'
     ? aesSivOpen(txKey, ciphertext, IO_AD)
     : gcmOpenBody(txKey, 'input', ciphertext);
+}
+
+/**
+ * {@link openInputCiphertext}, plus (aes-256-gcm) the tx key's seal key blocks H ‖ K_iv (gcm-box.ts
+ * `gcmSealKeyBlocks`) from the same AES key state, for a thread that hands the key to another one to seal with.
+ * @throws CryptoError `AUTH_FAILED`, `TRUNCATED`.
+ */
+export function openInputCiphertextWithSealKeyBlocks(
+  scheme: EncryptionScheme,
+  txKey: Uint8Array,
+  ciphertext: Uint8Array,
+): { readonly plaintext: Uint8Array; readonly sealKeyBlocks?: Uint8Array } {
+  return scheme === 'aes-siv'
+    ? { plaintext: aesSivOpen(txKey, ciphertext, IO_AD) }
+    : gcmOpenBodyWithSealKeyBlocks(txKey, 'input', ciphertext);
 }
 
 /** Encrypts a network output for `domain` (aes-siv ignores the domain, exactly like Secret). */

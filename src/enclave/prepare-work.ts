@@ -5,9 +5,9 @@
  * returned; anything that fails here is simply left to the inline path, which then fails exactly as it would.
  */
 import { TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
 
-import { gcmSealKeyBlocks } from '../compute/gcm-box.js';
-import { openInputCiphertext, parseInputWire } from '../compute/protocol.js';
+import { openInputCiphertextWithSealKeyBlocks, parseInputWire } from '../compute/protocol.js';
 import type { EncryptionScheme } from '../compute/scheme.js';
 import {
   MsgExecuteContract,
@@ -24,10 +24,13 @@ import { aliasingReader, decodeDirect, pubkeyAddress, type SignatureFacts } from
 /** Prepares one tx. Never throws for anything a tx can contain. */
 export function prepareTx(io: IoKeyAgreement, scheme: EncryptionScheme, tx: BatchTx): PreparedTx {
   const signature = signatureFacts(tx);
-  return { ...(signature === undefined ? {} : { signature }), inputs: decryptInputs(io, scheme, tx.txBytes) };
+  // A decoded SIGN_MODE_DIRECT tx has the body's messages already (its body bytes equal the TxRaw's, checked).
+  const inputs = decryptInputs(io, scheme, signature?.decoded?.messages ?? bodyMessages(tx.txBytes));
+  return signature === undefined ? { inputs } : { signature, inputs };
 }
 
 function signatureFacts(tx: BatchTx): SignatureFacts | undefined {
+  const pk = tx.publicKey;
   switch (tx.signMode) {
     case 'SIGN_MODE_DIRECT': {
       let decoded;
@@ -36,73 +39,91 @@ function signatureFacts(tx: BatchTx): SignatureFacts | undefined {
       } catch {
         return undefined;
       }
-      const candidates = decoded.signerKeys.slice(0, PREPARE_MAX_SIGNER_KEYS);
-      if (tx.publicKey !== undefined && !candidates.some((k) => bytesEqual(k, tx.publicKey!))) {
-        candidates.push(tx.publicKey);
+      // The first valid key among the first PREPARE_MAX_SIGNER_KEYS signer keys, then SigInfo.publicKey.
+      const keys = decoded.signerKeys;
+      const n = Math.min(keys.length, PREPARE_MAX_SIGNER_KEYS);
+      let validKey: Uint8Array | undefined;
+      let publicKeyTried = false;
+      for (let i = 0; i < n && validKey === undefined; i++) {
+        const k = keys[i]!;
+        if (pk !== undefined && !publicKeyTried && bytesEqual(k, pk)) publicKeyTried = true;
+        if (verifySecp256k1(tx.signBytes, tx.signature, k)) validKey = k;
       }
-      const validKey = candidates.find((k) => verifySecp256k1(tx.signBytes, tx.signature, k));
-      return {
-        decoded: { ...decoded, signerAddresses: decoded.signerKeys.map(pubkeyAddress) },
-        ...(validKey === undefined ? {} : { validKey }),
-        ...publicKeyAddress(tx),
+      if (validKey === undefined && pk !== undefined && !publicKeyTried) {
+        if (verifySecp256k1(tx.signBytes, tx.signature, pk)) validKey = pk;
+      }
+      const signerAddresses: Uint8Array[] = [];
+      for (const k of keys) signerAddresses.push(pubkeyAddress(k));
+      const facts: Mutable<SignatureFacts> = {
+        decoded: { signerKeys: keys, signerAddresses, messages: decoded.messages },
       };
+      if (validKey !== undefined) facts.validKey = validKey;
+      if (pk !== undefined) facts.publicKeyAddress = pubkeyAddress(pk);
+      return facts;
     }
-    case 'SIGN_MODE_LEGACY_AMINO_JSON': {
-      const pk = tx.publicKey;
+    case 'SIGN_MODE_LEGACY_AMINO_JSON':
       return pk !== undefined && verifySecp256k1(tx.signBytes, tx.signature, pk)
-        ? { validKey: pk, ...publicKeyAddress(tx) }
+        ? { validKey: pk, publicKeyAddress: pubkeyAddress(pk) }
         : undefined;
-    }
     default:
       return undefined;
   }
 }
 
-function publicKeyAddress(tx: BatchTx): { publicKeyAddress?: Uint8Array } {
-  return tx.publicKey === undefined ? {} : { publicKeyAddress: pubkeyAddress(tx.publicKey) };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const NO_MESSAGES: readonly Any[] = [];
+
+/** The body messages of a tx's bytes (none if they do not decode). */
+function bodyMessages(txBytes: Uint8Array): readonly Any[] {
+  try {
+    return TxBody.decode(aliasingReader(TxRaw.decode(aliasingReader(txBytes)).bodyBytes)).messages;
+  } catch {
+    return NO_MESSAGES; // an undecodable tx has nothing to prepare
+  }
 }
 
-/** Encrypted inputs of the tx's compute messages (execute, instantiate, migrate), as the enclave receives them. */
-function computeInputs(txBytes: Uint8Array): Uint8Array[] {
-  const wires: Uint8Array[] = [];
+/** Encrypted input of a compute message (execute, instantiate, migrate), as the enclave receives it. */
+function computeInput(any: Any): Uint8Array | undefined {
   try {
-    const body = TxBody.decode(aliasingReader(TxRaw.decode(aliasingReader(txBytes)).bodyBytes));
-    for (const any of body.messages) {
-      try {
-        switch (any.typeUrl) {
-          case '/secret.compute.v1beta1.MsgExecuteContract':
-            wires.push(MsgExecuteContract.decode(any.value).msg);
-            break;
-          case '/secret.compute.v1beta1.MsgInstantiateContract':
-            wires.push(MsgInstantiateContract.decode(any.value).initMsg);
-            break;
-          case '/secret.compute.v1beta1.MsgMigrateContract':
-            wires.push(MsgMigrateContract.decode(any.value).msg);
-            break;
-          default:
-        }
-      } catch {
-        // an undecodable message is not prepared
-      }
+    switch (any.typeUrl) {
+      case '/secret.compute.v1beta1.MsgExecuteContract':
+        return MsgExecuteContract.decode(any.value).msg;
+      case '/secret.compute.v1beta1.MsgInstantiateContract':
+        return MsgInstantiateContract.decode(any.value).initMsg;
+      case '/secret.compute.v1beta1.MsgMigrateContract':
+        return MsgMigrateContract.decode(any.value).msg;
+      default:
+        return undefined;
     }
   } catch {
-    // an undecodable tx has nothing to prepare
+    return undefined; // an undecodable message is not prepared
   }
-  return wires;
 }
 
-/** The same steps as IoChannel.open: parse the wire, derive the tx key, open the ciphertext. */
-function decryptInputs(io: IoKeyAgreement, scheme: EncryptionScheme, txBytes: Uint8Array): PreparedInput[] {
+/**
+ * The same steps as IoChannel.open for each compute message's input: parse the wire, derive the tx key, open the
+ * ciphertext (aes-256-gcm: and take the key's seal key blocks from the same AES state).
+ */
+function decryptInputs(
+  io: IoKeyAgreement,
+  scheme: EncryptionScheme,
+  messages: readonly { readonly typeUrl: string; readonly value: Uint8Array }[],
+): PreparedInput[] {
   const out: PreparedInput[] = [];
-  for (const wire of computeInputs(txBytes)) {
+  for (const any of messages) {
+    const wire = computeInput(any);
+    if (wire === undefined) continue;
     try {
       const parsed = parseInputWire(scheme, wire);
       const txKey = io.txKey(parsed.userPubkey, parsed.nonce);
-      const plaintext = openInputCiphertext(scheme, txKey, parsed.ciphertext);
+      const { plaintext, sealKeyBlocks } = openInputCiphertextWithSealKeyBlocks(
+        scheme,
+        txKey,
+        parsed.ciphertext,
+      );
       out.push(
-        scheme === 'aes-256-gcm'
-          ? { wire, plaintext, txKey, sealKeyBlocks: gcmSealKeyBlocks(txKey) }
-          : { wire, plaintext, txKey },
+        sealKeyBlocks === undefined ? { wire, plaintext, txKey } : { wire, plaintext, txKey, sealKeyBlocks },
       );
     } catch {
       // not encrypted to this network (plaintext fallback or DecryptionError): the inline path decides

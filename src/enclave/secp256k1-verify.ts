@@ -14,10 +14,14 @@ import { secp256k1 as nobleSecp256k1 } from '@noble/curves/secp256k1.js';
 /** Which implementation verifies signatures in this process. */
 export type Secp256k1Backend = 'libsecp256k1' | 'node:crypto';
 
-/** The raw addon surface used here (`secp256k1/bindings` v5): verify for the enclave, RFC 6979 sign for clients. */
+/**
+ * The raw addon surface used here (`secp256k1/bindings` v5): verify (and key decompression) for the enclave,
+ * RFC 6979 sign for clients.
+ */
 export interface Secp256k1Addon {
   ecdsaVerify(sig: Uint8Array, msg32: Uint8Array, pubkey: Uint8Array): boolean;
   ecdsaSign(msg32: Uint8Array, seckey: Uint8Array): { signature: Uint8Array; recid: number };
+  publicKeyConvert(pubkey: Uint8Array, compressed: boolean): Uint8Array;
 }
 
 /**
@@ -29,7 +33,9 @@ export function loadSecp256k1Addon(): Secp256k1Addon | undefined {
   if (process.env.SECRET_COMPUTE_NO_NATIVE_SECP256K1 === '1') return undefined;
   try {
     const lib = createRequire(import.meta.url)('secp256k1/bindings') as Partial<Secp256k1Addon>;
-    return typeof lib.ecdsaVerify === 'function' && typeof lib.ecdsaSign === 'function'
+    return typeof lib.ecdsaVerify === 'function' &&
+      typeof lib.ecdsaSign === 'function' &&
+      typeof lib.publicKeyConvert === 'function'
       ? (lib as Secp256k1Addon)
       : undefined;
   } catch {
@@ -97,17 +103,45 @@ function verifyNode(signBytes: Uint8Array, signature: Uint8Array, pubkey: Uint8A
   }
 }
 
+/**
+ * Signer keys in uncompressed form (65 bytes) for the addon, by compressed key bytes (latin1). Parsing a
+ * compressed key inside every verify costs a field square root (~5 µs of ~55); an uncompressed one is only
+ * checked to be on the curve. Both name the same point, so the verdict is the same. Only keys that parse are
+ * kept; bounded, oldest evicted (the value is a pure function of the key, so eviction changes no result).
+ */
+const UNCOMPRESSED_CACHE_SIZE = 4096;
+const uncompressedCache = new Map<string, Uint8Array>();
+
+/** `pubkey` (33 bytes) uncompressed, or undefined when it is not a valid curve point. */
+function uncompressed(native: Secp256k1Addon, pubkey: Uint8Array): Uint8Array | undefined {
+  const id = Buffer.from(pubkey.buffer, pubkey.byteOffset, pubkey.length).toString('latin1');
+  let full = uncompressedCache.get(id);
+  if (full === undefined) {
+    try {
+      full = native.publicKeyConvert(pubkey, false);
+    } catch {
+      return undefined; // PUBKEY_PARSE: not a curve point, exactly what verify would report
+    }
+    if (uncompressedCache.size >= UNCOMPRESSED_CACHE_SIZE)
+      uncompressedCache.delete(uncompressedCache.keys().next().value!);
+    uncompressedCache.set(id, full);
+  }
+  return full;
+}
+
 function verifyNative(
   native: Secp256k1Addon,
   signBytes: Uint8Array,
   signature: Uint8Array,
   pubkey: Uint8Array,
 ): boolean {
+  const key = uncompressed(native, pubkey);
+  if (key === undefined) return false;
   const digest = createHash('sha256').update(signBytes).digest();
   try {
-    return native.ecdsaVerify(signature, digest, pubkey);
+    return native.ecdsaVerify(signature, digest, key);
   } catch {
-    // SIG_PARSE (r or s ≥ n) / PUBKEY_PARSE (not a curve point): invalid, exactly as OpenSSL reports it.
+    // SIG_PARSE (r or s ≥ n): invalid, exactly as OpenSSL reports it.
     return false;
   }
 }

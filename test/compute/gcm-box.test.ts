@@ -18,6 +18,7 @@ import {
   gcmBoxSeal,
   gcmBoxSealMany,
   gcmOpenBody,
+  gcmOpenBodyWithSealKeyBlocks,
   gcmPrimeSealState,
   gcmSealKeyBlocks,
   type SealItem,
@@ -252,6 +253,37 @@ describe('gcm-box key states (one cipher per tx key opens its input and seals it
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('opening with the seal key blocks gives gcmOpenBody and gcmSealKeyBlocks (fresh, cached or long input)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 400 }),
+        fc.boolean(),
+        (key, msg, sealedFirst) => {
+          const body = Buffer.from(reference(key, [{ domain: 'input', plaintext: msg }])[0]!.slice(4), 'hex');
+          // the key's state exists already (its outputs were sealed) or this open is its first use
+          if (sealedFirst) gcmBoxSealMany(key, ITEMS);
+          const got = gcmOpenBodyWithSealKeyBlocks(key, 'input', body);
+          assert.equal(toHex(got.plaintext), toHex(msg));
+          assert.equal(toHex(got.sealKeyBlocks), toHex(gcmSealKeyBlocks(key)));
+          assert.deepEqual(gcmBoxSealMany(key, ITEMS).map(toHex), reference(key, ITEMS));
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const key = keyOf(900);
+    const body = gcmBoxSeal(key, 'input', enc('hi')).subarray(2);
+    const bad = body.slice();
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
+    assert.throws(() => gcmOpenBodyWithSealKeyBlocks(key, 'input', bad), {
+      name: 'CryptoError',
+      code: 'AUTH_FAILED',
+    });
+    // the blocks are a copy: wiping them changes nothing for the key's later seals
+    gcmOpenBodyWithSealKeyBlocks(key, 'input', body).sealKeyBlocks.fill(0);
+    assert.deepEqual(gcmBoxSealMany(key, ITEMS).map(toHex), reference(key, ITEMS));
   });
 
   it('keys pushed out of the cache by 40 newer keys open and seal the same bytes again', () => {

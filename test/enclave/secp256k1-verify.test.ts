@@ -85,6 +85,25 @@ describe('secp256k1 tx-signature verification', () => {
     );
   });
 
+  it('gives the same verdicts for a signer seen before (its decompressed key is cached by its bytes)', () => {
+    for (let i = 0; i < 5; i++) {
+      const { msg, sig, pk } = fixture(i);
+      const negated = Uint8Array.from(pk);
+      negated[0] = pk[0] === 2 ? 3 : 2; // same x, the other y: the negated point
+      for (let round = 0; round < 3; round++) {
+        assert.equal(both(msg, sig, pk), true);
+        assert.equal(both(msg, sig, negated), false);
+      }
+      // one array changed in place after a cached use is a different key
+      const reused = Uint8Array.from(pk);
+      assert.equal(verifySecp256k1(msg, sig, reused), true);
+      reused[0] = reused[0] === 2 ? 3 : 2;
+      assert.equal(verifySecp256k1(msg, sig, reused), false);
+      reused.fill(0xff, 1);
+      assert.equal(verifySecp256k1(msg, sig, reused), false);
+    }
+  });
+
   it('rejects public keys that are not curve points or have a bad prefix', () => {
     const { msg, sig, pk } = fixture(2);
     const badPrefix = Uint8Array.from(pk);
