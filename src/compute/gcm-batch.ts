@@ -85,6 +85,14 @@ function newEcb(key: Uint8Array): Cipher {
 /** Running GHASH value of the message being processed (module scratch; encryption is synchronous). */
 const y = new Int32Array(4);
 
+/**
+ * Distinct AAD arrays of the batch being encrypted (compared by identity; callers pass shared constant arrays per
+ * domain) and the GHASH value of each alone, so a response's boxes hash each AAD once (module scratch).
+ */
+const AAD_MEMO_SIZE = 4;
+const aadMemo: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(AAD_MEMO_SIZE).fill(undefined);
+const aadMemoY = new Int32Array(4 * AAD_MEMO_SIZE);
+
 /** A key's persistent ECB cipher and GHASH table. Create with {@link Aes256GcmBatch.create}. */
 export class Aes256GcmBatch {
   readonly #key: Uint8Array;
@@ -164,12 +172,12 @@ export class Aes256GcmBatch {
   }
 
   /**
-   * H ‖ E_K(derive) — what {@link Aes256GcmBatch.keyBlocks} computes for this key and derive blocks — from this
-   * state (computed now if still pending), as a fresh copy: no second cipher for a key that already has one.
+   * Writes H ‖ E_K(derive) — what {@link Aes256GcmBatch.keyBlocks} computes for this key and derive blocks — from
+   * this state (computed now if still pending) to `out` at `off`: no second cipher for a key that has one.
    */
-  keyBlocksCopy(): Uint8Array {
+  writeKeyBlocks(out: Uint8Array, off: number): void {
     this.derived();
-    return this.#blocks.slice();
+    out.set(this.#blocks, off);
   }
 
   /** Takes H ‖ E_K(derive) from `enc[off ..]` (copied: the caller may wipe `enc`). */
@@ -241,6 +249,7 @@ export class Aes256GcmBatch {
     const t = this.#ghashKey();
     const ks = this.#ecb.update(ctr);
     let k = 0;
+    let memoAads = 0;
     for (const j of jobs) {
       const { aad, plaintext: p, out } = j;
       const n = p.length;
@@ -250,8 +259,20 @@ export class Aes256GcmBatch {
       const co = j.offset + GCM_IV_LENGTH;
       for (let i = 0; i < n; i++) out[co + i] = p[i]! ^ ks[k + i]!;
       k += (n + GHASH_BLOCK - 1) & ~(GHASH_BLOCK - 1);
-      y.fill(0);
-      ghashUpdate(t, y, aad, 0, aad.length);
+      // GHASH of the AAD alone, once per distinct AAD array of the batch (a response's boxes share a few).
+      let memo = 0;
+      while (memo < memoAads && aadMemo[memo] !== aad) memo++;
+      if (memo === memoAads) {
+        y.fill(0);
+        ghashUpdate(t, y, aad, 0, aad.length);
+        if (memo < AAD_MEMO_SIZE) {
+          aadMemo[memo] = aad;
+          aadMemoY.set(y, 4 * memo);
+          memoAads++;
+        }
+      } else {
+        for (let w = 0; w < 4; w++) y[w] = aadMemoY[4 * memo + w]!;
+      }
       ghashUpdate(t, y, out, co, n);
       ghashLengths(t, y, aad.length, n);
       const to = co + n;
@@ -264,6 +285,7 @@ export class Aes256GcmBatch {
         out[to + 4 * w + 3] = v ^ ks[m + 3]!;
       }
     }
+    aadMemo.fill(undefined, 0, memoAads); // pins no caller array
   }
 
   /**

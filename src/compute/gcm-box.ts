@@ -53,6 +53,7 @@ import {
   hmacSha256WithMidstates,
 } from './hmac-sha256.js';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH, SCHEME_MARKER_GCM_V1 } from './scheme.js';
+import { sha256WordsToBytes } from './sha256-block.js';
 
 /** Where a ciphertext is used; bound into the AAD so ciphertexts cannot be moved between places. */
 export type CipherDomain =
@@ -162,14 +163,32 @@ function sealStateOf(st: TxKeyState): SealState {
   if (st.seal === undefined) {
     const blocks = st.keyBlocks;
     st.keyBlocks = undefined;
-    // Deferred: a key first used to open an input computes H ‖ K_iv in the same AES call as its counter blocks.
-    const gcm =
-      blocks !== undefined
-        ? Aes256GcmBatch.fromKeyBlocks(st.key, blocks)
-        : Aes256GcmBatch.deferred(st.key, IV_KEY_BLOCKS);
-    st.seal = { gcm, ivMid: undefined };
+    if (blocks === undefined) {
+      // Deferred: a key first used to open an input computes H ‖ K_iv in the same AES call as its counter blocks.
+      st.seal = { gcm: Aes256GcmBatch.deferred(st.key, IV_KEY_BLOCKS), ivMid: undefined };
+    } else {
+      // H ‖ K_iv [‖ K_iv's HMAC midstates, big-endian words], see gcmOpenBodyWithSealKeyBlocks
+      let ivMid: Int32Array | undefined;
+      if (blocks.length === GCM_SEAL_KEY_STATE_LENGTH) {
+        ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
+        for (let i = 0, o = GCM_SEAL_KEY_BLOCKS_LENGTH; i < HMAC_MIDSTATE_WORDS; i++, o += 4)
+          ivMid[i] = (blocks[o]! << 24) | (blocks[o + 1]! << 16) | (blocks[o + 2]! << 8) | blocks[o + 3]!;
+      }
+      const gcm = Aes256GcmBatch.fromKeyBlocks(st.key, blocks.subarray(0, GCM_SEAL_KEY_BLOCKS_LENGTH));
+      st.seal = { gcm, ivMid };
+    }
   }
   return st.seal;
+}
+
+/** K_iv's HMAC pad midstates (hmac-sha256.ts), computed on first use. */
+function ivMidOf(seal: SealState): Int32Array {
+  let mid = seal.ivMid;
+  if (mid === undefined) {
+    mid = seal.ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
+    hmacSha256Midstates(seal.gcm.derived(), mid, 0);
+  }
+  return mid;
 }
 
 /** H = E_K(0^128), the first of the key blocks. */
@@ -177,6 +196,12 @@ const GHASH_H_LENGTH = 16;
 
 /** Length of {@link gcmSealKeyBlocks}: H ‖ K_iv. */
 export const GCM_SEAL_KEY_BLOCKS_LENGTH = GHASH_H_LENGTH + IV_KEY_BLOCKS.length;
+
+/**
+ * Length of the seal key blocks {@link gcmOpenBodyWithSealKeyBlocks} hands out: H ‖ K_iv ‖ the HMAC pad
+ * midstates of K_iv (16 big-endian words; 2 SHA-256 compressions the sealing thread then skips).
+ */
+export const GCM_SEAL_KEY_STATE_LENGTH = GCM_SEAL_KEY_BLOCKS_LENGTH + 4 * HMAC_MIDSTATE_WORDS;
 
 /**
  * The key-only part of sealing under `key`: `H ‖ K_iv` (one AES-ECB call), so a thread that derived the key
@@ -189,14 +214,16 @@ export function gcmSealKeyBlocks(key: Uint8Array): Uint8Array {
 }
 
 /**
- * Lets the next seal under `key` use `keyBlocks` = {@link gcmSealKeyBlocks}`(key)` instead of computing them (a
- * copy is taken). Only for blocks bound to exactly these key bytes (computed from them by trusted code): wrong
- * blocks would give wrong outputs. Does nothing when the key's seal state exists already or `keyBlocks` has the
- * wrong length. @throws CryptoError `BAD_KEY_LENGTH`.
+ * Lets the next seal under `key` use `keyBlocks` = {@link gcmSealKeyBlocks}`(key)` (or the longer blocks of
+ * {@link gcmOpenBodyWithSealKeyBlocks}) instead of computing them (a copy is taken). Only for blocks bound to
+ * exactly these key bytes (computed from them by trusted code): wrong blocks would give wrong outputs. Does
+ * nothing when the key's seal state exists already or `keyBlocks` has neither length. @throws CryptoError
+ * `BAD_KEY_LENGTH`.
  */
 export function gcmPrimeSealState(key: Uint8Array, keyBlocks: Uint8Array): void {
   const st = keyStateFor(key);
-  if (st.seal === undefined && keyBlocks.length === GCM_SEAL_KEY_BLOCKS_LENGTH)
+  const n = keyBlocks.length;
+  if (st.seal === undefined && (n === GCM_SEAL_KEY_BLOCKS_LENGTH || n === GCM_SEAL_KEY_STATE_LENGTH))
     st.keyBlocks = keyBlocks.slice();
 }
 
@@ -279,12 +306,7 @@ function batchIvBase(seal: SealState, items: readonly SealItem[]): Uint8Array {
       .update(n === buf.length ? buf : buf.subarray(0, n))
       .digest();
   }
-  let mid = seal.ivMid;
-  if (mid === undefined) {
-    mid = seal.ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
-    hmacSha256Midstates(seal.gcm.derived(), mid, 0);
-  }
-  hmacSha256WithMidstates(mid, 0, buf, 0, n, ivBase, 0);
+  hmacSha256WithMidstates(ivMidOf(seal), 0, buf, 0, n, ivBase, 0);
   return ivBase;
 }
 
@@ -349,9 +371,11 @@ export function gcmOpenBody(key: Uint8Array, domain: CipherDomain, body: Uint8Ar
 }
 
 /**
- * {@link gcmOpenBody}, plus {@link gcmSealKeyBlocks} of the same key taken from the key state that opened it (its
- * first AES call computed H ‖ K_iv already): the enclave's prepare worker needs both per input, and a second
- * AES-ECB cipher just for the key blocks cost it ~4 µs per tx.
+ * {@link gcmOpenBody}, plus the key's seal key blocks for {@link gcmPrimeSealState} in another thread, taken from
+ * the key state that opened it (its first AES call computed H ‖ K_iv already): {@link gcmSealKeyBlocks} followed
+ * by the HMAC pad midstates of K_iv ({@link GCM_SEAL_KEY_STATE_LENGTH} bytes in all). The enclave's prepare
+ * worker needs both per input; a second AES-ECB cipher just for the key blocks cost it ~4 µs per tx, and the
+ * midstates spare the sealing (main) thread two SHA-256 compressions per tx.
  * @throws CryptoError `TRUNCATED`, `AUTH_FAILED`, `BAD_KEY_LENGTH`.
  */
 export function gcmOpenBodyWithSealKeyBlocks(
@@ -360,7 +384,13 @@ export function gcmOpenBodyWithSealKeyBlocks(
   body: Uint8Array,
 ): { readonly plaintext: Uint8Array; readonly sealKeyBlocks: Uint8Array } {
   const plaintext = gcmOpenBody(key, domain, body);
-  return { plaintext, sealKeyBlocks: sealStateOf(keyStateFor(key)).gcm.keyBlocksCopy() };
+  const seal = sealStateOf(keyStateFor(key));
+  const out = new Uint8Array(GCM_SEAL_KEY_STATE_LENGTH);
+  seal.gcm.writeKeyBlocks(out, 0);
+  const mid = ivMidOf(seal);
+  sha256WordsToBytes(mid, 0, out, GCM_SEAL_KEY_BLOCKS_LENGTH);
+  sha256WordsToBytes(mid, 8, out, GCM_SEAL_KEY_BLOCKS_LENGTH + 32);
+  return { plaintext, sealKeyBlocks: out };
 }
 
 /** Output box: `marker ‖ domain ‖ iv ‖ ciphertext ‖ tag` (a batch of one). */

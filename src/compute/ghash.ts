@@ -173,19 +173,24 @@ export function ghashLengths(key: GhashKey, y: Int32Array, aadLen: number, ctLen
 
 /** `y := (y ⊕ block) · H` for the block `d[o .. o+16)`. */
 function mulBlock(t: Int32Array, base: number, y: Int32Array, d: Uint8Array, o: number): void {
-  const a0 = y[0]!;
-  const a1 = y[1]!;
-  const a2 = y[2]!;
-  const a3 = y[3]!;
-  // Last byte first (highest powers of x): Z = M[x15]; then Z = Z·x^8 ⊕ M[x_k] for k = 14 … 0.
-  let i = base + (((a3 ^ d[o + 15]!) & 0xff) << 2);
+  const x0 = y[0]! ^ ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!);
+  const x1 = y[1]! ^ ((d[o + 4]! << 24) | (d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!);
+  const x2 = y[2]! ^ ((d[o + 8]! << 24) | (d[o + 9]! << 16) | (d[o + 10]! << 8) | d[o + 11]!);
+  const x3 = y[3]! ^ ((d[o + 12]! << 24) | (d[o + 13]! << 16) | (d[o + 14]! << 8) | d[o + 15]!);
+  // Last byte first (highest powers of x): Z = M[x15]; then Z = Z·x^8 ⊕ M[x_k] for k = 14 … 0. Byte k is the
+  // low byte of `w` once w holds word k >> 2 shifted right by 8 · (3 - (k & 3)).
+  let i = base + ((x3 & 0xff) << 2);
   let z0 = t[i]!;
   let z1 = t[i + 1]!;
   let z2 = t[i + 2]!;
   let z3 = t[i + 3]!;
+  let w = x3 >>> 8;
   for (let k = 14; k >= 0; k--) {
-    const w = k >= 12 ? a3 : k >= 8 ? a2 : k >= 4 ? a1 : a0;
-    i = base + ((((w >>> ((3 - (k & 3)) << 3)) ^ d[o + k]!) & 0xff) << 2);
+    if (k === 11) w = x2;
+    else if (k === 7) w = x1;
+    else if (k === 3) w = x0;
+    i = base + ((w & 0xff) << 2);
+    w >>>= 8;
     const rem = z3 & 0xff;
     z3 = (z3 >>> 8) | (z2 << 24);
     z2 = (z2 >>> 8) | (z1 << 24);

@@ -30,7 +30,10 @@ export interface PreparedInput {
   readonly wire: Uint8Array;
   readonly plaintext: Uint8Array;
   readonly txKey: Uint8Array;
-  /** gcm-box.ts `gcmSealKeyBlocks(txKey)` (aes-256-gcm only): the key-only part of sealing the tx's outputs. */
+  /**
+   * aes-256-gcm only: the key-only part of sealing the tx's outputs, from gcm-box.ts
+   * `gcmOpenBodyWithSealKeyBlocks` (H ‖ K_iv ‖ K_iv's HMAC midstates) for `gcmPrimeSealState`.
+   */
   readonly sealKeyBlocks?: Uint8Array;
 }
 

@@ -14,6 +14,7 @@ import {
   type CipherDomain,
   DOMAIN_BYTE,
   GCM_SEAL_KEY_BLOCKS_LENGTH,
+  GCM_SEAL_KEY_STATE_LENGTH,
   gcmBoxOpen,
   gcmBoxSeal,
   gcmBoxSealMany,
@@ -23,6 +24,7 @@ import {
   gcmSealKeyBlocks,
   type SealItem,
 } from '../../src/compute/gcm-box.js';
+import { hmacSha256Midstates } from '../../src/compute/hmac-sha256.js';
 import { encodeInputWire, parseInputWire } from '../../src/compute/protocol.js';
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -33,6 +35,9 @@ const ITEMS: SealItem[] = [
   { domain: 'attribute-value', plaintext: enc('transfer') },
   { domain: 'data', plaintext: enc('eyJvayI6e319') },
 ];
+
+const keyOfPrime = (i: number): Uint8Array =>
+  Uint8Array.from({ length: 32 }, (_, j) => (i * 7 + j * 29 + 3) & 0xff);
 
 /** The header's formulas, spelled out with node primitives only. */
 function reference(key: Uint8Array, items: readonly SealItem[]): string[] {
@@ -192,6 +197,43 @@ describe('gcm-box seal key blocks (computed by another thread)', () => {
     assert.equal(toHex(got), want.toString('hex'));
   });
 
+  it('a key primed with the long seal key blocks (with K_iv midstates) seals byte-identically', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.array(
+          fc.record({
+            domain: fc.constantFrom<CipherDomain>('data', 'attribute-key', 'attribute-value', 'reply-id'),
+            plaintext: fc.uint8Array({ maxLength: 300 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (key, msg, items) => {
+          const want = reference(key, items);
+          const body = Buffer.from(reference(key, [{ domain: 'input', plaintext: msg }])[0]!.slice(4), 'hex');
+          const { sealKeyBlocks } = gcmOpenBodyWithSealKeyBlocks(key, 'input', body);
+          // a fresh copy of the key bytes, not yet seen by this thread's key states
+          const other = key.slice();
+          other[31] = other[31]! ^ 0x5a;
+          const otherBlocks = gcmOpenBodyWithSealKeyBlocks(
+            other,
+            'input',
+            Buffer.from(reference(other, [{ domain: 'input', plaintext: msg }])[0]!.slice(4), 'hex'),
+          ).sealKeyBlocks;
+          // push both keys out of the 32-entry key-state cache, then prime and seal
+          for (let i = 0; i < 40; i++) gcmBoxSeal(keyOfPrime(i), 'data', msg);
+          gcmPrimeSealState(key, sealKeyBlocks);
+          sealKeyBlocks.fill(0); // primed with a copy
+          assert.deepEqual(gcmBoxSealMany(key, items).map(toHex), want);
+          gcmPrimeSealState(other, otherBlocks);
+          assert.deepEqual(gcmBoxSealMany(other, items).map(toHex), reference(other, items));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it('a primed key seals byte-identically to an unprimed one', () => {
     fc.assert(
       fc.property(
@@ -255,7 +297,7 @@ describe('gcm-box key states (one cipher per tx key opens its input and seals it
     );
   });
 
-  it('opening with the seal key blocks gives gcmOpenBody and gcmSealKeyBlocks (fresh, cached or long input)', () => {
+  it('opening with the seal key blocks gives gcmOpenBody, gcmSealKeyBlocks and the K_iv midstates (fresh, cached or long input)', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
@@ -267,7 +309,14 @@ describe('gcm-box key states (one cipher per tx key opens its input and seals it
           if (sealedFirst) gcmBoxSealMany(key, ITEMS);
           const got = gcmOpenBodyWithSealKeyBlocks(key, 'input', body);
           assert.equal(toHex(got.plaintext), toHex(msg));
-          assert.equal(toHex(got.sealKeyBlocks), toHex(gcmSealKeyBlocks(key)));
+          assert.equal(got.sealKeyBlocks.length, GCM_SEAL_KEY_STATE_LENGTH);
+          const blocks = gcmSealKeyBlocks(key);
+          assert.equal(toHex(got.sealKeyBlocks.subarray(0, GCM_SEAL_KEY_BLOCKS_LENGTH)), toHex(blocks));
+          const mid = new Int32Array(16);
+          hmacSha256Midstates(blocks.subarray(16), mid, 0);
+          const midBytes = Buffer.alloc(64);
+          mid.forEach((w, i) => midBytes.writeInt32BE(w, 4 * i));
+          assert.equal(toHex(got.sealKeyBlocks.subarray(GCM_SEAL_KEY_BLOCKS_LENGTH)), toHex(midBytes));
           assert.deepEqual(gcmBoxSealMany(key, ITEMS).map(toHex), reference(key, ITEMS));
         },
       ),
