@@ -4,7 +4,7 @@
  * fields of the results are offsets into the returned batch buffer, which nothing else can reach once it was
  * transferred away and back, so the cached facts stay bound to the bytes that were actually checked.
  */
-import type { SignatureFacts } from './tx-verification.js';
+import type { DecodedMessage, SignatureFacts, SignedExecuteFields } from './tx-verification.js';
 import type { SigInfo, SignMode } from './types.js';
 
 const MODES: readonly SignMode[] = [
@@ -199,6 +199,39 @@ function offsetIn(batch: ArrayBuffer, view: Uint8Array): number | undefined {
   return view.buffer === batch ? view.byteOffset : undefined;
 }
 
+function roundTrips(str: string): boolean {
+  return decoder.decode(encoder.encode(str)) === str;
+}
+
+/**
+ * A message's signed-execute fields: a flag, then (when present and every byte field is a view into `batch`)
+ * sender, contract and msg as offset ‖ length into the batch and the funds as strings. Fields that are not
+ * views are dropped (flag 0), never copied, like every other byte fact.
+ */
+function writeExecute(w: Writer, batch: ArrayBuffer, e: SignedExecuteFields | undefined): void {
+  const views = e === undefined ? undefined : [e.sender, e.contract, e.msg];
+  if (
+    e === undefined ||
+    views === undefined ||
+    !views.every((v) => offsetIn(batch, v) !== undefined) ||
+    // strings must survive UTF-8 both ways (decoded protobuf strings always do)
+    !e.sentFunds.every((c) => roundTrips(c.denom) && roundTrips(c.amount))
+  ) {
+    w.u8(0);
+    return;
+  }
+  w.u8(1);
+  for (const v of views) {
+    w.u32(v.byteOffset);
+    w.u32(v.length);
+  }
+  w.u32(e.sentFunds.length);
+  for (const c of e.sentFunds) {
+    w.bytes(encoder.encode(c.denom));
+    w.bytes(encoder.encode(c.amount));
+  }
+}
+
 /**
  * Results of a batch, in tx order. Byte fields that are views into `batch` (decoded messages, input wires) are
  * written as offsets; facts that are not (which the decoders never produce) are dropped, never copied, so every
@@ -227,6 +260,7 @@ export function encodeResults(batch: ArrayBuffer, results: readonly PreparedTx[]
         w.bytes(encoder.encode(m.typeUrl));
         w.u32(msgOffsets[i]!);
         w.u32(m.value.length);
+        writeExecute(w, batch, m.execute);
       });
     }
     const inputs = r.inputs.filter((i) => offsetIn(batch, i.wire) !== undefined);
@@ -285,11 +319,24 @@ export function decodeResults(batch: ArrayBuffer, count: number, results: ArrayB
           if (a === undefined) allAddresses = false;
           else signerAddresses.push(a);
         }
-        const messages: { typeUrl: string; value: Uint8Array }[] = [];
+        const messages: DecodedMessage[] = [];
         for (let n = r.u32(); n > 0; n--) {
           const typeUrl = typeUrlOf(r.bytes());
           const off = r.u32();
-          messages.push({ typeUrl, value: inBatch(off, r.u32()) });
+          const value = inBatch(off, r.u32());
+          if (r.u8() === 0) {
+            messages.push({ typeUrl, value });
+            continue;
+          }
+          const sender = inBatch(r.u32(), r.u32());
+          const contract = inBatch(r.u32(), r.u32());
+          const msg = inBatch(r.u32(), r.u32());
+          const sentFunds: { denom: string; amount: string }[] = [];
+          for (let c = r.u32(); c > 0; c--) {
+            const denom = decoder.decode(r.bytes());
+            sentFunds.push({ denom, amount: decoder.decode(r.bytes()) });
+          }
+          messages.push({ typeUrl, value, execute: { sender, contract, msg, sentFunds } });
         }
         signature.decoded = allAddresses
           ? { signerKeys, signerAddresses, messages }

@@ -19,7 +19,14 @@ import type { IoKeyAgreement } from './keys.js';
 import type { BatchTx, PreparedInput, PreparedTx } from './prepare-codec.js';
 import { PREPARE_MAX_SIGNER_KEYS } from './prepare-limits.js';
 import { verifySecp256k1 } from './secp256k1-verify.js';
-import { aliasingReader, decodeDirect, pubkeyAddress, type SignatureFacts } from './tx-verification.js';
+import {
+  aliasingReader,
+  decodeDirect,
+  type DecodedMessage,
+  pubkeyAddress,
+  type SignatureFacts,
+  signedExecuteFields,
+} from './tx-verification.js';
 
 /** Prepares one tx. Never throws for anything a tx can contain. */
 export function prepareTx(io: IoKeyAgreement, scheme: EncryptionScheme, tx: BatchTx): PreparedTx {
@@ -54,8 +61,10 @@ function signatureFacts(tx: BatchTx): SignatureFacts | undefined {
       }
       const signerAddresses: Uint8Array[] = [];
       for (const k of keys) signerAddresses.push(pubkeyAddress(k));
+      const messages: DecodedMessage[] = [];
+      for (const m of decoded.messages) messages.push(withExecuteFields(m));
       const facts: Mutable<SignatureFacts> = {
-        decoded: { signerKeys: keys, signerAddresses, messages: decoded.messages },
+        decoded: { signerKeys: keys, signerAddresses, messages },
       };
       if (validKey !== undefined) facts.validKey = validKey;
       if (pk !== undefined) facts.publicKeyAddress = pubkeyAddress(pk);
@@ -83,11 +92,28 @@ function bodyMessages(txBytes: Uint8Array): readonly Any[] {
   }
 }
 
+const EXECUTE_URL = '/secret.compute.v1beta1.MsgExecuteContract';
+
+/** `m` with the compared fields of its MsgExecuteContract (when it is one and decodes), for verifyParams. */
+function withExecuteFields(m: DecodedMessage): DecodedMessage {
+  if (m.typeUrl !== EXECUTE_URL) return m;
+  try {
+    return {
+      typeUrl: m.typeUrl,
+      value: m.value,
+      execute: signedExecuteFields(MsgExecuteContract.decode(m.value)),
+    };
+  } catch {
+    return m; // undecodable: verifyParams decodes it on use and finds no match, as inline
+  }
+}
+
 /** Encrypted input of a compute message (execute, instantiate, migrate), as the enclave receives it. */
-function computeInput(any: Any): Uint8Array | undefined {
+function computeInput(any: DecodedMessage): Uint8Array | undefined {
+  if (any.execute !== undefined) return any.execute.msg;
   try {
     switch (any.typeUrl) {
-      case '/secret.compute.v1beta1.MsgExecuteContract':
+      case EXECUTE_URL:
         return MsgExecuteContract.decode(any.value).msg;
       case '/secret.compute.v1beta1.MsgInstantiateContract':
         return MsgInstantiateContract.decode(any.value).initMsg;
@@ -108,7 +134,7 @@ function computeInput(any: Any): Uint8Array | undefined {
 function decryptInputs(
   io: IoKeyAgreement,
   scheme: EncryptionScheme,
-  messages: readonly { readonly typeUrl: string; readonly value: Uint8Array }[],
+  messages: readonly DecodedMessage[],
 ): PreparedInput[] {
   const out: PreparedInput[] = [];
   for (const any of messages) {

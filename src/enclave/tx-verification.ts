@@ -115,7 +115,26 @@ export interface DecodedDirectTx {
   /** Their account addresses RIPEMD160(SHA256(key)), same order (prepared txs only; else computed on use). */
   readonly signerAddresses?: readonly Uint8Array[];
   /** The body's messages, in order. */
-  readonly messages: readonly { readonly typeUrl: string; readonly value: Uint8Array }[];
+  readonly messages: readonly DecodedMessage[];
+}
+
+/** One body message of a {@link DecodedDirectTx}. */
+export interface DecodedMessage {
+  readonly typeUrl: string;
+  readonly value: Uint8Array;
+  /**
+   * Prepared txs only: the fields of `MsgExecuteContract.decode(value)` that the signed-message match compares,
+   * when the type is MsgExecuteContract and `value` decodes (a pure function of `value`; else decoded on use).
+   */
+  readonly execute?: SignedExecuteFields;
+}
+
+/** The parts of a signed MsgExecuteContract that {@link verifyParams} compares. */
+export interface SignedExecuteFields {
+  readonly sender: Uint8Array;
+  readonly contract: Uint8Array;
+  readonly msg: Uint8Array;
+  readonly sentFunds: readonly { readonly denom: string; readonly amount: string }[];
 }
 
 /**
@@ -250,6 +269,10 @@ function verifyDirect(
   const typeUrl = TYPE_URL[expected.type];
   for (const any of decoded.messages) {
     if (any.typeUrl !== typeUrl) continue;
+    if (any.execute !== undefined && expected.type === 'execute') {
+      if (executeMatches(any.execute, sender, expected)) return;
+      continue;
+    }
     try {
       if (directMsgMatches(any.value, sender, expected)) return;
     } catch {
@@ -259,8 +282,26 @@ function verifyDirect(
   fail();
 }
 
+function executeMatches(
+  m: SignedExecuteFields,
+  sender: Address,
+  expected: Extract<ExpectedSignedMsg, { type: 'execute' }>,
+): boolean {
+  return (
+    bytesEqual(m.sender, sender.canonical) &&
+    bytesEqual(m.contract, expected.contract.canonical) &&
+    bytesEqual(m.msg, expected.msg) &&
+    coinsEqual(m.sentFunds, expected.funds)
+  );
+}
+
 function protoCoins(coins: readonly ProtoCoin[]): { denom: string; amount: string }[] {
   return coins.map((c) => ({ denom: c.denom, amount: c.amount }));
+}
+
+/** The compared fields of a decoded MsgExecuteContract (byte fields alias it). */
+export function signedExecuteFields(m: MsgExecuteContract): SignedExecuteFields {
+  return { sender: m.sender, contract: m.contract, msg: m.msg, sentFunds: protoCoins(m.sentFunds) };
 }
 
 function directMsgMatches(value: Uint8Array, sender: Address, expected: ExpectedSignedMsg): boolean {
@@ -274,15 +315,8 @@ function directMsgMatches(value: Uint8Array, sender: Address, expected: Expected
         m.admin === expected.admin
       );
     }
-    case 'execute': {
-      const m = MsgExecuteContract.decode(value);
-      return (
-        bytesEqual(m.sender, sender.canonical) &&
-        bytesEqual(m.contract, expected.contract.canonical) &&
-        bytesEqual(m.msg, expected.msg) &&
-        coinsEqual(protoCoins(m.sentFunds), expected.funds)
-      );
-    }
+    case 'execute':
+      return executeMatches(signedExecuteFields(MsgExecuteContract.decode(value)), sender, expected);
     case 'migrate': {
       const m = MsgMigrateContract.decode(value);
       return (

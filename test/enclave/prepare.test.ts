@@ -101,6 +101,14 @@ function scenarioTxs(users: User[], d: Deployed): Tx[] {
     msg: m1,
     sigInfo: { ...u1.signExecute(d.canonical, m1), signature: other.signature },
   });
+  // a validly signed execute of another input, or of the same input for another contract (the signed message
+  // does not match the call: prepared signed-execute fields and inline decoding must reject alike)
+  const m5 = transfer(u0, u1, '1', 37);
+  const m6 = transfer(u0, u1, '1', 38);
+  txs.push({ label: 'msg not signed', sender: u0, msg: m6, sigInfo: u0.signExecute(d.canonical, m5) });
+  const m7 = transfer(u1, u0, '1', 39);
+  const elsewhere = new Uint8Array(20).fill(9);
+  txs.push({ label: 'contract not signed', sender: u1, msg: m7, sigInfo: u1.signExecute(elsewhere, m7) });
   // signed by u2, executed as u1
   const m2 = transfer(u2, u1, '1', 33);
   txs.push({ label: 'wrong sender', sender: u1, msg: m2, sigInfo: u2.signExecute(d.canonical, m2) });
@@ -171,8 +179,9 @@ for (const scheme of SCHEMES) {
       const txs = scenarioTxs(users, da);
       const report = await a.enclave.prepare(txs.map((t) => t.sigInfo));
       assert.equal(report.txs, txs.length);
-      // 5 transfers, overspend, wrong sender (valid under its own key), plaintext, wrong hash, amino: verified
-      assert.equal(report.signatures, 10);
+      // 5 transfers, overspend, 2 unsigned messages, wrong sender (valid under its own key), plaintext, wrong
+      // hash, amino: verified
+      assert.equal(report.signatures, 12);
       // every encrypted input of this network decrypts ahead (not the plaintext one)
       assert.equal(report.inputs, txs.length - 1);
       for (const tx of txs) {
@@ -354,6 +363,33 @@ describe('enclave.prepare: worker lifecycle', () => {
       b?.inputs.map((i) => [i.wire, i.plaintext, i.txKey, i.sealKeyBlocks]),
       [[wire, plaintext, txKey, undefined]],
     );
+  });
+
+  it('results round-trip signed execute fields; fields outside the batch are dropped, not copied', () => {
+    const txBytes = Uint8Array.from({ length: 120 }, (_, i) => i);
+    const batch = encodeBatch([
+      { txBytes, signBytes: new Uint8Array(3), signMode: 'SIGN_MODE_DIRECT', signature: new Uint8Array(64) },
+    ]);
+    const view = (off: number, len: number): Uint8Array => new Uint8Array(batch, 4 + 17 + off, len);
+    const execute = {
+      sender: view(0, 20),
+      contract: view(20, 20),
+      msg: view(40, 60),
+      sentFunds: [{ denom: 'uscrt', amount: '12' }],
+    };
+    const message = { typeUrl: '/secret.compute.v1beta1.MsgExecuteContract', value: view(0, 110) };
+    const facts = (m: object) => ({
+      signature: { decoded: { signerKeys: [], signerAddresses: [], messages: [m as typeof message] } },
+      inputs: [],
+    });
+    const results = encodeResults(batch, [
+      facts({ ...message, execute }),
+      facts({ ...message, execute: { ...execute, msg: execute.msg.slice() } }), // a copy: not bound
+    ]);
+    const [a, b] = decodeResults(batch, 2, results);
+    assert.deepEqual(a?.signature?.decoded?.messages, [{ ...message, execute }]);
+    assert.equal(a?.signature?.decoded?.messages[0]?.execute?.msg.buffer, batch);
+    assert.deepEqual(b?.signature?.decoded?.messages, [message]);
   });
 
   it('result decoding refuses offsets outside the batch', () => {
