@@ -40,3 +40,9 @@ export const PREPARE_MAX_SIGNER_KEYS = 8;
  * every tx is verified and decrypted inline, exactly as without prepare).
  */
 export const MAX_PREPARE_WORKER_RESTARTS = 3;
+
+/**
+ * How long close() waits for a worker to end itself (it checks between txs, ~0.1-0.2 ms apart) before
+ * terminating it. 1 s only matters for a worker stuck in something unexpected.
+ */
+export const PREPARE_CLOSE_TIMEOUT_MS = 1_000;

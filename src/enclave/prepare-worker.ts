@@ -15,12 +15,18 @@ import { prepareTx } from './prepare-work.js';
 export interface PrepareWorkerData {
   readonly ioPrivateKey: Uint8Array;
   readonly scheme: EncryptionScheme;
+  /**
+   * One Int32 shared with the enclave: nonzero = stop. Checked between txs, so the thread ends itself at a point
+   * where it runs JavaScript: `worker.terminate()` landing inside a native call (the libsecp256k1 addon) can
+   * abort the whole process.
+   */
+  readonly stop?: SharedArrayBuffer;
 }
 
-/** A batch request: `id` echoes back. */
+/** A batch request: `id` echoes back. A request without a batch only wakes an idle worker to see `stop`. */
 export interface PrepareRequest {
   readonly id: number;
-  readonly batch: ArrayBuffer;
+  readonly batch?: ArrayBuffer;
 }
 
 /** A batch reply; `results` is absent when the batch could not be processed at all. */
@@ -35,10 +41,21 @@ if (port !== null) {
   const data = workerData as PrepareWorkerData;
   const io = IoKeyAgreement.fromPrivateKey(data.ioPrivateKey);
   data.ioPrivateKey.fill(0);
+  const stop = data.stop === undefined ? undefined : new Int32Array(data.stop);
+  const stopping = (): boolean => stop !== undefined && Atomics.load(stop, 0) !== 0;
   port.on('message', (req: PrepareRequest) => {
+    if (stopping() || req.batch === undefined) {
+      if (stopping()) process.exit(0); // in a worker: ends this thread only
+      return;
+    }
     let results: ArrayBuffer | undefined;
     try {
-      const prepared: PreparedTx[] = decodeBatch(req.batch).map((tx) => prepareTx(io, data.scheme, tx));
+      const txs = decodeBatch(req.batch);
+      const prepared: PreparedTx[] = [];
+      for (const tx of txs) {
+        if (stopping()) process.exit(0);
+        prepared.push(prepareTx(io, data.scheme, tx));
+      }
       results = encodeResults(req.batch, prepared);
     } catch {
       results = undefined; // a malformed batch prepares nothing; the txs run inline

@@ -12,7 +12,12 @@ import { Worker } from 'node:worker_threads';
 
 import type { EncryptionScheme } from '../compute/scheme.js';
 import { decodeBatch, decodeResults, encodeBatch } from './prepare-codec.js';
-import { DEFAULT_PREPARE_WORKERS, MAX_PREPARE_WORKER_RESTARTS, PREPARE_CHUNK_TXS } from './prepare-limits.js';
+import {
+  DEFAULT_PREPARE_WORKERS,
+  MAX_PREPARE_WORKER_RESTARTS,
+  PREPARE_CHUNK_TXS,
+  PREPARE_CLOSE_TIMEOUT_MS,
+} from './prepare-limits.js';
 import type { PrepareReply, PrepareRequest, PrepareWorkerData } from './prepare-worker.js';
 import type { PreparedCache } from './prepared-cache.js';
 import type { PrepareReport, SigInfo } from './types.js';
@@ -60,6 +65,8 @@ export class TxPreparer {
   readonly #count: number;
   readonly #url: URL;
   readonly #slots: (Slot | undefined)[] = [];
+  /** Shared with every worker: nonzero once close() was called (PrepareWorkerData.stop). */
+  readonly #stop = new Int32Array(new SharedArrayBuffer(4));
   #next = 0;
   #nextId = 0;
   #starts = 0;
@@ -97,17 +104,39 @@ export class TxPreparer {
     }));
   }
 
-  /** Stops the workers (pending prepare() calls settle with what they got). Later prepare() calls do nothing. */
+  /**
+   * Stops the workers (pending prepare() calls settle with what they got). Later prepare() calls do nothing.
+   * Each worker ends itself between two txs (see {@link PrepareWorkerData.stop}); one that has not ended within
+   * {@link PREPARE_CLOSE_TIMEOUT_MS} is terminated.
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    Atomics.store(this.#stop, 0, 1);
     const slots = this.#slots.splice(0);
-    // A terminating worker's handle does not keep the event loop alive (even ref'd), so an awaited close() would
+    // An ending worker's handle does not keep the event loop alive (even ref'd), so an awaited close() would
     // leave the process with nothing to wait on; a timer does, until the threads are gone.
     const keepAlive = setInterval(() => undefined, 60_000);
     try {
-      await Promise.all(slots.flatMap((s) => (s === undefined ? [] : [s.worker.terminate()])));
+      await Promise.all(slots.flatMap((s) => (s === undefined ? [] : [this.#end(s)])));
     } finally {
       clearInterval(keepAlive);
+    }
+  }
+
+  /** Asks `slot`'s worker to end itself (wakes it if idle); terminates it if it has not after the timeout. */
+  async #end(slot: Slot): Promise<void> {
+    if (slot.exited) return;
+    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+    const wake: PrepareRequest = { id: -1 };
+    slot.worker.postMessage(wake);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), PREPARE_CLOSE_TIMEOUT_MS);
+    });
+    try {
+      if ((await Promise.race([exited, late])) === 'late') await slot.worker.terminate();
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -156,7 +185,11 @@ export class TxPreparer {
     const key = this.#ioPrivateKey();
     let worker: Worker;
     try {
-      const workerData: PrepareWorkerData = { ioPrivateKey: key, scheme: this.#scheme };
+      const workerData: PrepareWorkerData = {
+        ioPrivateKey: key,
+        scheme: this.#scheme,
+        stop: this.#stop.buffer,
+      };
       worker = this.#url.pathname.endsWith('.ts')
         ? new Worker(tsBootstrap(this.#url), { eval: true, workerData })
         : new Worker(this.#url, { workerData });

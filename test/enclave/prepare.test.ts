@@ -330,6 +330,19 @@ describe('enclave.prepare: worker lifecycle', () => {
     sameAsInline(b, db, e, txs);
   });
 
+  it('close() while a running worker has batches in flight: they settle, calls keep working inline', async () => {
+    const { b, db, users } = setup(scheme);
+    const e = twin(scheme);
+    const txs = scenarioTxs(users, db);
+    assert.ok((await e.prepare(txs.map((t) => t.sigInfo))).txs > 0); // the worker is up and warm
+    const many = Array.from({ length: 20 }, () => txs.map((t) => t.sigInfo)).flat();
+    const pending = e.prepare(many); // several chunks queued; the first one starts at once
+    await e.close(); // the worker ends itself between two txs
+    assert.ok((await pending).txs < many.length);
+    assert.deepEqual(await e.prepare([txs[0]!.sigInfo]), { txs: 0, signatures: 0, inputs: 0 });
+    sameAsInline(b, db, e, txs.slice(0, 5));
+  });
+
   it('never keeps a process alive (awaited prepare, un-awaited prepare, no close)', () => {
     const child = fileURLToPath(new URL('./prepare-exit-child.ts', import.meta.url));
     for (const mode of ['await', 'no-await']) {
