@@ -107,11 +107,12 @@ export function compare(
   if (peer) {
     row.peer = peer.name;
     row.peerValue = round(peer.value);
-    row.ratio = round(ours / peer.value, 2);
+    row.ratio = round(ours / peer.value);
   }
   if (goal) {
     row.goal = goal.text;
-    row.goalMet = goal.met(row.ratio ?? ours, ours);
+    // judged on the exact ratio: the table's rounded one (2 significant digits) would call 1.95 "2"
+    row.goalMet = goal.met(peer ? ours / peer.value : ours, ours);
   }
   return row;
 }

@@ -273,6 +273,11 @@ export class BlockPipeline {
     return this.chain.keeper.prepareBlock(block.flatMap((p) => (p.tx.sigInfo ? [p.tx.sigInfo] : [])));
   }
 
+  /** Waits for the look-ahead block's prepare (its txs are not delivered), so no work is left in flight. */
+  async drain(): Promise<void> {
+    await this.ready;
+  }
+
   /** Delivers one block (starting the next one's prepare first); returns its tx count. */
   async step(): Promise<number> {
     if (this.current === undefined) {
@@ -289,16 +294,23 @@ export class BlockPipeline {
   }
 }
 
+/** Blocks {@link warmBlockPipeline} runs before a block row is measured. */
+export const WARM_BLOCKS = 16;
+
 /**
- * Starts the enclave's prepare worker and lets its JIT warm up on repeat-user txs (a fresh thread runs its first
- * ~1,000 txs 2-3x slower, which would make it, not the main thread, the bottleneck of a 1 s measurement; a node
- * preparing every block is always warm). Uses no new-user tx, so no new user's key agreement is cached early.
+ * Runs whole blocks through a {@link BlockPipeline} (prepare on the worker, delivery of prepared txs on the main
+ * thread) so that both threads' JIT has tiered up before a block row is measured; a node that delivers every
+ * block is always warm. Measured on the repeat-user pipeline: the first ~10 blocks of a fresh pipeline run at
+ * 1.9k-4.9k tx/s, later ones at 6k-12k — warming the worker alone, or the unprepared delivery path, is not enough.
  */
-export async function warmPrepareWorker(chain: BenchChain, repeatPool: TxPool): Promise<void> {
-  for (let i = 0; i < 8; i++) {
-    const block = Array.from({ length: BLOCK_TXS }, () => repeatPool.next());
-    await chain.keeper.prepareBlock(block.flatMap((p) => (p.tx.sigInfo ? [p.tx.sigInfo] : [])));
-  }
+export async function warmBlockPipeline(
+  chain: BenchChain,
+  pool: TxPool,
+  blocks = WARM_BLOCKS,
+): Promise<void> {
+  const pipeline = new BlockPipeline(chain, () => Array.from({ length: BLOCK_TXS }, () => pool.next()));
+  for (let i = 0; i < blocks; i++) await pipeline.step();
+  await pipeline.drain();
 }
 
 /** Txs per block in the block-delivery rows (a modest Secret mainnet block). */
@@ -316,22 +328,31 @@ export interface TokenFigures {
 export let lastFigures: TokenFigures | undefined;
 
 const NEW_USERS = 3_000;
-/** New users for the block rows: ~1.5 s of blocks at up to ~4,500 tx/s, plus one block of look-ahead. */
-const NEW_USERS_BLOCKS = 8_000;
+/** New users for the block rows: ~2.2 s of blocks at up to ~5,000 tx/s, plus one block of look-ahead. */
+const NEW_USERS_BLOCKS = 11_500;
+/** Other new users, only to warm the new-user block path (so no measured user's key agreement is cached early). */
+const NEW_USERS_WARM = 1_000;
 const REPEAT_USERS = 64;
 const REPEAT_TXS = 5_000;
-/** Block rows: fewer, longer runs (one op = one block of {@link BLOCK_TXS} txs, ~60-100 ms). */
-export const BLOCK_RUNS: MeasureOptions = { warmupMs: 150, runs: 5, runMs: 200 };
+/**
+ * Block rows (one op = one block of {@link BLOCK_TXS} txs, ~20-70 ms): runs long enough to hold several blocks, since
+ * single blocks vary 2x with where the garbage collector's pauses land.
+ */
+export const BLOCK_RUNS: MeasureOptions = { warmupMs: 150, runs: 5, runMs: 400 };
 
 export async function run(): Promise<BenchResult[]> {
   const t0 = performance.now();
-  const newIds = Array.from({ length: NEW_USERS + NEW_USERS_BLOCKS }, (_, i) => `new-${i}`);
+  const newIds = Array.from({ length: NEW_USERS + NEW_USERS_BLOCKS + NEW_USERS_WARM }, (_, i) => `new-${i}`);
   const repeatIds = Array.from({ length: REPEAT_USERS }, (_, i) => `repeat-${i}`);
   const setup = await tokenSetup([...repeatIds, ...newIds]);
   const { chain, code, contract } = setup;
   const repeat = setup.users.slice(0, REPEAT_USERS);
   const fresh = setup.users.slice(REPEAT_USERS, REPEAT_USERS + NEW_USERS);
-  const freshForBlocks = setup.users.slice(REPEAT_USERS + NEW_USERS);
+  const freshForBlocks = setup.users.slice(
+    REPEAT_USERS + NEW_USERS,
+    REPEAT_USERS + NEW_USERS + NEW_USERS_BLOCKS,
+  );
+  const freshForWarmUp = setup.users.slice(REPEAT_USERS + NEW_USERS + NEW_USERS_BLOCKS);
   const recipient = repeat[0]!.address;
   const transfer = { transfer: { recipient, amount: '1' } };
 
@@ -341,6 +362,9 @@ export async function run(): Promise<BenchResult[]> {
   );
   const newBlockPool = new TxPool(
     freshForBlocks.map((u) => chain.prepareExecute(u, contract.canonical, code.codeHash, transfer)),
+  );
+  const warmNewPool = new TxPool(
+    freshForWarmUp.map((u) => chain.prepareExecute(u, contract.canonical, code.codeHash, transfer)),
   );
   const repeatPool = new TxPool(
     Array.from({ length: REPEAT_TXS }, (_, i) =>
@@ -357,8 +381,9 @@ export async function run(): Promise<BenchResult[]> {
   const mRepeat = await measureAsync(() => chain.deliver(repeatPool.next()), TX_RUNS);
 
   // block delivery: block k+1 prepared on the enclave's worker while block k executes
-  await warmPrepareWorker(chain, repeatPool);
   const blockOf = (pool: TxPool) => () => Array.from({ length: BLOCK_TXS }, () => pool.next());
+  await warmBlockPipeline(chain, warmNewPool, Math.floor(NEW_USERS_WARM / BLOCK_TXS) - 1);
+  await warmBlockPipeline(chain, repeatPool);
   const newBlocks = new BlockPipeline(chain, blockOf(newBlockPool));
   const mNewBlocks = await measureAsync(() => newBlocks.step(), BLOCK_RUNS);
   const repeatBlocks = new BlockPipeline(chain, blockOf(repeatPool));

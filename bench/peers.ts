@@ -135,7 +135,7 @@ export async function run(): Promise<BenchResult[]> {
       s.chain.prepareExecute(s.users[i % 64]!, s.contract.canonical, s.code.codeHash, cmdTransfer),
     ),
   );
-  await keeperBench.warmPrepareWorker(s.chain, blockPool);
+  await keeperBench.warmBlockPipeline(s.chain, blockPool);
   const blocks = new keeperBench.BlockPipeline(s.chain, () =>
     Array.from({ length: B }, () => blockPool.next()),
   );
