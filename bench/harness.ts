@@ -70,7 +70,10 @@ export function measure(fn: () => unknown, options: MeasureOptions = {}): Measur
 }
 
 /** Measures an async operation, awaiting one at a time. */
-export async function measureAsync(fn: () => Promise<unknown>, options: MeasureOptions = {}): Promise<Measurement> {
+export async function measureAsync(
+  fn: () => Promise<unknown>,
+  options: MeasureOptions = {},
+): Promise<Measurement> {
   const { warmupMs = 150, runs = 5, runMs = 200 } = options;
   const warmEnd = now() + warmupMs;
   while (now() < warmEnd) await fn();
@@ -92,7 +95,12 @@ export async function measureAsync(fn: () => Promise<unknown>, options: MeasureO
 function summarize(rates: number[]): Measurement {
   const sorted = [...rates].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  return { opsPerSec: median, usPerOp: 1e6 / median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+  return {
+    opsPerSec: median,
+    usPerOp: 1e6 / median,
+    min: sorted[0] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+  };
 }
 
 /** Builds a result row comparing ours with a peer measured in the same run. */
