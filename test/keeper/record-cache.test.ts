@@ -48,6 +48,20 @@ class RecordingEnclave extends FakeEnclave {
 
 const sha256hex = (b: Uint8Array) => Buffer.from(sha256(b)).toString('hex');
 
+/** A stored ContractInfo record with the given code id and label (the other fields do not matter here). */
+function contractInfo(codeId: bigint, label: string) {
+  return {
+    codeId,
+    creator: user(1),
+    label,
+    created: { blockHeight: 1n, txIndex: 0n },
+    ibcPortId: '',
+    admin: '',
+    adminProof: new Uint8Array(32),
+    requireGovernance: false,
+  };
+}
+
 describe('shared record decodes', () => {
   it('execute and query see a migration at once: new code, current contract key', () => {
     const enclave = new RecordingEnclave();
@@ -173,16 +187,7 @@ describe('shared record decodes', () => {
   it('decodes once per stored array, afresh after a rewrite or an in-place change', () => {
     const store = new MemoryStore();
     const addr = user(5);
-    const info = {
-      codeId: 1n,
-      creator: user(1),
-      label: 'x',
-      created: { blockHeight: 1n, txIndex: 0n },
-      ibcPortId: '',
-      admin: '',
-      adminProof: new Uint8Array(32),
-      requireGovernance: false,
-    };
+    const info = contractInfo(1n, 'x');
     st.setContractInfo(store, addr, info);
     const a = st.getContractInfoShared(store, addr)!;
     assert.equal(st.getContractInfoShared(store, addr), a, 'same stored bytes: the same decoded object');
@@ -215,16 +220,7 @@ describe('shared record decodes', () => {
     }
     const store = new Copying();
     const addr = user(6);
-    const info = {
-      codeId: 4n,
-      creator: user(1),
-      label: 'lmdb',
-      created: { blockHeight: 1n, txIndex: 0n },
-      ibcPortId: '',
-      admin: '',
-      adminProof: new Uint8Array(32),
-      requireGovernance: false,
-    };
+    const info = contractInfo(4n, 'lmdb');
     st.setContractInfo(store, addr, info);
     const a = st.getContractInfoShared(store, addr)!;
     assert.equal(a.codeId, 4n);
