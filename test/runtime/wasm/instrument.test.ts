@@ -501,19 +501,21 @@ describe('instrument: dirty memory mark at the locals limit', () => {
   });
 });
 
+/** Unsigned LEB128 of `v`, for the modules these tests build byte by byte. */
+function leb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
 describe('instrument: store tracking never changes whether a module compiles', () => {
   /** `(func (export "f") (param i32) <n × (i32.store8 (local.get 0) (local.get 0))>)` with 1 page, built directly. */
   function manyStores(n: number): Uint8Array {
-    const leb = (v: number): number[] => {
-      const out: number[] = [];
-      do {
-        let b = v & 0x7f;
-        v >>>= 7;
-        if (v !== 0) b |= 0x80;
-        out.push(b);
-      } while (v !== 0);
-      return out;
-    };
     const section = (id: number, payload: number[] | Uint8Array): number[] => [
       id,
       ...leb(payload.length),
@@ -550,16 +552,6 @@ describe('instrument: store tracking never changes whether a module compiles', (
   it("a module whose export count is at V8's limit after instrumentation is instrumented without the mark", () => {
     // n mutable globals, each re-exported: 3 + n exports (6 + n with the marks); V8 allows 100,000.
     const build = (n: number): Uint8Array => {
-      const leb = (v: number): number[] => {
-        const out: number[] = [];
-        do {
-          let b = v & 0x7f;
-          v >>>= 7;
-          if (v !== 0) b |= 0x80;
-          out.push(b);
-        } while (v !== 0);
-        return out;
-      };
       const globals = [...leb(n)];
       for (let i = 0; i < n; i++) globals.push(0x7f, 1, 0x41, 0, 0x0b);
       const body = [0, 0x41, 0, 0x41, 1, 0x3a, 0, 0, 0x0b]; // (i32.store8 (i32.const 0) (i32.const 1))
