@@ -68,18 +68,16 @@ export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdR
 
   get(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, 'key');
-    const id = keyString(key);
-    const overlay = this.overlay;
-    if (overlay !== EMPTY_OVERLAY) {
-      const buffered = overlay.get(id);
-      if (buffered !== undefined) return buffered[1] ?? undefined;
-    }
-    const parent = this.parent as KVStore & Partial<IdReader>;
-    return parent[READ_BY_ID] === undefined ? parent.get(key) : parent[READ_BY_ID](id, key);
+    return this.#readById(keyString(key), key);
   }
 
   [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined {
     if (this.get !== BranchStore.prototype.get) return this.get(key);
+    return this.#readById(id, key);
+  }
+
+  /** The buffered value of `id`, else the parent's (by id when the parent can). */
+  #readById(id: string, key: Uint8Array): Uint8Array | undefined {
     const overlay = this.overlay;
     if (overlay !== EMPTY_OVERLAY) {
       const buffered = overlay.get(id);
