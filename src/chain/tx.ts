@@ -93,6 +93,14 @@ export async function signTx(req: SignRequest): Promise<Uint8Array> {
   return encodeSignedTx(await req.signer.signDirect(req.address, makeTxSignDoc(req)));
 }
 
+/** What the ante checks read: the chain's id and address prefix, the accounts' store and the auth module. */
+export interface AnteContext {
+  readonly chainId: string;
+  readonly prefix: string;
+  readonly store: KVStore;
+  readonly auth: AuthModule;
+}
+
 /** A tx that passed the ante checks. */
 export interface VerifiedTx {
   /** UPPERCASE hex sha256 of the raw tx bytes. */
@@ -131,11 +139,7 @@ export function txHash(txBytes: Uint8Array): string {
  */
 export function verifyTx(
   txBytes: Uint8Array,
-  ctx: {
-    readonly chainId: string;
-    readonly prefix: string;
-    readonly store: KVStore;
-    readonly auth: AuthModule;
+  ctx: AnteContext & {
     /**
      * True when the trusted component already verified exactly this signature over exactly these sign bytes
      * under this key (its prepare worker); the ante handler then skips its own identical check.
@@ -273,15 +277,7 @@ function directSignBytes(raw: TxRaw, chainId: string, accountNumber: bigint): Ui
  * when the tx would not get that far. Only a hint for the enclave's prepare worker: if an earlier tx of the
  * block changes the signer's account, the enclave finds no prepared fact for this tx and checks it inline.
  */
-export function prospectiveSigInfo(
-  txBytes: Uint8Array,
-  ctx: {
-    readonly chainId: string;
-    readonly prefix: string;
-    readonly store: KVStore;
-    readonly auth: AuthModule;
-  },
-): SigInfo | undefined {
+export function prospectiveSigInfo(txBytes: Uint8Array, ctx: AnteContext): SigInfo | undefined {
   try {
     const raw = TxRaw.decode(txBytes);
     const info = AuthInfo.decode(raw.authInfoBytes).signerInfos[0];
