@@ -95,20 +95,7 @@ describe('instance reuse', () => {
   it('discards an instance after a trap', () => {
     const rt = new ContractRuntime({ instanceMode: 'reuse' });
     call(rt);
-    assert.throws(
-      () =>
-        rt.call({
-          codeHash: sha256(wasm),
-          wasm,
-          entry: 'execute',
-          env: mockEnv(),
-          info: mockInfo('x'),
-          msg: new Uint8Array([1]),
-          backend: mockBackend(),
-          gasLimit: 10n,
-        }),
-      { name: 'OutOfGasError' },
-    );
+    assert.throws(() => executeOnce(rt, wasm, 10n), { name: 'OutOfGasError' });
     assert.deepEqual(call(rt).result, { ok: '1' });
     assert.equal(rt.cacheStats().instancesCreated, 2);
   });
