@@ -30,6 +30,7 @@ export {
   type KVEntry,
   type KVIterator,
   type KVStore,
+  nextStoreVersion,
   type Order,
   STORE_VERSION,
   storeVersion,

@@ -10,6 +10,7 @@ import {
   type CacheStore,
   checkRange,
   EmptyIterator,
+  equalBytes,
   isEmptyRange,
   type KVEntry,
   type KVIterator,
@@ -32,6 +33,12 @@ export interface LmdbStoreOptions {
    * an OS crash or power loss may lose the last commits (LMDB `MDB_NOSYNC`).
    */
   readonly durable?: boolean;
+  /**
+   * Open an existing store for reading only (default false), e.g. a second handle on the directory in a query
+   * worker thread while the owning handle keeps committing. `set`, `delete`, `commit` and `discardUncommitted`
+   * throw `StateError('READ_ONLY')`; {@link LmdbStore.refresh} moves the handle to the latest commit.
+   */
+  readonly readOnly?: boolean;
 }
 
 function backendError(what: string, cause: unknown): StateError {
@@ -139,18 +146,31 @@ export class LmdbStore implements CommitStore {
   private readonly committedData: LmdbCommitted;
   private working: BranchStore;
   private closed = false;
-  private lastHeight: bigint;
-  private lastHash: Uint8Array;
+  private lastHeight: bigint = 0n;
+  private lastHash: Uint8Array = GENESIS_COMMITMENT;
+  /** Opened with `readOnly` (see {@link LmdbStoreOptions.readOnly}). */
+  readonly readOnly: boolean;
 
-  private constructor(root: RootDatabase, data: Database<Buffer, Buffer>, meta: Database<Buffer, Buffer>) {
+  private constructor(
+    root: RootDatabase,
+    data: Database<Buffer, Buffer>,
+    meta: Database<Buffer, Buffer>,
+    readOnly: boolean,
+  ) {
     this.root = root;
     this.data = data;
     this.meta = meta;
+    this.readOnly = readOnly;
     this.committedData = new LmdbCommitted(data);
     this.working = new BranchStore(this.committedData);
-    const format = meta.get(META_FORMAT);
-    const height = meta.get(META_HEIGHT);
-    const hash = meta.get(META_HASH);
+    this.readMeta();
+  }
+
+  /** Reads the last committed height and commitment from the meta database (in the current read snapshot). */
+  private readMeta(): void {
+    const format = this.meta.get(META_FORMAT);
+    const height = this.meta.get(META_HEIGHT);
+    const hash = this.meta.get(META_HASH);
     if (format === undefined) {
       this.lastHeight = 0n;
       this.lastHash = GENESIS_COMMITMENT;
@@ -167,16 +187,24 @@ export class LmdbStore implements CommitStore {
 
   /**
    * Opens (creating if needed) the store in directory `dir` and recovers the last committed block. Only one
-   * `LmdbStore` per directory per process may be open at a time.
+   * writable `LmdbStore` per directory per process may be open at a time; read-only handles
+   * ({@link LmdbStoreOptions.readOnly}) may be opened beside it, in this thread or in worker threads.
    */
   static open(dir: string, options: LmdbStoreOptions = {}): LmdbStore {
     let root: RootDatabase | undefined;
     try {
-      root = open({ path: dir, maxDbs: 4, noSync: options.durable === false, compression: false });
+      const readOnly = options.readOnly === true;
+      root = open({
+        path: dir,
+        maxDbs: 4,
+        noSync: options.durable === false,
+        compression: false,
+        ...(readOnly ? { readOnly: true } : {}),
+      });
       const dbOptions = { keyEncoding: 'binary', encoding: 'binary', compression: false } as const;
       const data = root.openDB<Buffer, Buffer>({ name: 'state', ...dbOptions });
       const meta = root.openDB<Buffer, Buffer>({ name: 'meta', ...dbOptions });
-      return new LmdbStore(root, data, meta);
+      return new LmdbStore(root, data, meta, readOnly);
     } catch (cause) {
       void root?.close();
       if (cause instanceof StateError) throw cause;
@@ -210,7 +238,7 @@ export class LmdbStore implements CommitStore {
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.assertOpen();
+    this.assertWritable();
     assertBytes(key, 'key');
     if (key.length === 0) throw new StateError('INVALID_ARGUMENT', 'key must not be empty');
     if (key.length > LMDB_MAX_KEY_SIZE) {
@@ -223,7 +251,7 @@ export class LmdbStore implements CommitStore {
   }
 
   delete(key: Uint8Array): void {
-    this.assertOpen();
+    this.assertWritable();
     this.working.delete(key);
   }
 
@@ -245,7 +273,7 @@ export class LmdbStore implements CommitStore {
 
   /** Drops every uncommitted write (e.g. a block that failed to finalize). */
   discardUncommitted(): void {
-    this.assertOpen();
+    this.assertWritable();
     this.working.discard();
   }
 
@@ -255,7 +283,7 @@ export class LmdbStore implements CommitStore {
    * the working state is kept, so the call can be retried.
    */
   commit(height: bigint | number): CommitInfo {
-    this.assertOpen();
+    this.assertWritable();
     const h = nextHeight(height, this.lastHeight);
     const builder = new CommitmentBuilder(this.lastHash, h);
     let changes = 0;
@@ -286,6 +314,21 @@ export class LmdbStore implements CommitStore {
     return { height: h, hash: hash.slice(), changes };
   }
 
+  /**
+   * Moves this handle to the latest commit (made by any handle on the directory, in any thread) and re-reads
+   * its height and commitment. Returns true if either changed. lmdb-js keeps one read snapshot until the next
+   * macrotask, so all reads of one synchronous run after `refresh()` see the same commit as {@link height}.
+   * Meant for read-only handles; on a writable one it changes nothing (it already sees its own commits).
+   */
+  refresh(): boolean {
+    this.assertOpen();
+    const height = this.lastHeight;
+    const hash = this.lastHash;
+    this.root.resetReadTxn();
+    this.readMeta();
+    return height !== this.lastHeight || !equalBytes(hash, this.lastHash);
+  }
+
   /** Closes the database; uncommitted writes are lost. Further calls throw `StateError('CLOSED')`. */
   close(): void {
     if (this.closed) return;
@@ -296,5 +339,10 @@ export class LmdbStore implements CommitStore {
 
   private assertOpen(): void {
     if (this.closed) throw new StateError('CLOSED', 'the lmdb store is closed');
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.readOnly) throw new StateError('READ_ONLY', 'this lmdb store was opened read-only');
   }
 }

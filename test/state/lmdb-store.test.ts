@@ -160,6 +160,48 @@ describe('LmdbStore', () => {
   });
 });
 
+describe('LmdbStore: read-only handles', () => {
+  it('see the last commit after refresh(), never uncommitted writes, and refuse every write', () => {
+    const dir = freshDir();
+    const store = LmdbStore.open(dir);
+    store.set(Uint8Array.of(1), Uint8Array.of(1));
+    const c1 = store.commit(1);
+    const ro = LmdbStore.open(dir, { readOnly: true });
+    assert.equal(ro.readOnly, true);
+    assert.equal(ro.height, 1n);
+    assert.deepEqual(ro.commitHash, c1.hash);
+    assert.deepEqual(ro.get(Uint8Array.of(1)), Uint8Array.of(1));
+    store.set(Uint8Array.of(1), Uint8Array.of(2));
+    store.set(Uint8Array.of(3), Uint8Array.of(3));
+    assert.equal(ro.refresh(), false); // nothing committed yet
+    assert.deepEqual(ro.get(Uint8Array.of(1)), Uint8Array.of(1));
+    assert.equal(ro.get(Uint8Array.of(3)), undefined);
+    const c2 = store.commit(2);
+    assert.equal(ro.refresh(), true);
+    assert.equal(ro.height, 2n);
+    assert.deepEqual(ro.commitHash, c2.hash);
+    assert.deepEqual(ro.committed().get(Uint8Array.of(1)), Uint8Array.of(2));
+    assert.deepEqual(
+      [...ro.iterator()].map(([k, v]) => [hex(k), hex(v)]),
+      [
+        ['01', '02'],
+        ['03', '03'],
+      ],
+    );
+    for (const write of [
+      () => ro.set(Uint8Array.of(4), Uint8Array.of(4)),
+      () => ro.delete(Uint8Array.of(1)),
+      () => ro.commit(3),
+      () => ro.discardUncommitted(),
+    ]) {
+      assert.throws(write, { name: 'StateError', code: 'READ_ONLY' });
+    }
+    ro.close();
+    assert.deepEqual(store.get(Uint8Array.of(3)), Uint8Array.of(3)); // the writable handle is unaffected
+    store.close();
+  });
+});
+
 describe('computeCommitment', () => {
   it('requires strictly ascending keys and separates set-empty from delete', () => {
     assert.throws(
