@@ -5,7 +5,13 @@
 
 /** Stable codes of {@link ChainError}s raised before anything reaches the chain (misuse, bad options). */
 export type ChainErrorCode =
-  'INVALID_ARGUMENT' | 'UNKNOWN_ACCOUNT' | 'DUPLICATE_ACCOUNT' | 'INCOMPATIBLE_DIRECTORY' | 'CLOSED';
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_ACCOUNT'
+  | 'DUPLICATE_ACCOUNT'
+  | 'INCOMPATIBLE_DIRECTORY'
+  | 'CLOSED'
+  /** A query worker thread crashed or exited while it held the query (see `QueryWorkerPool`). */
+  | 'QUERY_WORKER_FAILED';
 
 /** Misuse of the LocalChain API (unknown account, bad option, closed chain). Nothing was sent. */
 export class ChainError extends Error {

@@ -39,3 +39,33 @@ export const BLOCK_INLINE_HEAD_TXS = 16;
  * yields between batches; 32 txs (~4 ms of worker time) keep the worker ahead without long gaps.
  */
 export const BLOCK_PREPARE_CHUNK_TXS = 32;
+
+/**
+ * Default worker threads of a `QueryWorkerPool`: two, or fewer on a machine with fewer cores. Queries are
+ * CPU-bound; more threads than cores only add switching, and the node's main thread (block execution) needs
+ * a core too, so the default stays small and embedders size it to their machine.
+ */
+export const DEFAULT_QUERY_WORKERS_MAX = 2;
+
+/**
+ * Queries per message to a query worker. One message costs ~10-20 µs of postMessage plus the wake-up; a batch
+ * of 64 balance queries is ~2-3 ms of worker time, so messaging stays well under a µs per query while a batch
+ * is small enough that two workers both get work from a burst of 128.
+ */
+export const QUERY_BATCH_MAX = 64;
+
+/**
+ * Times a query is re-sent because its worker's snapshot was at another committed height than the batch was
+ * tagged with (a block committed while the batch was on its way). Each retry is tagged with the new height; a
+ * query still unlucky after that many is answered on the main thread, which always sees its own last commit.
+ */
+export const QUERY_STALE_RETRIES = 3;
+
+/** Restarts of crashed query workers over a pool's life beyond its size; then the pool closes itself. */
+export const MAX_QUERY_WORKER_RESTARTS = 4;
+
+/** How long `QueryWorkerPool.close()` lets a worker finish its batch and close LMDB before terminating it. */
+export const QUERY_WORKER_CLOSE_TIMEOUT_MS = 2_000;
+
+/** Causes of a query error carried across the thread boundary (keeper → enclave → runtime is at most 3 deep). */
+export const MAX_QUERY_ERROR_CAUSES = 4;

@@ -59,6 +59,7 @@ import {
   DEFAULT_TX_GAS_LIMIT,
 } from './limits.js';
 import { decodeTxMessage, encryptedInputOf, signerOf, type TxMessage } from './messages.js';
+import { QueryWorkerPool } from './query-pool.js';
 import { type ChainSigner, LocalDirectSigner } from './signer.js';
 import {
   createRegistry,
@@ -426,6 +427,10 @@ export class LocalChain {
   private lockFile: string | undefined;
   /** Tail of the queue that serializes txs, blocks and close. */
   private queue: Promise<void> = Promise.resolve();
+  /** The network seed (a local dev chain keeps it; query worker pools build their enclaves from it). */
+  private readonly networkSeed: Uint8Array;
+  /** Query worker pools made by {@link queryPool}, closed by {@link close}. */
+  private readonly pools = new Set<QueryWorkerPool>();
 
   private constructor(
     config: ChainConfig,
@@ -446,6 +451,7 @@ export class LocalChain {
         ? undefined
         : (sink ?? ((contract: string, message: string) => console.error(`[debug ${contract}] ${message}`)));
     const networkSeed = Uint8Array.from(Buffer.from(config.networkSeed, 'hex'));
+    this.networkSeed = networkSeed;
     this.enclave = createEnclave({
       keys: NetworkKeys.fromSeeds([networkSeed]),
       ioScheme: this.scheme,
@@ -560,10 +566,36 @@ export class LocalChain {
       if (this.dirty) this.commitBlock();
       else this.store.discardUncommitted(); // only the block's own random: recreated on reopen
       this.closed = true;
+      const pools = [...this.pools];
+      this.pools.clear();
+      await Promise.all(pools.map((p) => p.close())); // before the store: their workers read its directory
       if (this.store instanceof LmdbStore) this.store.close();
       if (this.lockFile !== undefined) rmSync(this.lockFile, { force: true });
       await this.enclave.close(); // the prepare worker of broadcastBlock, if it was started
     });
+  }
+
+  /**
+   * A pool of worker threads answering encrypted smart queries at the last COMMITTED block of this persistent
+   * chain (`dir`): the state as of the last {@link nextBlock} (txs of the current block are invisible to it),
+   * in the current block's env, as `keeper.query` would on that state; see {@link QueryWorkerPool}.
+   * `pool.query(contract, wire)` takes the contract's canonical address and a client-encrypted query. The
+   * chain closes its pools on {@link close}.
+   */
+  queryPool(opts: { readonly size?: number } = {}): QueryWorkerPool {
+    this.assertOpen();
+    if (!(this.store instanceof LmdbStore) || this.dir === undefined) {
+      throw new ChainError('INVALID_ARGUMENT', 'a query worker pool needs a persistent chain (dir)');
+    }
+    const pool = new QueryWorkerPool({
+      store: this.store,
+      dir: join(this.dir, DATA_DIR),
+      keeper: this.keeper,
+      enclave: { seeds: [this.networkSeed], ioScheme: this.scheme, bech32Prefix: this.bech32Prefix },
+      ...(opts.size === undefined ? {} : { size: opts.size }),
+    });
+    this.pools.add(pool);
+    return pool;
   }
 
   private commitBlock(): void {
