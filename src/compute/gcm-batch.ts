@@ -44,20 +44,43 @@ export interface GcmJob {
  * Counter-block scratch, reused by every batch (encryption is synchronous and `update()` copies its input):
  * a fresh buffer per batch was a steady stream of pool allocations in the tx loop.
  */
-let ctrScratch = Buffer.alloc(64 * GHASH_BLOCK);
+let ctrScratch = new Uint8Array(64 * GHASH_BLOCK);
 /** Largest scratch kept between batches (bigger batches get a one-off buffer). */
 const MAX_KEPT_SCRATCH = 64 * 1024;
+/** Block counts whose scratch views are kept. */
+const KEPT_VIEWS = 64;
+/**
+ * Views of {@link ctrScratch} by block count (`update()` encrypts its whole input, so it needs a view of exactly
+ * the blocks; making one per call was ~60 ns and an object of garbage per AES call).
+ */
+let ctrViews: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(KEPT_VIEWS + 1).fill(undefined);
 
-function scratch(len: number): Buffer {
+function scratch(blocks: number): Uint8Array {
+  const len = blocks * GHASH_BLOCK;
   if (ctrScratch.length < len) {
-    if (len > MAX_KEPT_SCRATCH) return Buffer.allocUnsafe(len);
-    ctrScratch = Buffer.alloc(Math.min(MAX_KEPT_SCRATCH, Math.max(len, 2 * ctrScratch.length)));
+    if (len > MAX_KEPT_SCRATCH) return new Uint8Array(len);
+    ctrScratch = new Uint8Array(Math.min(MAX_KEPT_SCRATCH, Math.max(len, 2 * ctrScratch.length)));
+    ctrViews = new Array<Uint8Array | undefined>(KEPT_VIEWS + 1).fill(undefined);
   }
-  return ctrScratch.subarray(0, len);
+  if (blocks > KEPT_VIEWS) return ctrScratch.subarray(0, len);
+  return (ctrViews[blocks] ??= ctrScratch.subarray(0, len));
+}
+
+/** Writes the `nb` counter blocks `iv ‖ BE32(1)`, … `iv ‖ BE32(nb)` (J0 first) at `ctr[c ..]`. */
+function writeCounters(ctr: Uint8Array, c: number, iv: Uint8Array, ivOff: number, nb: number): void {
+  for (let b = 1; b <= nb; b++, c += GHASH_BLOCK) {
+    for (let i = 0; i < GCM_IV_LENGTH; i++) ctr[c + i] = iv[ivOff + i]!;
+    // BE32(b): b ≤ 1 + ceil(GCM_JS_MAX_PLAINTEXT / 16) < 2^16, so the top two bytes are zero.
+    ctr[c + 12] = 0;
+    ctr[c + 13] = 0;
+    ctr[c + 14] = b >>> 8;
+    ctr[c + 15] = b;
+  }
 }
 
 /** Each derive block must be nonzero and end in four zero bytes (see {@link Aes256GcmBatch.create}). */
 function checkDeriveBlocks(derive: Uint8Array): void {
+  if (derive.length % GHASH_BLOCK !== 0) throw new CryptoError('BAD_CONFIG', 'derive must be whole blocks');
   for (let o = 0; o < derive.length; o += GHASH_BLOCK) {
     let head = 0;
     for (let i = 0; i < 12; i++) head |= derive[o + i]!;
@@ -68,6 +91,9 @@ function checkDeriveBlocks(derive: Uint8Array): void {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The derive array {@link Aes256GcmBatch.deferredOwned} checked last (callers pass one constant). */
+let checkedDerive: Uint8Array | undefined;
 
 /** `0^128 ‖ derive`: the ECB input of the key blocks H ‖ E_K(derive). */
 function keyBlockInput(derive: Uint8Array): Uint8Array {
@@ -100,8 +126,8 @@ export class Aes256GcmBatch {
   #table: GhashKey | undefined;
   /** H ‖ E_K(derive), valid once {@link #pending} is undefined. */
   #blocks: Uint8Array;
-  /** E_K(derive): a view of {@link #blocks} after H. */
-  #derived: Uint8Array;
+  /** E_K(derive): a view of {@link #blocks} after H, made on first request. */
+  #derived: Uint8Array | undefined;
   /** The derive blocks while the key blocks (H ‖ E_K(derive)) are not computed yet. */
   #pending: Uint8Array | undefined;
 
@@ -116,7 +142,7 @@ export class Aes256GcmBatch {
     this.#ecb = ecb;
     this.#table = table;
     this.#blocks = blocks;
-    this.#derived = blocks.subarray(GHASH_BLOCK);
+    this.#derived = undefined;
     this.#pending = pending;
   }
 
@@ -143,32 +169,57 @@ export class Aes256GcmBatch {
   static deferred(key: Uint8Array, derive: Uint8Array = new Uint8Array(0)): Aes256GcmBatch {
     if (key.length !== 32)
       throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
-    if (derive.length % GHASH_BLOCK !== 0) throw new CryptoError('BAD_CONFIG', 'derive must be whole blocks');
     checkDeriveBlocks(derive);
-    // A small Uint8Array copy lives on V8's heap; Buffer.from would take a slice of node's 8 KiB pool.
-    const k = Uint8Array.from(key);
+    const k = new Uint8Array(32);
+    k.set(key);
     return new Aes256GcmBatch(k, newEcb(k), undefined, EMPTY, derive.slice());
+  }
+
+  /**
+   * {@link Aes256GcmBatch.deferred} without its copies, for a caller that owns both arrays: `key` (32 bytes) is
+   * kept as this state's key and must never change; `derive` is kept until the first AES call and must be a
+   * constant (it is checked once per array). gcm-box.ts creates one such state per tx key.
+   * @throws CryptoError `BAD_KEY_LENGTH`, `BAD_CONFIG` like `deferred`.
+   */
+  static deferredOwned(key: Uint8Array, derive: Uint8Array): Aes256GcmBatch {
+    if (key.length !== 32)
+      throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
+    if (derive !== checkedDerive) {
+      checkDeriveBlocks(derive);
+      checkedDerive = derive;
+    }
+    return new Aes256GcmBatch(key, newEcb(key), undefined, EMPTY, derive);
   }
 
   /**
    * The key state from `keyBlocks` = {@link Aes256GcmBatch.keyBlocks}`(key, derive)` computed elsewhere (the
    * enclave's prepare worker, which derived the key): skips the ECB call for H (and the derive blocks) here.
    * The caller must bind `keyBlocks` to exactly this key's bytes; wrong blocks give wrong tags, never an error.
-   * @throws CryptoError `BAD_KEY_LENGTH`, `BAD_CONFIG` (`keyBlocks` not at least one whole block).
+   * `keyBlocks` is kept (not copied): the caller hands it over. @throws CryptoError `BAD_KEY_LENGTH`,
+   * `BAD_CONFIG` (`keyBlocks` not at least one whole block).
    */
   static fromKeyBlocks(key: Uint8Array, keyBlocks: Uint8Array): Aes256GcmBatch {
     if (key.length !== 32)
       throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
     if (keyBlocks.length < GHASH_BLOCK || keyBlocks.length % GHASH_BLOCK !== 0)
       throw new CryptoError('BAD_CONFIG', 'key blocks must be whole blocks, H first');
-    const k = Uint8Array.from(key);
+    const k = new Uint8Array(32);
+    k.set(key);
     return new Aes256GcmBatch(k, newEcb(k), new GhashKey(keyBlocks, 0), keyBlocks, undefined);
   }
 
   /** E_K(derive) for the `derive` blocks this state was created with (computed now if still pending). */
   derived(): Uint8Array {
+    return (this.#derived ??= this.keyBlocksView().subarray(GHASH_BLOCK));
+  }
+
+  /**
+   * H ‖ E_K(derive) of this state (computed now if still pending): the state's own array, which the caller must
+   * only read (gcm-box.ts takes K_iv's HMAC midstates from it without a copy).
+   */
+  keyBlocksView(): Uint8Array {
     if (this.#pending !== undefined) this.#setKeyBlocks(this.#ecb.update(keyBlockInput(this.#pending)), 0);
-    return this.#derived;
+    return this.#blocks;
   }
 
   /**
@@ -176,8 +227,7 @@ export class Aes256GcmBatch {
    * this state (computed now if still pending) to `out` at `off`: no second cipher for a key that has one.
    */
   writeKeyBlocks(out: Uint8Array, off: number): void {
-    this.derived();
-    out.set(this.#blocks, off);
+    out.set(this.keyBlocksView(), off);
   }
 
   /** Takes H ‖ E_K(derive) from `enc[off ..]` (copied: the caller may wipe `enc`). */
@@ -185,15 +235,26 @@ export class Aes256GcmBatch {
     const n = GHASH_BLOCK + this.#pending!.length;
     this.#table = new GhashKey(enc, off);
     const blocks = new Uint8Array(n);
-    blocks.set(enc.subarray(off, off + n));
+    for (let i = 0; i < n; i++) blocks[i] = enc[off + i]!;
     this.#blocks = blocks;
-    this.#derived = blocks.subarray(GHASH_BLOCK);
     this.#pending = undefined;
   }
 
-  #ghashKey(): GhashKey {
-    if (this.#table === undefined) this.derived();
-    return this.#table!;
+  /** Blocks of the pending key-block input `0^128 ‖ derive` (0 once H is known). */
+  #keyBlockCount(): number {
+    const pending = this.#pending;
+    return pending === undefined ? 0 : 1 + (pending.length >>> 4);
+  }
+
+  /**
+   * While the key blocks are pending, writes their ECB input `0^128 ‖ derive` at the start of `ctr`: the first
+   * AES call under a fresh key computes H (and E_K(derive)) with its message blocks (one `update()` less).
+   */
+  #writeKeyBlockInput(ctr: Uint8Array): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    ctr.fill(0, 0, GHASH_BLOCK);
+    ctr.set(pending, GHASH_BLOCK);
   }
 
   /**
@@ -203,7 +264,6 @@ export class Aes256GcmBatch {
   static keyBlocks(key: Uint8Array, derive: Uint8Array = new Uint8Array(0)): Uint8Array {
     if (key.length !== 32)
       throw new CryptoError('BAD_KEY_LENGTH', `AES-256-GCM key must be 32 bytes, got ${key.length}`);
-    if (derive.length % GHASH_BLOCK !== 0) throw new CryptoError('BAD_CONFIG', 'derive must be whole blocks');
     checkDeriveBlocks(derive);
     const enc = newEcb(key).update(keyBlockInput(derive));
     return new Uint8Array(enc.buffer, enc.byteOffset, enc.length);
@@ -217,48 +277,60 @@ export class Aes256GcmBatch {
     let blocks = 0;
     for (const j of jobs) {
       const n = j.plaintext.length;
-      if (n > MAX_PLAINTEXT || j.aad.length > MAX_PLAINTEXT)
-        throw new CryptoError('BAD_CONFIG', 'AES-256-GCM input too long');
-      if (j.offset < 0 || j.offset + GCM_IV_LENGTH + n + GCM_TAG_LENGTH > j.out.length)
-        throw new CryptoError('TRUNCATED', 'AES-256-GCM output buffer too small');
+      checkJob(j.aad, n, j.out, j.offset);
       if (n <= GCM_JS_MAX_PLAINTEXT) blocks += 1 + ((n + GHASH_BLOCK - 1) >>> 4);
     }
     if (blocks > 0) this.#encryptJs(jobs, blocks);
     for (const j of jobs) if (j.plaintext.length > GCM_JS_MAX_PLAINTEXT) this.#encryptNode(j);
   }
 
+  /**
+   * One job of {@link encryptInto} (`out` holds the IV at `offset`; ciphertext and tag are written after it),
+   * without a job object or array: a query result is a batch of one. @throws CryptoError like `encryptInto`.
+   */
+  encryptOne(aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
+    const n = plaintext.length;
+    checkJob(aad, n, out, offset);
+    if (n > GCM_JS_MAX_PLAINTEXT) {
+      this.#encryptNode({ aad, plaintext, out, offset });
+      return;
+    }
+    const nb = 1 + ((n + GHASH_BLOCK - 1) >>> 4);
+    const kb = this.#keyBlockCount();
+    const ctr = scratch(kb + nb);
+    this.#writeKeyBlockInput(ctr);
+    writeCounters(ctr, kb * GHASH_BLOCK, out, offset, nb);
+    const ks = this.#ecb.update(ctr);
+    if (kb > 0) this.#setKeyBlocks(ks, 0);
+    const t = this.#table!;
+    y.fill(0);
+    ghashUpdate(t, y, aad, 0, aad.length);
+    sealJob(t, ks, kb * GHASH_BLOCK, aad.length, plaintext, out, offset + GCM_IV_LENGTH);
+    ks.fill(0);
+  }
+
   #encryptJs(jobs: readonly GcmJob[], blocks: number): void {
     // Counter blocks of every short job, back to back: J0 = IV ‖ 1, then IV ‖ 2, IV ‖ 3, … (inc32 of J0).
-    const ctr = scratch(blocks * GHASH_BLOCK);
-    let c = 0;
+    const kb = this.#keyBlockCount();
+    const ctr = scratch(kb + blocks);
+    this.#writeKeyBlockInput(ctr);
+    let c = kb * GHASH_BLOCK;
     for (const j of jobs) {
       const n = j.plaintext.length;
       if (n > GCM_JS_MAX_PLAINTEXT) continue;
       const nb = 1 + ((n + GHASH_BLOCK - 1) >>> 4);
-      const { out, offset } = j;
-      for (let b = 1; b <= nb; b++) {
-        for (let i = 0; i < GCM_IV_LENGTH; i++) ctr[c + i] = out[offset + i]!;
-        // BE32(b): b ≤ 1 + ceil(GCM_JS_MAX_PLAINTEXT / 16) < 2^16, so the top two bytes are zero.
-        ctr[c + 12] = 0;
-        ctr[c + 13] = 0;
-        ctr[c + 14] = b >>> 8;
-        ctr[c + 15] = b;
-        c += GHASH_BLOCK;
-      }
+      writeCounters(ctr, c, j.out, j.offset, nb);
+      c += nb * GHASH_BLOCK;
     }
-    const t = this.#ghashKey();
     const ks = this.#ecb.update(ctr);
-    let k = 0;
+    if (kb > 0) this.#setKeyBlocks(ks, 0);
+    const t = this.#table!;
+    let k = kb * GHASH_BLOCK;
     let memoAads = 0;
     for (const j of jobs) {
       const { aad, plaintext: p, out } = j;
       const n = p.length;
       if (n > GCM_JS_MAX_PLAINTEXT) continue;
-      const tagMask = k;
-      k += GHASH_BLOCK;
-      const co = j.offset + GCM_IV_LENGTH;
-      for (let i = 0; i < n; i++) out[co + i] = p[i]! ^ ks[k + i]!;
-      k += (n + GHASH_BLOCK - 1) & ~(GHASH_BLOCK - 1);
       // GHASH of the AAD alone, once per distinct AAD array of the batch (a response's boxes share a few).
       let memo = 0;
       while (memo < memoAads && aadMemo[memo] !== aad) memo++;
@@ -273,19 +345,11 @@ export class Aes256GcmBatch {
       } else {
         for (let w = 0; w < 4; w++) y[w] = aadMemoY[4 * memo + w]!;
       }
-      ghashUpdate(t, y, out, co, n);
-      ghashLengths(t, y, aad.length, n);
-      const to = co + n;
-      for (let w = 0; w < 4; w++) {
-        const v = y[w]!;
-        const m = tagMask + 4 * w;
-        out[to + 4 * w] = (v >>> 24) ^ ks[m]!;
-        out[to + 4 * w + 1] = (v >>> 16) ^ ks[m + 1]!;
-        out[to + 4 * w + 2] = (v >>> 8) ^ ks[m + 2]!;
-        out[to + 4 * w + 3] = v ^ ks[m + 3]!;
-      }
+      sealJob(t, ks, k, aad.length, p, out, j.offset + GCM_IV_LENGTH);
+      k += GHASH_BLOCK + ((n + GHASH_BLOCK - 1) & ~(GHASH_BLOCK - 1));
     }
     aadMemo.fill(undefined, 0, memoAads); // pins no caller array
+    ks.fill(0);
   }
 
   /**
@@ -299,36 +363,60 @@ export class Aes256GcmBatch {
     const n = ciphertext.length;
     if (n > GCM_JS_MAX_PLAINTEXT || iv.length !== GCM_IV_LENGTH || tag.length !== GCM_TAG_LENGTH)
       return this.#decryptNode(iv, ciphertext, tag, aad);
+    return this.#openJs(iv, 0, ciphertext, 0, n, tag, 0, aad);
+  }
+
+  /**
+   * {@link decrypt} of `iv(12) ‖ ciphertext ‖ tag(16)` = `body[off .. off+len)` (an input wire's body), read in
+   * place. @throws CryptoError `TRUNCATED` (len < 28), `AUTH_FAILED`.
+   */
+  openBody(body: Uint8Array, off: number, len: number, aad: Uint8Array): Uint8Array {
+    const n = len - GCM_IV_LENGTH - GCM_TAG_LENGTH;
+    if (n < 0 || off < 0 || off + len > body.length)
+      throw new CryptoError('TRUNCATED', 'AES-256-GCM body shorter than iv + tag');
+    const c = off + GCM_IV_LENGTH;
+    if (n > GCM_JS_MAX_PLAINTEXT) {
+      return this.#decryptNode(
+        body.subarray(off, c),
+        body.subarray(c, c + n),
+        body.subarray(c + n, c + n + GCM_TAG_LENGTH),
+        aad,
+      );
+    }
+    return this.#openJs(body, off, body, c, n, body, c + n, aad);
+  }
+
+  #openJs(
+    iv: Uint8Array,
+    ivOff: number,
+    ct: Uint8Array,
+    ctOff: number,
+    n: number,
+    tag: Uint8Array,
+    tagOff: number,
+    aad: Uint8Array,
+  ): Uint8Array {
     if (aad.length > MAX_PLAINTEXT) throw new CryptoError('BAD_CONFIG', 'AES-256-GCM input too long');
     const nb = 1 + ((n + GHASH_BLOCK - 1) >>> 4);
     // A fresh deferred key computes its key blocks (0^128 ‖ derive) in this same AES call, ahead of J0.
-    const pending = this.#pending;
-    const k0 = pending === undefined ? 0 : GHASH_BLOCK + pending.length;
-    const ctr = scratch(k0 + nb * GHASH_BLOCK);
-    if (pending !== undefined) {
-      ctr.fill(0, 0, GHASH_BLOCK);
-      ctr.set(pending, GHASH_BLOCK);
-    }
-    for (let b = 1, c = k0; b <= nb; b++, c += GHASH_BLOCK) {
-      for (let i = 0; i < GCM_IV_LENGTH; i++) ctr[c + i] = iv[i]!;
-      ctr[c + 12] = 0;
-      ctr[c + 13] = 0;
-      ctr[c + 14] = b >>> 8;
-      ctr[c + 15] = b;
-    }
+    const kb = this.#keyBlockCount();
+    const k0 = kb * GHASH_BLOCK;
+    const ctr = scratch(kb + nb);
+    this.#writeKeyBlockInput(ctr);
+    writeCounters(ctr, k0, iv, ivOff, nb);
     const ks = this.#ecb.update(ctr);
-    if (pending !== undefined) this.#setKeyBlocks(ks, 0);
+    if (kb > 0) this.#setKeyBlocks(ks, 0);
     const t = this.#table!;
     y.fill(0);
     ghashUpdate(t, y, aad, 0, aad.length);
-    ghashUpdate(t, y, ciphertext, 0, n);
+    ghashUpdate(t, y, ct, ctOff, n);
     ghashLengths(t, y, aad.length, n);
     // Constant-time comparison: OR of every byte's difference, one branch on the total.
     let diff = 0;
     for (let w = 0; w < 4; w++) {
       const v = y[w]!;
-      const o = 4 * w;
-      const m = k0 + o;
+      const o = tagOff + 4 * w;
+      const m = k0 + 4 * w;
       diff |= ((v >>> 24) ^ ks[m]! ^ tag[o]!) & 0xff;
       diff |= ((v >>> 16) ^ ks[m + 1]! ^ tag[o + 1]!) & 0xff;
       diff |= ((v >>> 8) ^ ks[m + 2]! ^ tag[o + 2]!) & 0xff;
@@ -340,7 +428,7 @@ export class Aes256GcmBatch {
     }
     const out = new Uint8Array(n);
     const c0 = k0 + GHASH_BLOCK;
-    for (let i = 0; i < n; i++) out[i] = ciphertext[i]! ^ ks[c0 + i]!;
+    for (let i = 0; i < n; i++) out[i] = ct[ctOff + i]! ^ ks[c0 + i]!;
     ks.fill(0);
     return out;
   }
@@ -369,6 +457,43 @@ export class Aes256GcmBatch {
     c.final();
     j.out.set(ct, j.offset + GCM_IV_LENGTH);
     j.out.set(c.getAuthTag(), j.offset + GCM_IV_LENGTH + ct.length);
+  }
+}
+
+/** @throws CryptoError unless a job's sizes fit: `BAD_CONFIG` (too long), `TRUNCATED` (`out` too small). */
+function checkJob(aad: Uint8Array, n: number, out: Uint8Array, offset: number): void {
+  if (n > MAX_PLAINTEXT || aad.length > MAX_PLAINTEXT)
+    throw new CryptoError('BAD_CONFIG', 'AES-256-GCM input too long');
+  if (offset < 0 || offset + GCM_IV_LENGTH + n + GCM_TAG_LENGTH > out.length)
+    throw new CryptoError('TRUNCATED', 'AES-256-GCM output buffer too small');
+}
+
+/**
+ * Finishes one short job whose keystream starts at `ks[k]` (E_K(J0), then the counter blocks) and whose running
+ * GHASH value {@link y} holds the AAD's: writes the ciphertext at `out[co ..]` and the tag right after it.
+ */
+function sealJob(
+  t: GhashKey,
+  ks: Uint8Array,
+  k: number,
+  aadLength: number,
+  p: Uint8Array,
+  out: Uint8Array,
+  co: number,
+): void {
+  const n = p.length;
+  const c0 = k + GHASH_BLOCK;
+  for (let i = 0; i < n; i++) out[co + i] = p[i]! ^ ks[c0 + i]!;
+  ghashUpdate(t, y, out, co, n);
+  ghashLengths(t, y, aadLength, n);
+  const to = co + n;
+  for (let w = 0; w < 4; w++) {
+    const v = y[w]!;
+    const m = k + 4 * w;
+    out[to + 4 * w] = (v >>> 24) ^ ks[m]!;
+    out[to + 4 * w + 1] = (v >>> 16) ^ ks[m + 1]!;
+    out[to + 4 * w + 2] = (v >>> 8) ^ ks[m + 2]!;
+    out[to + 4 * w + 3] = v ^ ks[m + 3]!;
   }
 }
 

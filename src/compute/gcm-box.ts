@@ -50,7 +50,7 @@ import {
   HMAC_JS_MAX_MESSAGE,
   HMAC_MIDSTATE_WORDS,
   hmacSha256Midstates,
-  hmacSha256WithMidstates,
+  hmacSha256WordsWithMidstates,
 } from './hmac-sha256.js';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH, SCHEME_MARKER_GCM_V1 } from './scheme.js';
 import { sha256WordsToBytes } from './sha256-block.js';
@@ -95,18 +95,22 @@ export interface SealItem {
  * outputs (a node GCM decipher per input cost ~8 µs of a query) — and the IV-derivation key K_iv.
  */
 const KEY_STATE_CACHE_SIZE = 32;
-interface SealState {
-  readonly gcm: Aes256GcmBatch;
-  /** HMAC midstates of K_iv (hmac-sha256.ts), computed on the first batch short enough to MAC in JS. */
-  ivMid: Int32Array | undefined;
-}
-interface TxKeyState {
+class TxKeyState {
+  /** The key bytes (this state's own copy, also the AES state's key). */
   readonly key: Uint8Array;
   /** First 4 key bytes as a word: a cheap first test before comparing all 32 bytes. */
   readonly head: number;
-  seal: SealState | undefined;
-  /** {@link gcmSealKeyBlocks} of `key`, handed in by {@link gcmPrimeSealState}; used once to build `seal`. */
-  keyBlocks: Uint8Array | undefined;
+  /** The key's AES-ECB cipher + GHASH table, built on first use. */
+  gcm: Aes256GcmBatch | undefined = undefined;
+  /** HMAC midstates of K_iv (hmac-sha256.ts), computed on the first batch short enough to MAC in JS. */
+  ivMid: Int32Array | undefined = undefined;
+  /** {@link gcmSealKeyBlocks} of `key`, handed in by {@link gcmPrimeSealState}; used once to build `gcm`. */
+  keyBlocks: Uint8Array | undefined = undefined;
+
+  constructor(key: Uint8Array, head: number) {
+    this.key = key;
+    this.head = head;
+  }
 }
 /**
  * The cached states, replaced oldest first (a ring: a lookup scans 32 entries' head words, cheaper than building
@@ -153,40 +157,42 @@ function keyStateFor(key: Uint8Array): TxKeyState {
     const k = keyStates[i];
     if (k !== undefined && k.head === head && sameBytes(k.key, key)) return (recent = k);
   }
-  const k: TxKeyState = { key: Uint8Array.from(key), head, seal: undefined, keyBlocks: undefined };
+  const own = new Uint8Array(32);
+  own.set(key);
+  const k = new TxKeyState(own, head);
   keyStates[nextKeySlot] = k;
   nextKeySlot = (nextKeySlot + 1) % KEY_STATE_CACHE_SIZE;
   return (recent = k);
 }
 
-function sealStateOf(st: TxKeyState): SealState {
-  if (st.seal === undefined) {
+function gcmOf(st: TxKeyState): Aes256GcmBatch {
+  let gcm = st.gcm;
+  if (gcm === undefined) {
     const blocks = st.keyBlocks;
     st.keyBlocks = undefined;
     if (blocks === undefined) {
       // Deferred: a key first used to open an input computes H ‖ K_iv in the same AES call as its counter blocks.
-      st.seal = { gcm: Aes256GcmBatch.deferred(st.key, IV_KEY_BLOCKS), ivMid: undefined };
+      gcm = Aes256GcmBatch.deferredOwned(st.key, IV_KEY_BLOCKS);
     } else {
       // H ‖ K_iv [‖ K_iv's HMAC midstates, big-endian words], see gcmOpenBodyWithSealKeyBlocks
-      let ivMid: Int32Array | undefined;
       if (blocks.length === GCM_SEAL_KEY_STATE_LENGTH) {
-        ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
+        const ivMid = (st.ivMid = new Int32Array(HMAC_MIDSTATE_WORDS));
         for (let i = 0, o = GCM_SEAL_KEY_BLOCKS_LENGTH; i < HMAC_MIDSTATE_WORDS; i++, o += 4)
           ivMid[i] = (blocks[o]! << 24) | (blocks[o + 1]! << 16) | (blocks[o + 2]! << 8) | blocks[o + 3]!;
       }
-      const gcm = Aes256GcmBatch.fromKeyBlocks(st.key, blocks.subarray(0, GCM_SEAL_KEY_BLOCKS_LENGTH));
-      st.seal = { gcm, ivMid };
+      gcm = Aes256GcmBatch.fromKeyBlocks(st.key, blocks.subarray(0, GCM_SEAL_KEY_BLOCKS_LENGTH));
     }
+    st.gcm = gcm;
   }
-  return st.seal;
+  return gcm;
 }
 
 /** K_iv's HMAC pad midstates (hmac-sha256.ts), computed on first use. */
-function ivMidOf(seal: SealState): Int32Array {
-  let mid = seal.ivMid;
+function ivMidOf(st: TxKeyState): Int32Array {
+  let mid = st.ivMid;
   if (mid === undefined) {
-    mid = seal.ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
-    hmacSha256Midstates(seal.gcm.derived(), mid, 0);
+    mid = st.ivMid = new Int32Array(HMAC_MIDSTATE_WORDS);
+    hmacSha256Midstates(gcmOf(st).keyBlocksView(), mid, 0, GHASH_H_LENGTH, IV_KEY_BLOCKS.length);
   }
   return mid;
 }
@@ -223,7 +229,7 @@ export function gcmSealKeyBlocks(key: Uint8Array): Uint8Array {
 export function gcmPrimeSealState(key: Uint8Array, keyBlocks: Uint8Array): void {
   const st = keyStateFor(key);
   const n = keyBlocks.length;
-  if (st.seal === undefined && (n === GCM_SEAL_KEY_BLOCKS_LENGTH || n === GCM_SEAL_KEY_STATE_LENGTH))
+  if (st.gcm === undefined && (n === GCM_SEAL_KEY_BLOCKS_LENGTH || n === GCM_SEAL_KEY_STATE_LENGTH))
     st.keyBlocks = keyBlocks.slice();
 }
 
@@ -238,7 +244,7 @@ export function aes256GcmEncrypt(
     throw new CryptoError('BAD_CONFIG', `AES-256-GCM IV must be ${GCM_IV_LENGTH} bytes`);
   const out = new Uint8Array(GCM_IV_LENGTH + plaintext.length + GCM_TAG_LENGTH);
   out.set(iv, 0);
-  sealStateOf(keyStateFor(key)).gcm.encryptInto([{ aad, plaintext, out, offset: 0 }]);
+  gcmOf(keyStateFor(key)).encryptOne(aad, plaintext, out, 0);
   return {
     ciphertext: out.slice(GCM_IV_LENGTH, GCM_IV_LENGTH + plaintext.length),
     tag: out.slice(GCM_IV_LENGTH + plaintext.length),
@@ -256,7 +262,7 @@ export function aes256GcmDecrypt(
   tag: Uint8Array,
   aad: Uint8Array,
 ): Uint8Array {
-  return sealStateOf(keyStateFor(key)).gcm.decrypt(iv, ciphertext, tag, aad);
+  return gcmOf(keyStateFor(key)).decrypt(iv, ciphertext, tag, aad);
 }
 
 /** AAD of each domain (`marker ‖ domain`), built once. */
@@ -274,40 +280,81 @@ function aadFor(domain: CipherDomain): Uint8Array {
 }
 
 /** PRF-input scratch reused by every batch (HMAC consumes it synchronously); bounded like gcm-batch's. */
-let prfScratch = Buffer.alloc(1024);
+let prfScratch = new Uint8Array(1024);
 const MAX_KEPT_PRF_SCRATCH = 64 * 1024;
 
 /** The HMAC output of the last batch (consumed by {@link writeIv} before the next batch starts). */
 const ivBase = new Uint8Array(32);
+/** The same as words (short PRF inputs; {@link ivBase} is written from them). */
+const ivBaseWords = new Int32Array(8);
+
+/** A PRF-input buffer of at least `n` bytes (the kept scratch, or a one-off array for long batches). */
+function prfBuffer(n: number): Uint8Array {
+  if (prfScratch.length < n && n <= MAX_KEPT_PRF_SCRATCH)
+    prfScratch = new Uint8Array(Math.max(n, 2 * prfScratch.length));
+  return prfScratch.length >= n ? prfScratch : new Uint8Array(n);
+}
+
+/** Writes one PRF item `d ‖ BE32(len(p)) ‖ p` at `buf[o ..]`; returns the offset after it. */
+function writePrfItem(buf: Uint8Array, o: number, domainByte: number, p: Uint8Array): number {
+  const len = p.length;
+  if (len > 0xffffffff) throw new CryptoError('BAD_CONFIG', 'plaintext too long');
+  buf[o] = domainByte;
+  buf[o + 1] = len >>> 24;
+  buf[o + 2] = len >>> 16;
+  buf[o + 3] = len >>> 8;
+  buf[o + 4] = len;
+  buf.set(p, o + 5);
+  return o + 5 + len;
+}
 
 /**
- * `V` of a batch: the first 12 bytes of HMAC-SHA256(K_iv, 0x01 ‖ Σ (d ‖ BE32(len) ‖ P)). IV_i = V ⊕ BE32(i) in
- * its last four bytes. Short PRF inputs (the usual case) are MACed from K_iv's midstates (hmac-sha256.ts: 2
- * compressions, ~1 µs less than node's `createHmac`); long ones by node.
+ * `V` from the PRF input `buf[0 .. n)`: the first 12 bytes of HMAC-SHA256(K_iv, input), in {@link ivBase} (or a
+ * fresh array for long input). Short PRF inputs (the usual case) are MACed from K_iv's midstates
+ * (hmac-sha256.ts: 2 compressions, ~1 µs less than node's `createHmac`); long ones by node.
  */
-function batchIvBase(seal: SealState, items: readonly SealItem[]): Uint8Array {
-  let n = 1;
-  for (const it of items) n += 5 + it.plaintext.length;
-  if (prfScratch.length < n && n <= MAX_KEPT_PRF_SCRATCH)
-    prfScratch = Buffer.alloc(Math.max(n, 2 * prfScratch.length));
-  const buf = prfScratch.length >= n ? prfScratch : Buffer.allocUnsafe(n);
-  buf[0] = BATCH_PRF_MARKER;
-  let o = 1;
-  for (const it of items) {
-    const len = it.plaintext.length;
-    if (len > 0xffffffff) throw new CryptoError('BAD_CONFIG', 'plaintext too long');
-    buf[o] = aadFor(it.domain)[1]!;
-    buf.writeUInt32BE(len, o + 1);
-    buf.set(it.plaintext, o + 5);
-    o += 5 + len;
-  }
+function prfOf(st: TxKeyState, buf: Uint8Array, n: number): Uint8Array {
   if (n > HMAC_JS_MAX_MESSAGE) {
-    return createHmac('sha256', seal.gcm.derived())
+    return createHmac('sha256', gcmOf(st).derived())
       .update(n === buf.length ? buf : buf.subarray(0, n))
       .digest();
   }
-  hmacSha256WithMidstates(ivMidOf(seal), 0, buf, 0, n, ivBase, 0);
+  hmacSha256WordsWithMidstates(ivMidOf(st), 0, buf, 0, n, ivBaseWords, 0);
+  sha256WordsToBytes(ivBaseWords, 0, ivBase, 0);
   return ivBase;
+}
+
+/**
+ * `V` of a batch: the first 12 bytes of HMAC-SHA256(K_iv, 0x01 ‖ Σ (d ‖ BE32(len) ‖ P)). IV_i = V ⊕ BE32(i) in
+ * its last four bytes.
+ */
+function batchIvBase(st: TxKeyState, items: readonly SealItem[]): Uint8Array {
+  let n = 1;
+  for (const it of items) n += 5 + it.plaintext.length;
+  const buf = prfBuffer(n);
+  buf[0] = BATCH_PRF_MARKER;
+  let o = 1;
+  for (const it of items) o = writePrfItem(buf, o, aadFor(it.domain)[1]!, it.plaintext);
+  return prfOf(st, buf, n);
+}
+
+/**
+ * Seals a batch of one (`plaintext` for the domain whose AAD is `aad`) under `st`: writes `IV_0 ‖ ciphertext ‖
+ * tag` at `out[offset ..]` — {@link batchIvBase} and `encryptInto` without the item, job and array objects.
+ */
+function sealOne(
+  st: TxKeyState,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+): void {
+  const n = 6 + plaintext.length;
+  const buf = prfBuffer(n);
+  buf[0] = BATCH_PRF_MARKER;
+  writePrfItem(buf, 1, aad[1]!, plaintext);
+  writeIv(prfOf(st, buf, n), 0, out, offset);
+  gcmOf(st).encryptOne(aad, plaintext, out, offset);
 }
 
 /** Writes IV_i = V ⊕ (0^64 ‖ BE32(i)) at `out[off .. off+12)`. */
@@ -324,7 +371,7 @@ function writeIv(v: Uint8Array, i: number, out: Uint8Array, off: number): void {
  * derivation; sealing computes them itself.
  */
 export function batchIvs(key: Uint8Array, items: readonly SealItem[]): Uint8Array[] {
-  const v = batchIvBase(sealStateOf(keyStateFor(key)), items);
+  const v = batchIvBase(keyStateFor(key), items);
   return items.map((_, i) => {
     const iv = new Uint8Array(GCM_IV_LENGTH);
     writeIv(v, i, iv, 0);
@@ -343,10 +390,8 @@ export function gcmSealInto(
   out: Uint8Array,
   offset: number,
 ): void {
-  const seal = sealStateOf(keyStateFor(key));
-  const item: SealItem = { domain, plaintext };
-  writeIv(batchIvBase(seal, [item]), 0, out, offset);
-  seal.gcm.encryptInto([{ aad: aadFor(domain), plaintext, out, offset }]);
+  const aad = aadFor(domain);
+  sealOne(keyStateFor(key), aad, plaintext, out, offset);
 }
 
 /**
@@ -361,13 +406,8 @@ export function gcmOpenBody(key: Uint8Array, domain: CipherDomain, body: Uint8Ar
       `AES-256-GCM body must be at least ${GCM_IV_LENGTH + GCM_TAG_LENGTH} bytes, got ${body.length}`,
     );
   }
-  return aes256GcmDecrypt(
-    key,
-    body.subarray(0, GCM_IV_LENGTH),
-    body.subarray(GCM_IV_LENGTH, body.length - GCM_TAG_LENGTH),
-    body.subarray(body.length - GCM_TAG_LENGTH),
-    aadFor(domain),
-  );
+  const aad = aadFor(domain);
+  return gcmOf(keyStateFor(key)).openBody(body, 0, body.length, aad);
 }
 
 /**
@@ -384,10 +424,10 @@ export function gcmOpenBodyWithSealKeyBlocks(
   body: Uint8Array,
 ): { readonly plaintext: Uint8Array; readonly sealKeyBlocks: Uint8Array } {
   const plaintext = gcmOpenBody(key, domain, body);
-  const seal = sealStateOf(keyStateFor(key));
+  const st = keyStateFor(key);
   const out = new Uint8Array(GCM_SEAL_KEY_STATE_LENGTH);
-  seal.gcm.writeKeyBlocks(out, 0);
-  const mid = ivMidOf(seal);
+  gcmOf(st).writeKeyBlocks(out, 0);
+  const mid = ivMidOf(st);
   sha256WordsToBytes(mid, 0, out, GCM_SEAL_KEY_BLOCKS_LENGTH);
   sha256WordsToBytes(mid, 8, out, GCM_SEAL_KEY_BLOCKS_LENGTH + 32);
   return { plaintext, sealKeyBlocks: out };
@@ -395,7 +435,13 @@ export function gcmOpenBodyWithSealKeyBlocks(
 
 /** Output box: `marker ‖ domain ‖ iv ‖ ciphertext ‖ tag` (a batch of one). */
 export function gcmBoxSeal(key: Uint8Array, domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
-  return gcmBoxSealMany(key, [{ domain, plaintext }])[0]!;
+  const aad = aadFor(domain);
+  const st = keyStateFor(key);
+  const box = new Uint8Array(MIN_GCM_BOX_LENGTH + plaintext.length);
+  box[0] = SCHEME_MARKER_GCM_V1;
+  box[1] = aad[1]!;
+  sealOne(st, aad, plaintext, box, GCM_BOX_HEADER_LENGTH);
+  return box;
 }
 
 /**
@@ -408,8 +454,8 @@ export function gcmBoxSealMany(key: Uint8Array, items: readonly SealItem[]): Uin
     checkKey(key);
     return [];
   }
-  const seal = sealStateOf(keyStateFor(key));
-  const v = batchIvBase(seal, items);
+  const st = keyStateFor(key);
+  const v = batchIvBase(st, items);
   const boxes: Uint8Array[] = new Array<Uint8Array>(items.length);
   const jobs: GcmJob[] = new Array<GcmJob>(items.length);
   for (let i = 0; i < items.length; i++) {
@@ -422,7 +468,7 @@ export function gcmBoxSealMany(key: Uint8Array, items: readonly SealItem[]): Uin
     boxes[i] = box;
     jobs[i] = { aad, plaintext, out: box, offset: GCM_BOX_HEADER_LENGTH };
   }
-  seal.gcm.encryptInto(jobs);
+  gcmOf(st).encryptInto(jobs);
   return boxes;
 }
 
@@ -451,5 +497,11 @@ export function gcmBoxOpen(key: Uint8Array, box: Uint8Array, expected?: CipherDo
       'encrypted output was not produced for this place (domain mismatch)',
     );
   }
-  return gcmOpenBody(key, domain, box.subarray(GCM_BOX_HEADER_LENGTH));
+  const aad = aadFor(domain);
+  return gcmOf(keyStateFor(key)).openBody(
+    box,
+    GCM_BOX_HEADER_LENGTH,
+    box.length - GCM_BOX_HEADER_LENGTH,
+    aad,
+  );
 }

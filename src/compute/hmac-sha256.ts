@@ -39,19 +39,26 @@ const work = new Int32Array(8);
 const tag = new Int32Array(8);
 
 /**
- * Writes the midstates of `key` into `mid[mo .. mo+16)`: the SHA-256 states after absorbing `K ⊕ ipad` and
- * `K ⊕ opad`, where K is the key zero-padded to 64 bytes (or its SHA-256 if longer, RFC 2104 §2).
+ * Writes the midstates of the key `key[keyOff .. keyOff+keyLen)` (default: all of `key`) into
+ * `mid[mo .. mo+16)`: the SHA-256 states after absorbing `K ⊕ ipad` and `K ⊕ opad`, where K is the key
+ * zero-padded to 64 bytes (or its SHA-256 if longer, RFC 2104 §2).
  */
-export function hmacSha256Midstates(key: Uint8Array, mid: Int32Array, mo = 0): void {
+export function hmacSha256Midstates(
+  key: Uint8Array,
+  mid: Int32Array,
+  mo = 0,
+  keyOff = 0,
+  keyLen = key.length - keyOff,
+): void {
   const w = sha256Schedule;
-  if (key.length > SHA256_BLOCK) {
+  if (keyLen > SHA256_BLOCK) {
     sha256Init(keyDigest, 0);
-    sha256Finish(keyDigest, 0, 0, key, 0, key.length);
+    sha256Finish(keyDigest, 0, 0, key, keyOff, keyLen);
     for (let i = 0; i < 8; i++) w[i] = keyDigest[i]!;
     w.fill(0, 8, 16);
   } else {
     w.fill(0, 0, 16);
-    for (let i = 0; i < key.length; i++) w[i >> 2]! |= key[i]! << (24 - ((i & 3) << 3));
+    for (let i = 0; i < keyLen; i++) w[i >> 2]! |= key[keyOff + i]! << (24 - ((i & 3) << 3));
   }
   padMidstates(mid, mo);
 }
