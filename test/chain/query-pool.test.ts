@@ -194,6 +194,32 @@ describe('QueryWorkerPool over a persistent LocalChain', () => {
     assert.equal(after.inline - before.inline, 1);
   });
 
+  it('sends a batch again when a block is committed while it waits, and answers from the new commit', async () => {
+    const p1 = chain.queryPool({ size: 1 });
+    const [u3, u4] = [users[3]!, users[4]!];
+    const w = wire(token, { balance: { address: u4.address } });
+    assert.deepEqual(answer(w, await p1.query(token.canonical, w)), { balance: '1004' });
+    await chain.execute(u3, token.address, { transfer: { recipient: u4.address, amount: '5' } });
+    // keep the only worker busy (~0.5 s until out of gas), then queue a query tagged with the current commit
+    const slow = p1
+      .query(ex.canonical, wire(ex, { spin: { iterations: 1_000_000_000 } }))
+      .catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    const q = p1.query(token.canonical, w);
+    await chain.nextBlock(); // commits the transfer before the worker reaches the query's batch
+    assert.deepEqual(answer(w, await q), { balance: '1009' });
+    assert.equal(p1.stats().staleBatches, 1);
+    assert.deepEqual(await q, chain.keeper.query(token.canonical, w));
+    assert.equal(((await slow) as Error).name, 'ComputeError');
+    await p1.close();
+  });
+
+  it('needs a persistent chain', async () => {
+    const mem = await LocalChain.create({ onDebug: false });
+    assert.throws(() => mem.queryPool(), { name: 'ChainError', code: 'INVALID_ARGUMENT' });
+    await mem.close();
+  });
+
   it('close() rejects what it has not answered, then everything, and the chain closes its pools', async () => {
     const p2 = chain.queryPool({ size: 1 });
     const w = wire(token, { balance: { address: alice.address } });
