@@ -12,7 +12,9 @@ export {
   DEFAULT_CHAIN_ID,
   DEFAULT_DENOM,
   DEFAULT_TX_GAS_LIMIT as DEFAULT_LOCAL_TX_GAS_LIMIT,
+  DEFAULT_QUERY_WORKERS_MAX,
   MAX_TX_GAS_LIMIT,
+  QUERY_BATCH_MAX,
   SIG_VERIFY_COST_SECP256K1,
   TX_SIZE_COST_PER_BYTE,
 } from './limits.js';
@@ -32,6 +34,7 @@ export type {
   StoreCodeResult,
 } from './local-chain.js';
 export { LocalChain } from './local-chain.js';
+export { type QueryPoolStats, QueryWorkerPool, type QueryWorkerPoolOptions } from './query-pool.js';
 export { type ChainSigner, LocalDirectSigner, signerBackend } from './signer.js';
 export { createRegistry, encodeSignedTx, makeTxSignDoc, MSG_SEND_TYPE_URL, signTx, txHash } from './tx.js';
 export type { TxRecord } from './tx-log.js';
