@@ -32,6 +32,8 @@ export interface CallContext {
 /** Mutable runtime state behind the imports of one instance. */
 export class Environment {
   private guest: GuestHandles | undefined;
+  /** `guest.gasRemaining`, read on every charge (no getter chain per host call). */
+  private gasGlobal: WebAssembly.Global | undefined;
   private ctx: CallContext | undefined;
   /** Host-side counter used when the module is not instrumented. */
   private softRemaining = 0n;
@@ -52,6 +54,7 @@ export class Environment {
   /** Attaches the instance this environment serves (once, right after instantiation). */
   bind(guest: GuestHandles): void {
     this.guest = guest;
+    this.gasGlobal = guest.gasRemaining;
   }
 
   /** Resets per-call state and sets the gas budget. */
@@ -75,12 +78,17 @@ export class Environment {
   }
 
   get memory(): WebAssembly.Memory {
-    return this.handles.memory;
+    const guest = this.guest;
+    return guest === undefined ? this.handles.memory : guest.memory;
   }
 
   private get handles(): GuestHandles {
+    this.assertBound();
+    return this.guest!;
+  }
+
+  private assertBound(): void {
     if (this.guest === undefined) throw new VmError('Instantiation', 'environment not bound to an instance');
-    return this.guest;
   }
 
   /** Whether gas lives in the instrumented global. */
@@ -89,14 +97,20 @@ export class Environment {
   }
 
   gasRemaining(): bigint {
-    const g = this.handles.gasRemaining;
-    return g === undefined ? this.softRemaining : BigInt.asUintN(64, g.value as bigint);
+    const g = this.gasGlobal;
+    if (g !== undefined) return BigInt.asUintN(64, g.value as bigint);
+    this.assertBound();
+    return this.softRemaining;
   }
 
   setGasRemaining(value: bigint): void {
-    const g = this.handles.gasRemaining;
-    if (g === undefined) this.softRemaining = value;
-    else g.value = BigInt.asIntN(64, value);
+    const g = this.gasGlobal;
+    if (g !== undefined) {
+      g.value = BigInt.asIntN(64, value);
+      return;
+    }
+    this.assertBound();
+    this.softRemaining = value;
   }
 
   /** Gas consumed so far this call (wasm units), including externally used gas. */
@@ -119,8 +133,14 @@ export class Environment {
 
   /** CosmWasm `process_gas_info`: externally used gas also comes off the wasm budget. */
   processGasInfo(info: GasInfo): void {
-    this.externallyUsed += info.externallyUsed;
-    this.charge(info.cost + info.externallyUsed);
+    const external = info.externallyUsed;
+    // most backends report nothing (NO_GAS): no bigint arithmetic then
+    if (external === 0n) {
+      this.charge(info.cost);
+      return;
+    }
+    this.externallyUsed += external;
+    this.charge(info.cost + external);
   }
 
   /** Runs a guest function under the re-entrancy guard. */

@@ -19,16 +19,17 @@ export interface Region {
 
 const U32_MAX = 0xffff_ffff;
 
-// One byte view over the most recently used memory buffer: the host reads and writes several Regions per import
-// call, and a new view per access showed up in profiles. Keyed by buffer identity, so a grown (detached) buffer is
-// never used: `memory.buffer` is re-read on every access, as before.
-let viewBuffer: ArrayBuffer | undefined;
+// One byte view over the most recently used memory: the host reads and writes several Regions per import call,
+// and both a new view per access and the `memory.buffer` getter (a C++ API callback, ~15 ns) showed up in
+// profiles. Growing a (non-shared: the parser refuses shared memories) memory detaches its old buffer, which
+// leaves the view empty: a view of this memory with bytes in it is a view of its current buffer.
+let viewMemory: WebAssembly.Memory | undefined;
 let view8 = new Uint8Array(0);
 
-function bytesOf(buffer: ArrayBuffer): Uint8Array {
-  if (buffer !== viewBuffer) {
-    viewBuffer = buffer;
-    view8 = new Uint8Array(buffer);
+function bytesOf(memory: WebAssembly.Memory): Uint8Array {
+  if (memory !== viewMemory || view8.length === 0) {
+    viewMemory = memory;
+    view8 = new Uint8Array(memory.buffer);
   }
   return view8;
 }
@@ -136,8 +137,9 @@ export const utf8 = new TextEncoder();
 /** Reads and validates the Region struct at `ptr`. Failures are "failed to read memory" with the CosmWasm reason. */
 export function readRegionStruct(memory: WebAssembly.Memory, ptr: number): Region {
   const p = ptr >>> 0;
-  const buffer = memory.buffer;
-  if (p === 0 || p + REGION_SIZE > buffer.byteLength) {
+  const b = bytesOf(memory);
+  const size = b.length;
+  if (p === 0 || p + REGION_SIZE > size) {
     throw new CommunicationError(
       ENCLAVE_ERROR.memoryReadError,
       { offset: p },
@@ -146,9 +148,8 @@ export function readRegionStruct(memory: WebAssembly.Memory, ptr: number): Regio
       },
     );
   }
-  const b = bytesOf(buffer);
   const region = { offset: u32At(b, p), capacity: u32At(b, p + 4), length: u32At(b, p + 8) };
-  validateRegion(region, buffer.byteLength);
+  validateRegion(region, size);
   return region;
 }
 
@@ -209,7 +210,7 @@ export function readRegion(memory: WebAssembly.Memory, ptr: number, maxLength: n
  */
 export function readRegionView(memory: WebAssembly.Memory, ptr: number, maxLength: number): Uint8Array {
   const r = limitedRegion(memory, ptr, maxLength);
-  return bytesOf(memory.buffer).subarray(r.offset, r.offset + r.length);
+  return bytesOf(memory).subarray(r.offset, r.offset + r.length);
 }
 
 /**
@@ -222,7 +223,7 @@ export function readRegionUtf8(
   maxLength: number,
 ): string | undefined {
   const r = limitedRegion(memory, ptr, maxLength);
-  return decodeUtf8(bytesOf(memory.buffer).subarray(r.offset, r.offset + r.length));
+  return decodeUtf8(bytesOf(memory).subarray(r.offset, r.offset + r.length));
 }
 
 /** Strict UTF-8 decode: `undefined` on invalid input, never U+FFFD. */
@@ -283,7 +284,7 @@ function setRegionLength(b: Uint8Array, ptr: number, n: number): void {
 export function writeRegion(memory: WebAssembly.Memory, ptr: number, data: Uint8Array): void {
   const r = regionForWrite(memory, ptr, data.length);
   noteRegionWrite(memory, ptr, r.offset, data.length);
-  const b = bytesOf(memory.buffer);
+  const b = bytesOf(memory);
   b.set(data, r.offset);
   setRegionLength(b, ptr, data.length);
 }
@@ -308,7 +309,7 @@ export function writeRegionUtf8(
 ): void {
   const r = regionForWrite(memory, ptr, byteLength);
   noteRegionWrite(memory, ptr, r.offset, byteLength);
-  const b = bytesOf(memory.buffer);
+  const b = bytesOf(memory);
   const { read, written } = utf8.encodeInto(s, b.subarray(r.offset, r.offset + byteLength));
   if (read !== s.length || written !== byteLength) {
     // Unreachable unless byteLength is not utf8Length(s): never hand the guest a truncated string.

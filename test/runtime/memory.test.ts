@@ -127,6 +127,17 @@ describe('Region memory', () => {
     h.inst.memory.grow(1);
     assert.equal(h.readStr(ptr), 'before');
     writeRegion(h.inst.memory, h.out(5), new Uint8Array(5));
+    // a Region in the grown page, read right after a read of the old size: the new page is visible
+    const memory = h.inst.memory;
+    const top = memory.buffer.byteLength;
+    assert.equal(h.readStr(ptr), 'before');
+    memory.grow(1);
+    const view = new DataView(memory.buffer);
+    view.setUint32(top, top + 16, true);
+    view.setUint32(top + 4, 3, true);
+    view.setUint32(top + 8, 3, true);
+    new Uint8Array(memory.buffer).set([0x61, 0x62, 0x63], top + 16);
+    assert.deepEqual(readRegion(memory, top, 3), Uint8Array.of(0x61, 0x62, 0x63));
   });
 
   // Strings that stress the encoder: ASCII, 2/3/4-byte UTF-8, lone and reversed surrogates (→ U+FFFD), NUL.
