@@ -6,7 +6,7 @@
  */
 import { EncryptedStore, stateSalt } from '../state/encrypted-store.js';
 import { StateError } from '../state/errors.js';
-import { type CacheStore, keyString, type KVIterator, type KVStore, READ_BY_ID } from '../state/kv-store.js';
+import { type CacheStore, keyString, type KVIterator, type KVStore } from '../state/kv-store.js';
 import { MAX_CONTRACT_KEY_LENGTH } from '../state/limits.js';
 import { EncryptedStateCache } from '../state/state-cache.js';
 import { concat, hkdfKey, sha256 } from './bytes.js';
@@ -79,19 +79,69 @@ export interface SaltInputs {
 
 type Pending = { readonly key: Uint8Array; readonly value: Uint8Array | null };
 
+/**
+ * The read-only EncryptedStore of each StateKeys (StateKeys are immutable, like everything the enclave caches),
+ * reading through whatever store a call hands it (`getFrom`): a query builds no store of its own, and its keys and
+ * cache are checked once, when the reader is made, instead of on every call.
+ */
+const readers = new WeakMap<StateKeys, EncryptedStore>();
+
+/** The backing store of the shared readers: never used, they are always handed the call's store. */
+const NO_BACKING: ContractStore = {
+  get(): never {
+    throw new StateError('UNSUPPORTED', 'a shared state reader has no store of its own');
+  },
+  set(): never {
+    throw new StateError('READ_ONLY', 'contract tried to write to storage during a query');
+  },
+  delete(): never {
+    throw new StateError('READ_ONLY', 'contract tried to write to storage during a query');
+  },
+};
+
+function readerFor(keys: StateKeys): EncryptedStore {
+  let reader = readers.get(keys);
+  if (reader === undefined) {
+    reader = new EncryptedStore(new BackingStore(NO_BACKING), {
+      keyKey: keys.keyKey,
+      valueKey: keys.valueKey,
+      readOnly: true,
+      writeSeedId: keys.writeSeedId,
+      valueKeyForSeed: keys.valueKeyForSeed,
+      cache: keys.cache,
+    });
+    readers.set(keys, reader);
+  }
+  return reader;
+}
+
 /** Plaintext KV cache over the encrypted contract store, flushed once. */
 export class ContractState {
-  readonly #enc: EncryptedStore;
+  /** The call's store, read through {@link #reader}. */
+  readonly #store: ContractStore;
+  /** A writable state's own encrypted store; read-only states have none. */
+  readonly #enc: EncryptedStore | undefined;
+  /** Reads with the state keys: {@link #enc}, or for a read-only state its keys' shared reader. */
+  readonly #reader: EncryptedStore;
   /** Pending writes, made on the first write (a query never has any). */
   #writes: Map<string, Pending> | undefined;
-  /** Values read so far (null: absent), made on the first read. */
+  /** The first value read (null: absent) and its key id: most queries read one key and need no map then. */
+  #firstId: string | undefined;
+  #firstValue: Uint8Array | null = null;
+  /** The other values read so far (null: absent), made on the second distinct read. */
   #reads: Map<string, Uint8Array | null> | undefined;
   readonly #readOnly: boolean;
 
   constructor(store: ContractStore, keys: StateKeys, options: { readOnly: boolean; salt?: SaltInputs }) {
     this.#readOnly = options.readOnly;
+    this.#store = store;
     const salt = options.salt;
-    this.#enc = new EncryptedStore(new BackingStore(store), {
+    if (options.readOnly && salt === undefined) {
+      this.#enc = undefined;
+      this.#reader = readerFor(keys);
+      return;
+    }
+    const enc = new EncryptedStore(new BackingStore(store), {
       keyKey: keys.keyKey,
       valueKey: keys.valueKey,
       readOnly: options.readOnly,
@@ -105,6 +155,8 @@ export class ContractState {
             ),
       cache: keys.cache,
     });
+    this.#enc = enc;
+    this.#reader = enc;
   }
 
   /** Read through the write cache, then the read cache, then the encrypted store. */
@@ -113,15 +165,22 @@ export class ContractState {
     const id = keyString(key);
     const pending = this.#writes?.get(id);
     if (pending !== undefined) return pending.value ?? undefined;
+    const firstId = this.#firstId;
+    if (id === firstId) return this.#firstValue ?? undefined;
     const cached = this.#reads?.get(id);
     if (cached !== undefined) return cached ?? undefined;
     let value: Uint8Array | undefined;
     try {
-      value = this.#enc[READ_BY_ID](id, key);
+      value = this.#reader.getFrom(this.#store, key, id);
     } catch (e) {
       throw backendError(e);
     }
-    (this.#reads ??= new Map()).set(id, value ?? null);
+    if (firstId === undefined) {
+      this.#firstId = id;
+      this.#firstValue = value ?? null;
+    } else {
+      (this.#reads ??= new Map()).set(id, value ?? null);
+    }
     return value;
   }
 
@@ -158,10 +217,11 @@ export class ContractState {
     const ids = [...writes.keys()].sort();
     const batch = ids.map((id) => writes.get(id)!);
     if (random !== undefined) shuffle(batch, sha256(random));
+    const enc = this.#enc!; // only writable states have writes (set/remove refuse them otherwise)
     try {
       for (const { key, value } of batch) {
-        if (value === null) this.#enc.delete(key);
-        else this.#enc.set(key, value);
+        if (value === null) enc.delete(key);
+        else enc.set(key, value);
       }
     } catch (e) {
       throw backendError(e);

@@ -249,19 +249,32 @@ export class EncryptedStore implements KVStore, IdReader {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.read(key, undefined);
+    return this.read(this.backing, key, undefined);
   }
 
   /** `get(key)` for a caller that already has `id = keyString(key)` (see {@link READ_BY_ID}). */
   [READ_BY_ID](id: string, key: Uint8Array): Uint8Array | undefined {
     if (this.get !== EncryptedStore.prototype.get) return this.get(key);
-    return this.read(key, id);
+    return this.read(this.backing, key, id);
   }
 
-  private read(key: Uint8Array, id: string | undefined): Uint8Array | undefined {
+  /**
+   * `get(key)` with `backing` in place of this store's backing store (same keys, cache, checks and errors): one
+   * store, built and checked once, serves the reads of many short calls that each bring their own view of the
+   * contract's storage (the enclave's queries). `id` is `keyString(key)` when the caller has it.
+   */
+  getFrom(backing: Pick<KVStore, 'get'>, key: Uint8Array, id?: string): Uint8Array | undefined {
+    return this.read(backing, key, id);
+  }
+
+  private read(
+    backing: Pick<KVStore, 'get'>,
+    key: Uint8Array,
+    id: string | undefined,
+  ): Uint8Array | undefined {
     const entry = this.entry(key, id);
     const dbKey = entry === undefined ? this.dbKey(key) : entry.dbKey;
-    const raw = this.backing.get(dbKey);
+    const raw = backing.get(dbKey);
     if (raw === undefined) return undefined;
     if (entry !== undefined) {
       const known = EncryptedStateCache.hit(entry, raw);

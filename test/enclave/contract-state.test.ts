@@ -113,4 +113,42 @@ describe('ContractState with the state cache', () => {
     };
     assert.deepEqual(order, expected.map(dbKeyOf));
   });
+
+  it("read-only states of one StateKeys read their own call's store, each key once per call", () => {
+    const keys = deriveStateKeys(secrets, og);
+    const stores = [new MemoryStore(), new MemoryStore()];
+    stores.forEach((store, i) => {
+      const w = new ContractState(store, keys, {
+        readOnly: false,
+        salt: { timeNanos: 1n, counterHeight: 1n, counter: BigInt(i) },
+      });
+      w.set(KEYS[0]!, utf8(`first ${i}`));
+      w.set(KEYS[1]!, utf8(`second ${i}`));
+      w.flush();
+    });
+    for (let round = 0; round < 3; round++) {
+      for (const [i, store] of stores.entries()) {
+        const gets: string[] = [];
+        const q = new ContractState(
+          {
+            get: (k) => {
+              gets.push(hex(k));
+              return store.get(k);
+            },
+            set: () => assert.fail('no writes'),
+            delete: () => assert.fail('no deletes'),
+          },
+          keys,
+          { readOnly: true },
+        );
+        for (const k of [KEYS[0]!, KEYS[1]!, KEYS[0]!, KEYS[2]!, KEYS[1]!, KEYS[2]!]) q.get(k);
+        assert.equal(hex(q.get(KEYS[0]!)!), hex(utf8(`first ${i}`)));
+        assert.equal(hex(q.get(KEYS[1]!)!), hex(utf8(`second ${i}`)));
+        assert.equal(q.get(KEYS[2]!), undefined);
+        assert.equal(gets.length, 3, 'each key read from the store once');
+        assert.equal(new Set(gets).size, 3);
+        assert.throws(() => q.set(KEYS[0]!, utf8('x')), { name: 'EnclaveError' });
+      }
+    }
+  });
 });

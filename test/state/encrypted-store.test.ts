@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import {
   decodeEncryptedValue,
   encodeEncryptedValue,
+  EncryptedStateCache,
   EncryptedStore,
   type EncryptedStoreOptions,
   type KVStore,
@@ -209,6 +210,34 @@ describe('EncryptedStore', () => {
     cache.set(enc.encode('k'), enc.encode('w'));
     assert.throws(() => cache.write(), { name: 'StateError', code: 'READ_ONLY' });
     assert.deepEqual(ro.get(enc.encode('k')), enc.encode('v'));
+  });
+
+  it('getFrom reads another backing store with its keys and cache, as a store over that backing would', () => {
+    for (const cache of [undefined, new EncryptedStateCache(fill(1), fill(2))]) {
+      const a = new MemoryStore();
+      const b = new MemoryStore();
+      contract(a, 1).set(enc.encode('k'), enc.encode('in a'));
+      contract(b, 1).set(enc.encode('k'), enc.encode('in b'));
+      const shared = new EncryptedStore(new MemoryStore(), {
+        keyKey: fill(1),
+        valueKey: fill(2),
+        readOnly: true,
+        ...(cache === undefined ? {} : { cache }),
+      });
+      for (let round = 0; round < 2; round++) {
+        assert.deepEqual(shared.getFrom(a, enc.encode('k')), enc.encode('in a'));
+        assert.deepEqual(shared.getFrom(b, enc.encode('k'), 'k'), enc.encode('in b'));
+        assert.equal(shared.getFrom(a, enc.encode('other')), undefined);
+        assert.equal(shared.get(enc.encode('k')), undefined); // its own backing is still its own
+      }
+      // tampering in one backing is caught there, whatever the cache remembers from the other
+      const [dbKey, raw] = rawEntries(b)[0]!;
+      const bad = Buffer.from(raw);
+      bad[bad.length - 1]! ^= 1;
+      b.set(dbKey, bad);
+      assert.throws(() => shared.getFrom(b, enc.encode('k')), isTampered);
+      assert.deepEqual(shared.getFrom(a, enc.encode('k')), enc.encode('in a'));
+    }
   });
 
   it('refuses iteration with StateError UNSUPPORTED, and bad keys/salts/options with INVALID_ARGUMENT', () => {
