@@ -60,11 +60,7 @@ export class GasKVStore implements KVStore {
   ) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    this.meter.consumeGas(this.config.readCostFlat, GAS_DESCRIPTORS.readFlat);
-    const value = this.parent.get(key);
-    this.meter.consumeGas(this.config.readCostPerByte * key.length, GAS_DESCRIPTORS.readPerByte);
-    this.meter.consumeGas(this.config.readCostPerByte * (value?.length ?? 0), GAS_DESCRIPTORS.readPerByte);
-    return value;
+    return meteredGet(this.parent, key, key, this.meter, this.config);
   }
 
   has(key: Uint8Array): boolean {
@@ -91,6 +87,25 @@ export class GasKVStore implements KVStore {
   branch(): CacheStore {
     return new BranchStore(this);
   }
+}
+
+/**
+ * One read charged as {@link GasKVStore.get} charges it: the flat cost before the read, then per byte of `key` and
+ * of the value. The read asks `parent` for `lookup`: `key` itself, or `key` under a prefix the caller applied in
+ * the same step (charged for the unprefixed `key`, as a GasKVStore over a PrefixStore charges).
+ */
+export function meteredGet(
+  parent: Pick<KVStore, 'get'>,
+  lookup: Uint8Array,
+  key: Uint8Array,
+  meter: GasMeter,
+  config: KVGasConfig = KV_GAS_CONFIG,
+): Uint8Array | undefined {
+  meter.consumeGas(config.readCostFlat, GAS_DESCRIPTORS.readFlat);
+  const value = parent.get(lookup);
+  meter.consumeGas(config.readCostPerByte * key.length, GAS_DESCRIPTORS.readPerByte);
+  meter.consumeGas(config.readCostPerByte * (value?.length ?? 0), GAS_DESCRIPTORS.readPerByte);
+  return value;
 }
 
 /**

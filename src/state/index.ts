@@ -21,7 +21,7 @@ export {
 } from './encrypted-store.js';
 export { OutOfGasError, StateError, type StateErrorCode } from './errors.js';
 export { BasicGasMeter, type GasMeter, InfiniteGasMeter, MAX_GAS } from './gas-meter.js';
-export { GAS_DESCRIPTORS, GasKVStore, KV_GAS_CONFIG, type KVGasConfig } from './gas-store.js';
+export { GAS_DESCRIPTORS, GasKVStore, KV_GAS_CONFIG, type KVGasConfig, meteredGet } from './gas-store.js';
 export {
   type CacheStore,
   compareBytes,

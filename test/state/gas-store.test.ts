@@ -8,7 +8,9 @@ import {
   KV_GAS_CONFIG,
   MAX_GAS,
   MemoryStore,
+  meteredGet,
   OutOfGasError,
+  PrefixStore,
 } from '../../src/state/index.js';
 
 const k = (n: number) => new Uint8Array(n).fill(1);
@@ -94,6 +96,32 @@ describe('GasKVStore', () => {
       name: 'OutOfGasError',
       descriptor: 'ReadFlat',
     });
+  });
+});
+
+describe('meteredGet', () => {
+  it('charges and fails exactly as a GasKVStore over a PrefixStore, reading the prefixed key', () => {
+    const root = new MemoryStore();
+    const prefix = Uint8Array.of(0x03, 7, 7);
+    new PrefixStore(root, prefix).set(k(5), k(9));
+    const outcome = (f: () => Uint8Array | undefined, meter: BasicGasMeter) => {
+      try {
+        return { value: f(), consumed: meter.consumed };
+      } catch (e) {
+        return { error: e instanceof OutOfGasError ? e.message : String(e), consumed: meter.consumed };
+      }
+    };
+    const full = 1000 + 3 * 5 + 3 * 9;
+    for (const key of [k(5), k(4)]) {
+      for (let limit = 0; limit <= full + 1; limit++) {
+        const m1 = new BasicGasMeter(limit);
+        const m2 = new BasicGasMeter(limit);
+        const layered = outcome(() => new GasKVStore(new PrefixStore(root, prefix), m1).get(key), m1);
+        const lookup = new Uint8Array([...prefix, ...key]);
+        const direct = outcome(() => meteredGet(root, lookup, key, m2), m2);
+        assert.deepEqual(direct, layered, `limit ${limit}`);
+      }
+    }
   });
 });
 
