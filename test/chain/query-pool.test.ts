@@ -208,7 +208,8 @@ describe('QueryWorkerPool over a persistent LocalChain', () => {
     const q = p1.query(token.canonical, w);
     await chain.nextBlock(); // commits the transfer before the worker reaches the query's batch
     assert.deepEqual(answer(w, await q), { balance: '1009' });
-    assert.equal(p1.stats().staleBatches, 1);
+    // q's batch for sure (the slow one too if the worker had not started it before the commit)
+    assert.ok(p1.stats().staleBatches >= 1);
     assert.deepEqual(await q, chain.keeper.query(token.canonical, w));
     assert.equal(((await slow) as Error).name, 'ComputeError');
     await p1.close();
