@@ -75,15 +75,21 @@ const WARMUP_BACKEND: Backend = Object.freeze({
 });
 
 /**
- * Memory and mutable global values of the canonical state. Memory is stored as its length plus the non-zero
- * chunks and the zero gaps between them: restoring writes every byte exactly once (gaps zero-filled, chunks
- * copied), and a Rust contract's 1 MiB stack region is nearly all one gap.
+ * Memory and mutable global values of the canonical state. Memory is stored as its length plus a copy of its bytes
+ * from the first non-zero chunk up (`image`): everything below is zero, and for a Rust contract that is its 1 MiB
+ * stack region, so the copy is the data and heap pages only. Restoring a range is then one zero fill below
+ * `imageStart` and one copy from the image above it. `segments` (views into the image) and `zeroRanges` describe
+ * the same bytes chunk by chunk.
  */
 export interface InstanceSnapshot {
   readonly memoryBytes: number;
   readonly segments: readonly { readonly offset: number; readonly bytes: Uint8Array }[];
   /** `[start, end)` byte ranges that are zero in the snapshot: the complement of `segments`. */
   readonly zeroRanges: readonly (readonly [number, number])[];
+  /** Offset of the first non-zero chunk (`memoryBytes` if none): every byte below it is zero. */
+  readonly imageStart: number;
+  /** The snapshot's bytes `[imageStart, memoryBytes)`. */
+  readonly image: Uint8Array;
   readonly globals: readonly (number | bigint)[];
 }
 
@@ -145,6 +151,8 @@ export class ContractInstance {
   /** The marks as host writes see them (memory.ts), when the module tracks stores. */
   private readonly dirtyMarks: DirtyMarks | undefined;
   private readonly stateGlobals: WebAssembly.Global[];
+  /** A view of `memory.buffer` for {@link restore}, made again only after memory grew (detaching the old buffer). */
+  private bytes: Uint8Array;
   /** Set after a trap or any failed call: the instance must not serve another call. */
   poisoned = false;
 
@@ -162,6 +170,7 @@ export class ContractInstance {
       });
     }
     this.memory = memory;
+    this.bytes = new Uint8Array(memory.buffer);
     const g = compiled.globals;
     const global = (name: string | undefined): WebAssembly.Global | undefined => {
       const v = name === undefined ? undefined : this.exportsObj[name];
@@ -300,12 +309,20 @@ export class ContractInstance {
   /** Captures memory and mutable globals (call right after instantiation and warm-up). */
   snapshot(): InstanceSnapshot {
     const mem = new Uint8Array(this.memory.buffer);
-    const segments = nonZeroSegments(mem);
+    const chunks = nonZeroSegments(mem);
+    const imageStart = chunks[0]?.offset ?? mem.byteLength;
+    const image = mem.slice(imageStart);
+    const segments = chunks.map(({ offset, bytes }) => ({
+      offset,
+      bytes: image.subarray(offset - imageStart, offset - imageStart + bytes.length),
+    }));
     this.clearDirty();
     return {
       memoryBytes: mem.byteLength,
       segments,
       zeroRanges: zeroGaps(segments, mem.byteLength),
+      imageStart,
+      image,
       globals: this.stateGlobals.map((g) => g.value as number | bigint),
     };
   }
@@ -325,10 +342,14 @@ export class ContractInstance {
    */
   restore(snap: InstanceSnapshot): boolean {
     if (this.poisoned || !this.compiled.reusable) return false;
-    const buffer = this.memory.buffer;
-    if (buffer.byteLength !== snap.memoryBytes) return false;
-    const mem = new Uint8Array(buffer);
-    const size = mem.byteLength;
+    let mem = this.bytes;
+    // growing memory detaches the old buffer: an empty view is stale (and the size check below then fails)
+    if (mem.length === 0) {
+      mem = new Uint8Array(this.memory.buffer);
+      this.bytes = mem;
+    }
+    const size = mem.length;
+    if (size !== snap.memoryBytes) return false;
     if (this.dirtyGlobal === undefined) {
       restoreRange(mem, snap, 0, size);
     } else {
@@ -354,22 +375,16 @@ export class ContractInstance {
 }
 
 /**
- * Rewrites bytes `[from, to)` of `mem` (same size as the snapshot) with the snapshot's: its zero gaps filled, its
- * non-zero chunks copied. Empty when `from >= to`.
+ * Rewrites bytes `[from, to)` of `mem` (same size as the snapshot) with the snapshot's: zeros below its image, the
+ * image's bytes from there. Empty when `from >= to`.
  */
 function restoreRange(mem: Uint8Array, snap: InstanceSnapshot, from: number, to: number): void {
   if (from >= to) return;
-  for (const [start, end] of snap.zeroRanges) {
-    if (end <= from || start >= to) continue;
-    mem.fill(0, start > from ? start : from, end < to ? end : to);
-  }
-  for (const seg of snap.segments) {
-    const start = seg.offset;
-    const end = start + seg.bytes.length;
-    if (end <= from || start >= to) continue;
-    const a = start > from ? start : from;
-    const b = end < to ? end : to;
-    mem.set(seg.bytes.subarray(a - start, b - start), a);
+  const start = snap.imageStart;
+  if (from < start) mem.fill(0, from, to < start ? to : start);
+  if (to > start) {
+    const a = from > start ? from : start;
+    mem.set(snap.image.subarray(a - start, to - start), a);
   }
 }
 
