@@ -72,13 +72,27 @@ export class Bech32Api implements Api {
   }
 
   canonicalizeAddress(human: string, _flavor: AddressFlavor): BackendResult<Uint8Array> {
+    const res = this.canonicalMemoized(human);
+    // A copy: callers own the bytes they get.
+    return 'ok' in res ? { ok: new Uint8Array(res.ok), gas: res.gas } : res;
+  }
+
+  /** {@link Api.canonicalizeAddressView}: the memoized answer itself (read it, never keep or change it). */
+  canonicalizeAddressView(human: string, flavor: AddressFlavor): BackendResult<Uint8Array> {
+    // A subclass's own conversion is asked every time, as canonicalizeAddress would be.
+    if (this.canonicalizeAddress !== Bech32Api.prototype.canonicalizeAddress) {
+      return this.canonicalizeAddress(human, flavor);
+    }
+    return this.canonicalMemoized(human);
+  }
+
+  private canonicalMemoized(human: string): BackendResult<Uint8Array> {
     let res = this.canonMemo.get(human);
     if (res === undefined) {
       res = this.canonicalizeUncached(human);
       remember(this.canonMemo, human, res);
     }
-    // A copy: callers own the bytes they get.
-    return 'ok' in res ? { ok: new Uint8Array(res.ok), gas: res.gas } : res;
+    return res;
   }
 
   humanizeAddress(canonical: Uint8Array, flavor: AddressFlavor): BackendResult<string> {

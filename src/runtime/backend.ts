@@ -47,6 +47,11 @@ export interface Api {
    * calls' gas (only the calls made). Without it the runtime makes the two calls itself.
    */
   validateAddress?(human: string, flavor: AddressFlavor): BackendResult<true>;
+  /**
+   * Optional fast path of {@link canonicalizeAddress}: the same answer and gas, but `ok` may be an array the Api
+   * keeps (no copy per call). The runtime only copies it into guest memory, right away, and never writes to it.
+   */
+  canonicalizeAddressView?(human: string, flavor: AddressFlavor): BackendResult<Uint8Array>;
 }
 
 /** Contract API generation, from the marker export: `cosmwasm_vm_version_3` → v0.10, `interface_version_8` → v1. */

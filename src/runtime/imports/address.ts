@@ -29,7 +29,12 @@ function canonicalize(env: Environment, humanPtr: number, outPtr: number, flavor
   env.charge(env.gasConfig.addressCanonicalize);
   const human = readHuman(env, humanPtr, flavor);
   if (typeof human === 'number') return human;
-  const res = env.call.backend.api.canonicalizeAddress(human, flavor);
+  const api = env.call.backend.api;
+  // the view is only copied into guest memory below
+  const res =
+    api.canonicalizeAddressView === undefined
+      ? api.canonicalizeAddress(human, flavor)
+      : api.canonicalizeAddressView(human, flavor);
   env.processGasInfo(res.gas);
   if ('userError' in res) return writeErrorString(env, res.userError);
   writeRegion(env.memory, outPtr, res.ok);

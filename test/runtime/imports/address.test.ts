@@ -215,4 +215,41 @@ describe('addr_validate (v1)', () => {
     // each input validated through canonicalizeAddress every time (2 fast-path runs + 1 two-call run each)
     assert.equal(calls, validateInputs.length * 3);
   });
+
+  /** What addr_canonicalize writes (bytes or the error text) and charges, under `backendApi`. */
+  const canonicalizeWith = (backendApi: Api, input: string): [string, bigint] => {
+    const h = harness('v1', { backend: { api: backendApi } });
+    const out = h.out(64);
+    const ptr = addrCanonicalize(h.inst.env, h.region(input), out);
+    return [ptr === 0 ? Buffer.from(h.read(out)).toString('hex') : h.readStr(ptr), h.gasUsed()];
+  };
+
+  it('addr_canonicalize through Bech32Api.canonicalizeAddressView writes what canonicalizeAddress answers', () => {
+    const viewApi = new MockApi();
+    for (const input of [...validateInputs, ...validateInputs]) {
+      assert.deepEqual(
+        canonicalizeWith(viewApi, input),
+        canonicalizeWith(twoCalls(new MockApi()), input),
+        input,
+      );
+    }
+    // the memoized array is never handed out to own: canonicalizeAddress still returns fresh copies
+    const a = viewApi.canonicalizeAddress(alice, 'v1');
+    const b = viewApi.canonicalizeAddress(alice, 'v1');
+    assert.ok('ok' in a && 'ok' in b && a.ok !== b.ok);
+    a.ok.fill(0);
+    assert.deepEqual(canonicalizeWith(viewApi, alice)[0], Buffer.from(aliceBytes).toString('hex'));
+  });
+
+  it('a subclass overriding canonicalizeAddress is asked by the view too', () => {
+    class Shifted extends MockApi {
+      override canonicalizeAddress(human: string, flavor: AddressFlavor): BackendResult<Uint8Array> {
+        const r = super.canonicalizeAddress(human, flavor);
+        return 'ok' in r ? { ok: r.ok.map((x) => x ^ 0xff), gas: { cost: 5n, externallyUsed: 0n } } : r;
+      }
+    }
+    const [hex, gas] = canonicalizeWith(new Shifted(), alice);
+    assert.equal(hex, Buffer.from(aliceBytes.map((x) => x ^ 0xff)).toString('hex'));
+    assert.equal(gas, canonicalizeWith(new MockApi(), alice)[1] + 5n);
+  });
 });
