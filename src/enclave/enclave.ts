@@ -21,7 +21,7 @@ import type { ContractResult, EntryPoint } from '../runtime/calls.js';
 import type { CallEnv, MessageInfo } from '../runtime/env.js';
 import { OutOfGasError } from '../runtime/errors.js';
 import { type CallOutcome, type CodeInfo, ContractRuntime } from '../runtime/runtime.js';
-import { be64, bytesEqual, concat, KDF_SALT, sha256, toHex } from './bytes.js';
+import { be64, bytesEqual, concat, KDF_SALT, sha256, toHex, utf8 } from './bytes.js';
 import {
   generateAdminProof,
   generateContractKey,
@@ -102,6 +102,8 @@ export function createEnclave(options: EnclaveOptions): SecretEnclave {
 interface VerifiedCode {
   readonly hash: Uint8Array;
   readonly hex: string;
+  /** `hex` as ASCII bytes, what a valid input's plaintext starts with (modulo case). */
+  readonly hexBytes: Uint8Array;
 }
 
 /** The message info of every query: no sender, no funds (shared, read-only). */
@@ -227,7 +229,7 @@ export class SecretEnclave implements Enclave {
       const counter = this.#bumpCounter(call.env);
       const sender = this.#address(call.env.message.sender);
       const contract = this.#address(call.env.contract.address);
-      const input = this.#parseInput(msg, code.hex, true);
+      const input = this.#parseInput(msg, code.hexBytes, true);
       const adminCanonical = admin === '' ? new Uint8Array(0) : this.#address(admin).canonical;
       verifyParams(
         call.sigInfo,
@@ -294,7 +296,7 @@ export class SecretEnclave implements Enclave {
     switch (handleType) {
       case 'execute': {
         entry = 'execute';
-        input = this.#parseInput(msg, code.hex, true);
+        input = this.#parseInput(msg, code.hexBytes, true);
         verifyParams(
           call.sigInfo,
           this.#address(sender),
@@ -345,7 +347,7 @@ export class SecretEnclave implements Enclave {
       const info = this.#analyse(call, code, 'execute');
       const canonical = this.#canonical(call.env.contract.address);
       const keys = validateContractKey(this.#secrets, call.env.contractKey, canonical, code.hash);
-      const input = this.#parseInput(msg, code.hex, false);
+      const input = this.#parseInput(msg, code.hexBytes, false);
       const state = this.#state(call, keys.og, 0n, true);
       const ctx = this.#outputContext(info.apiVersion, input, code.hex);
       const outcome = this.#runContract(call, 'query', input, state, call.env.block.random, '');
@@ -372,7 +374,7 @@ export class SecretEnclave implements Enclave {
       validateAdminProof(this.#secrets, sender.canonical, og, adminProof);
       // Migrations move no funds (verify_input: Migrate/UpdateAdmin/ClearAdmin must have none).
       if (call.env.message.sentFunds.length > 0) throw new EnclaveError('FailedTxVerification');
-      const input = this.#parseInput(msg, code.hex, false);
+      const input = this.#parseInput(msg, code.hexBytes, false);
       verifyParams(
         call.sigInfo,
         sender,
@@ -472,7 +474,8 @@ export class SecretEnclave implements Enclave {
     let verified = this.#verifiedCode.get(wasm);
     if (verified === undefined) {
       const hash = sha256(wasm);
-      verified = { hash, hex: toHex(hash) };
+      const hex = toHex(hash);
+      verified = { hash, hex, hexBytes: utf8(hex) };
       this.#verifiedCode.set(wasm, verified);
     }
     if (!bytesEqual(verified.hash, codeHash)) throw new EnclaveError('InvalidWasm');
@@ -552,7 +555,7 @@ export class SecretEnclave implements Enclave {
    * Decrypt + `validate_basic_msg`. Init/handle fall back to plaintext when the bytes do not decrypt (Secret
    * `try_get_decrypted_secret_msg`); queries and migrations must be encrypted ("failed to decrypt data").
    */
-  #parseInput(wire: Uint8Array, codeHashHex: string, allowPlaintext: boolean): ParsedInput {
+  #parseInput(wire: Uint8Array, codeHashHex: Uint8Array, allowPlaintext: boolean): ParsedInput {
     let opened: ReturnType<typeof IoChannel.open>;
     try {
       opened = this.#preparedInput(wire) ?? IoChannel.open(this.#keys, this.ioScheme, wire);
@@ -788,15 +791,15 @@ class StateStorage implements Storage {
 }
 
 /**
- * Does `plaintext` start with `codeHashHex` (64 lowercase hex chars), compared case-insensitively as Secret does
- * after decoding the UTF-8 (contract_validation.rs)? Byte by byte: each byte must be the expected hex digit or,
- * for a letter, its uppercase form, which is exactly "64 hex ASCII chars whose lowercase form is the hex".
+ * Does `plaintext` start with `codeHashHex` (the 64 lowercase hex chars as ASCII bytes), compared case-insensitively
+ * as Secret does after decoding the UTF-8 (contract_validation.rs)? Byte by byte: each byte must be the expected hex
+ * digit or, for a letter, its uppercase form, which is exactly "64 hex ASCII chars whose lowercase form is the hex".
  */
-function isCodeHashHex(plaintext: Uint8Array, codeHashHex: string): boolean {
+function isCodeHashHex(plaintext: Uint8Array, codeHashHex: Uint8Array): boolean {
   if (codeHashHex.length !== HEX_ENCODED_HASH_SIZE) return false;
   for (let i = 0; i < HEX_ENCODED_HASH_SIZE; i++) {
     const c = plaintext[i];
-    const want = codeHashHex.charCodeAt(i);
+    const want = codeHashHex[i]!;
     if (c !== want && !(want >= 0x61 && want <= 0x66 && c === want - 0x20)) return false;
   }
   return true;
