@@ -206,6 +206,9 @@ export class ComputeKeeper {
   private lastQueryEnv: EnclaveEnv | undefined;
   /** Last {@link contractInstance} per contract (key: its address bytes as latin1), bounded, oldest first out. */
   private readonly instanceCache = new Map<string, CachedInstance>();
+  /** The entry {@link contractInstance} returned last, with the address array it was asked for and its bytes. */
+  private lastInstance:
+    { readonly array: Uint8Array; readonly address: Uint8Array; readonly entry: CachedInstance } | undefined;
   private readonly dispatcher: MessageDispatcher;
   private readonly debugSink: ((contract: string, message: string) => void) | undefined;
 
@@ -657,8 +660,7 @@ export class ComputeKeeper {
       );
     }
     ctx.gasMeter.consumeGas(INSTANCE_COST, 'Loading CosmWasm module: query');
-    const { code, key, storePrefix } = this.contractInstance(ctx.store, contract, true);
-    const addrStr = toBech32(contract);
+    const { code, key, storePrefix, address: addrStr } = this.contractInstance(ctx.store, contract, true);
     const qctx = throwaway ? ctx : cacheContext(ctx).ctx; // never committed: a query cannot change state
     const env = this.queryEnv(ctx.block, addrStr, contractKeyInfo(key), queryDepth);
     // callEnclave written out: no closure and no options object per query
@@ -808,15 +810,30 @@ export class ComputeKeeper {
     // only queries reuse: a tx follows other txs' writes, so the store's version has always changed
     const version = reuse ? storeVersion(store) : undefined;
     if (version === undefined) return this.readInstance(store, contract, undefined);
-    const id = keyString(contract);
-    const hit = this.instanceCache.get(id);
-    if (hit !== undefined && hit.version === version && recordsUnchanged(hit)) return hit.instance;
+    // a caller querying one contract again usually passes the same address array: checked by bytes, it finds
+    // the entry without building the map key
+    const last = this.lastInstance;
+    let hit: CachedInstance | undefined;
+    let id: string | undefined;
+    if (last !== undefined && last.array === contract && equalBytes(last.address, contract)) {
+      hit = last.entry;
+    } else {
+      id = keyString(contract);
+      hit = this.instanceCache.get(id);
+    }
+    if (hit !== undefined && hit.version === version && recordsUnchanged(hit)) {
+      if (last?.entry !== hit) this.lastInstance = { array: contract, address: contract.slice(), entry: hit };
+      return hit.instance;
+    }
     const records: Uint8Array[] = [];
     const instance = this.readInstance(store, contract, records);
+    const entry: CachedInstance = { version, instance, records, copies: records.map((r) => r.slice()) };
     const cache = this.instanceCache;
+    id ??= keyString(contract);
     cache.delete(id);
     if (cache.size >= INSTANCE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(id, { version, instance, records, copies: records.map((r) => r.slice()) });
+    cache.set(id, entry);
+    this.lastInstance = { array: contract, address: contract.slice(), entry };
     return instance;
   }
 
@@ -836,7 +853,12 @@ export class ComputeKeeper {
     if (keyRaw === undefined) throw computeError(ComputeErrors.NotFound, 'contract key');
     const key = st.decodeContractKeyShared(keyRaw);
     records?.push(infoRaw, codeRaw, keyRaw);
-    return { code: this.loadCode(store, codeInfo), key, storePrefix: contractStorePrefix(contract) };
+    return {
+      code: this.loadCode(store, codeInfo),
+      key,
+      storePrefix: contractStorePrefix(contract),
+      address: toBech32(contract),
+    };
   }
 
   private analysis(code: ContractCode): CodeAnalysis {
@@ -1021,6 +1043,8 @@ interface ContractInstance {
   readonly key: st.StoredContractKey;
   /** `0x03 ‖ address`: the contract's storage prefix (shared, never written). */
   readonly storePrefix: Uint8Array;
+  /** The contract's bech32 address. */
+  readonly address: string;
 }
 
 /** A {@link ContractInstance} read at a store version, with the record arrays read then and copies of them. */

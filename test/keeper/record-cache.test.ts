@@ -127,6 +127,30 @@ describe('shared record decodes', () => {
     }
   });
 
+  it('a query address array changed in place between queries reaches the contract its bytes name', () => {
+    const enclave = new RecordingEnclave();
+    const h = setup({ enclave });
+    const code1 = h.store_('exerciser');
+    const code2 = h.store_('exerciser-b');
+    const a = h.instantiate(code1, 'A', { set: { key: 'k', value: 'in a' } }, toBech32(h.alice));
+    const b = h.instantiate(code2, 'B', { set: { key: 'k', value: 'in b' } }, toBech32(h.alice));
+    const addr = Uint8Array.from(a);
+    enclave.seen.splice(0);
+    for (let i = 0; i < 2; i++) {
+      addr.set(a);
+      assert.equal(h.get(addr, 'k'), 'in a');
+      assert.equal(h.get(addr, 'k'), 'in a');
+      addr.set(b);
+      assert.equal(h.get(addr, 'k'), 'in b');
+    }
+    const hash1 = sha256hex(fakeWasm('exerciser'));
+    const hash2 = sha256hex(fakeWasm('exerciser-b'));
+    assert.deepEqual(
+      enclave.seen.map((s) => s.codeHash),
+      [hash1, hash1, hash2, hash1, hash1, hash2],
+    );
+  });
+
   it('a rolled-back migration leaves execute on the old code', () => {
     const enclave = new RecordingEnclave();
     const h = setup({ enclave });
