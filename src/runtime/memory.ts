@@ -223,8 +223,34 @@ export function readRegionUtf8(
   maxLength: number,
 ): string | undefined {
   const r = limitedRegion(memory, ptr, maxLength);
-  return decodeUtf8(bytesOf(memory).subarray(r.offset, r.offset + r.length));
+  const b = bytesOf(memory);
+  const start = r.offset;
+  const n = r.length;
+  // A contract hands the same short text (an address) to several imports in a row: the last one decoded is
+  // kept with a copy of its bytes and reused when every byte is the same.
+  const last = lastText;
+  if (n === last.length && n <= TEXT_MEMO_MAX) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (b[start + i] !== last[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastTextValue;
+  }
+  const text = decodeUtf8(b.subarray(start, start + n));
+  if (n <= TEXT_MEMO_MAX) {
+    lastText = b.slice(start, start + n);
+    lastTextValue = text;
+  }
+  return text;
 }
+
+/** Longest text {@link readRegionUtf8} remembers (a bech32 address is at most 90 bytes). */
+const TEXT_MEMO_MAX = 96;
+let lastText = new Uint8Array(0);
+let lastTextValue: string | undefined = '';
 
 /** Strict UTF-8 decode: `undefined` on invalid input, never U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {

@@ -121,6 +121,38 @@ describe('Region memory', () => {
     );
   });
 
+  it('readRegionUtf8 decodes every call afresh in effect: same-length texts, repeats, invalid UTF-8', () => {
+    const h = harness('v1');
+    const inputs: (string | Uint8Array)[] = ['secret1aaaa', 'secret1aaab', 'secret1aaab', 'secret1aaaa', ''];
+    inputs.push(
+      Uint8Array.of(0x61, 0xff),
+      Uint8Array.of(0x61, 0xff),
+      'a\u00ff',
+      'x'.repeat(200),
+      'x'.repeat(200),
+    );
+    for (const input of [...inputs, ...inputs]) {
+      const ptr = h.region(input);
+      const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+      const expected = typeof input === 'string' ? input : undefined;
+      assert.equal(readRegionUtf8(h.inst.memory, ptr, 1024), expected);
+      // the same Region rewritten in place (same length, other bytes) is read anew
+      if (bytes.length > 0) {
+        const region = readRegionStruct(h.inst.memory, ptr);
+        new Uint8Array(h.inst.memory.buffer)[region.offset] = 0x5a;
+        const changed = Uint8Array.from(bytes);
+        changed[0] = 0x5a;
+        let want: string | undefined;
+        try {
+          want = new TextDecoder('utf-8', { fatal: true }).decode(changed);
+        } catch {
+          want = undefined;
+        }
+        assert.equal(readRegionUtf8(h.inst.memory, ptr, 1024), want);
+      }
+    }
+  });
+
   it('never uses a stale buffer after memory.grow', () => {
     const h = harness('v1');
     const ptr = h.region('before');
