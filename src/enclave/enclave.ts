@@ -779,6 +779,11 @@ class StateStorage implements Storage {
     return { value: this.state.get(key), gas: NO_GAS };
   }
 
+  /** `get` without the gas (always none here); `key` is only read (ContractState keeps no key it reads). */
+  getWithoutGas(key: Uint8Array): Uint8Array | undefined {
+    return this.state.get(key);
+  }
+
   set(key: Uint8Array, value: Uint8Array): GasInfo {
     this.state.set(key, value);
     return NO_GAS;

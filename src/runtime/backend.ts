@@ -21,6 +21,11 @@ export const NO_GAS: GasInfo = Object.freeze({ cost: 0n, externallyUsed: 0n });
 export interface Storage {
   /** Value or `undefined` when absent. An empty value is distinct from absent. */
   get(key: Uint8Array): { value: Uint8Array | undefined; gas: GasInfo };
+  /**
+   * Optional fast path of {@link get} for a storage whose reads report no gas (`NO_GAS`): the value alone. `key` is
+   * a view into the contract's memory, valid only during this call: read it, never keep it or write to it.
+   */
+  getWithoutGas?(key: Uint8Array): Uint8Array | undefined;
   set(key: Uint8Array, value: Uint8Array): GasInfo;
   remove(key: Uint8Array): GasInfo;
 }

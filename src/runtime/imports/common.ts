@@ -1,7 +1,7 @@
 /** Helpers shared by the host imports: argument reads with their gas, and result writes. */
 import type { Environment } from '../environment.js';
 import { CommunicationError, ENCLAVE_ERROR } from '../errors.js';
-import { readRegion, readRegionStruct, readRegionUtf8, utf8 } from '../memory.js';
+import { readRegion, readRegionStruct, readRegionUtf8, readRegionView, utf8 } from '../memory.js';
 
 /** Charges the flat per-host-call cost (0 on Secret, 18,000 on CosmWasm ≥ 1.5.10). */
 export function enterHostCall(env: Environment): void {
@@ -15,6 +15,15 @@ export function enterHostCall(env: Environment): void {
 export function readArg(env: Environment, ptr: number, maxLength: number): Uint8Array {
   chargeRegionRead(env, ptr);
   return readRegion(env.memory, ptr, maxLength);
+}
+
+/**
+ * {@link readArg} without the copy: a view into guest memory, valid only until the guest runs again (for backends
+ * that only read the argument, e.g. `Storage.getWithoutGas`).
+ */
+export function readArgView(env: Environment, ptr: number, maxLength: number): Uint8Array {
+  chargeRegionRead(env, ptr);
+  return readRegionView(env.memory, ptr, maxLength);
 }
 
 /** {@link readArg} for text: the same gas and checks, strict UTF-8 decoded (`undefined` if invalid), no byte copy. */

@@ -2,7 +2,7 @@
 import type { Environment } from '../environment.js';
 import { ENCLAVE_ERROR, VmError } from '../errors.js';
 import { MAX_LENGTH_DB_KEY, MAX_LENGTH_DB_VALUE } from '../limits.js';
-import { enterHostCall, readArg, regionLength, tooBig } from './common.js';
+import { enterHostCall, readArg, readArgView, regionLength, tooBig } from './common.js';
 
 function denyInQuery(env: Environment): void {
   if (env.call.readonly) throw new VmError('WriteAccessDenied', ENCLAVE_ERROR.unauthorizedWrite);
@@ -12,8 +12,14 @@ function denyInQuery(env: Environment): void {
 export function dbRead(env: Environment, keyPtr: number): number {
   enterHostCall(env);
   env.charge(env.gasConfig.dbRead);
+  const storage = env.call.backend.storage;
+  if (storage.getWithoutGas !== undefined) {
+    // no copy of the key and no gas to process; the guest does not run before the storage returns
+    const found = storage.getWithoutGas(readArgView(env, keyPtr, MAX_LENGTH_DB_KEY));
+    return found === undefined ? 0 : env.writeToContract(found);
+  }
   const key = readArg(env, keyPtr, MAX_LENGTH_DB_KEY);
-  const { value, gas } = env.call.backend.storage.get(key);
+  const { value, gas } = storage.get(key);
   env.processGasInfo(gas);
   return value === undefined ? 0 : env.writeToContract(value);
 }

@@ -45,6 +45,37 @@ describe('db_read', () => {
   });
 });
 
+describe('db_read through Storage.getWithoutGas', () => {
+  /** A MemoryStorage whose reads also answer through getWithoutGas, logging the keys it was shown. */
+  class ViewStorage extends MemoryStorage {
+    readonly shown: string[] = [];
+    getWithoutGas(key: Uint8Array): Uint8Array | undefined {
+      this.shown.push(Buffer.from(key).toString());
+      return this.get(key).value;
+    }
+  }
+  it('answers, charges and fails exactly as the get path', () => {
+    const keys = ['k', 'missing', 'e', ''];
+    const run = (storage: MemoryStorage) => {
+      const h = harness('v1', { backend: { storage } });
+      storage.set(enc('k'), enc('value'));
+      storage.set(enc('e'), new Uint8Array());
+      const out = keys.map((k) => {
+        const p = dbRead(h.inst.env, h.region(k));
+        return p === 0 ? null : Buffer.from(h.read(p)).toString();
+      });
+      assert.throws(() => dbRead(h.inst.env, h.region(new Uint8Array(65_537))), {
+        name: 'CommunicationError',
+      });
+      assert.throws(() => dbRead(h.inst.env, 0), { name: 'CommunicationError' });
+      return { out, gas: h.gasUsed() };
+    };
+    const view = new ViewStorage();
+    assert.deepEqual(run(view), run(new MemoryStorage()));
+    assert.deepEqual(view.shown, keys);
+  });
+});
+
 describe('db_write', () => {
   it('works and charges 2000 + 5000 per value byte as pseudo-gas', () => {
     const h = harness('v1');
