@@ -351,20 +351,20 @@ export class ContractInstance {
     const size = mem.length;
     if (size !== snap.memoryBytes) return false;
     if (this.dirtyGlobal === undefined) {
-      restoreRange(mem, snap, 0, size);
+      restoreRange(mem, snap, 0, size, LOW_VIEWS);
     } else {
       const low = (this.dirtyGlobal.value as number) >>> 0;
       const hi = this.dirtyHighGlobal;
       const heap = this.dirtyHeapGlobal;
       if (hi === undefined || heap === undefined) {
-        restoreRange(mem, snap, low, size);
+        restoreRange(mem, snap, low, size, LOW_VIEWS);
       } else {
         // A store writes at most 8 bytes from its address: each high mark bounds its part up to mark + 8.
         const split = this.dirtySplitBytes;
         const high = ((hi.value as number) >>> 0) + 8;
         const heapHigh = ((heap.value as number) >>> 0) + 8;
-        restoreRange(mem, snap, low, high < size ? high : size);
-        restoreRange(mem, snap, low > split ? low : split, heapHigh < size ? heapHigh : size);
+        restoreRange(mem, snap, low, high < size ? high : size, LOW_VIEWS);
+        restoreRange(mem, snap, low > split ? low : split, heapHigh < size ? heapHigh : size, HEAP_VIEWS);
       }
     }
     for (let i = 0; i < this.stateGlobals.length; i++) this.stateGlobals[i]!.value = snap.globals[i]!;
@@ -378,15 +378,46 @@ export class ContractInstance {
  * Rewrites bytes `[from, to)` of `mem` (same size as the snapshot) with the snapshot's: zeros below its image, the
  * image's bytes from there. Empty when `from >= to`.
  */
-function restoreRange(mem: Uint8Array, snap: InstanceSnapshot, from: number, to: number): void {
+function restoreRange(
+  mem: Uint8Array,
+  snap: InstanceSnapshot,
+  from: number,
+  to: number,
+  slot: ImageViews,
+): void {
   if (from >= to) return;
   const start = snap.imageStart;
   if (from < start) mem.fill(0, from, to < start ? to : start);
   if (to > start) {
     const a = from > start ? from : start;
-    mem.set(snap.image.subarray(a - start, to - start), a);
+    mem.set(slot.view(snap.image, a - start, to - start), a);
   }
 }
+
+/**
+ * The last view of a snapshot image one of restore's two ranges used: consecutive calls of a contract mostly dirty
+ * the same ranges, and the image never changes, so the view is reused instead of made again per restore.
+ */
+class ImageViews {
+  private image: Uint8Array | undefined;
+  private from = 0;
+  private to = 0;
+  private last: Uint8Array = new Uint8Array(0);
+
+  view(image: Uint8Array, from: number, to: number): Uint8Array {
+    if (image !== this.image || from !== this.from || to !== this.to) {
+      this.image = image;
+      this.from = from;
+      this.to = to;
+      this.last = image.subarray(from, to);
+    }
+    return this.last;
+  }
+}
+
+/** One per range restore rewrites (below and above the split). */
+const LOW_VIEWS = new ImageViews();
+const HEAP_VIEWS = new ImageViews();
 
 function missing(name: string): never {
   throw new VmError('MissingExport', ENCLAVE_ERROR.failedFunctionCall, { detail: `Missing export ${name}` });

@@ -241,7 +241,8 @@ export function readRegionUtf8(
   }
   const text = decodeUtf8(b.subarray(start, start + n));
   if (n <= TEXT_MEMO_MAX) {
-    lastText = b.slice(start, start + n);
+    for (let i = 0; i < n; i++) lastTextBytes[i] = b[start + i]!;
+    lastText = lastTextViews[n]!;
     lastTextValue = text;
   }
   return text;
@@ -249,7 +250,10 @@ export function readRegionUtf8(
 
 /** Longest text {@link readRegionUtf8} remembers (a bech32 address is at most 90 bytes). */
 const TEXT_MEMO_MAX = 96;
-let lastText = new Uint8Array(0);
+/** The remembered text's bytes live in one buffer; `lastText` is its view of the text's length. */
+const lastTextBytes = new Uint8Array(TEXT_MEMO_MAX);
+const lastTextViews = Array.from({ length: TEXT_MEMO_MAX + 1 }, (_, n) => lastTextBytes.subarray(0, n));
+let lastText = lastTextViews[0]!;
 let lastTextValue: string | undefined = '';
 
 /** Strict UTF-8 decode: `undefined` on invalid input, never U+FFFD. */
