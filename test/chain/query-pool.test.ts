@@ -237,6 +237,44 @@ describe('QueryWorkerPool over a persistent LocalChain', () => {
   });
 });
 
+describe('QueryWorkerPool on an aes-siv chain', () => {
+  it('answers with the main thread’s bytes, and chain.close() closes it', async () => {
+    const siv = await LocalChain.create({
+      dir: join(root, 'siv'),
+      seed: 'query-pool-siv',
+      scheme: 'aes-siv',
+      onDebug: false,
+      durable: false,
+    });
+    const owner = siv.createAccount({ name: 'owner' });
+    const t = await siv.storeCode(owner, loadFixture('token'));
+    const { address } = await siv.instantiate(
+      owner,
+      t.codeId,
+      {
+        name: 'Siv',
+        symbol: 'SIV',
+        decimals: 6,
+        initial_balances: [{ address: owner.address, amount: '42' }],
+        minter: null,
+      },
+      { label: 'siv' },
+    );
+    await siv.nextBlock();
+    const sivClient = new EncryptionUtils({ ioPubkey: siv.ioPubkey, scheme: 'aes-siv' });
+    const contract = fromBech32(address);
+    const w = sivClient.encryptSync(t.codeHash, { balance: { address: owner.address } });
+    const p = siv.queryPool({ size: 1 });
+    const got = await p.query(contract, w);
+    assert.deepEqual(got, siv.keeper.query(contract, w));
+    assert.deepEqual(JSON.parse(decoder.decode(sivClient.decryptQueryResult(got, sivClient.nonceOf(w)))), {
+      balance: '42',
+    });
+    await siv.close();
+    await assert.rejects(p.query(contract, w), { name: 'ChainError', code: 'CLOSED' });
+  });
+});
+
 describe('QueryWorkerPool: worker failures', () => {
   it('rejects queries of a crashed worker with a typed error, restarts, then closes itself', async () => {
     const dir = join(root, 'crash');
