@@ -102,10 +102,13 @@ function keyBlockInput(derive: Uint8Array): Uint8Array {
   return inp;
 }
 
+/**
+ * A key's AES-256-ECB cipher. Padding is left on: every `update()` here encrypts whole blocks, which an
+ * encrypting cipher returns in full (only decryption holds a block back), and `final()` is never called — so
+ * `setAutoPadding(false)` would be one more native call per tx key (~0.1 µs) that changes no byte.
+ */
 function newEcb(key: Uint8Array): Cipher {
-  const ecb = createCipheriv('aes-256-ecb', key, null);
-  ecb.setAutoPadding(false);
-  return ecb;
+  return createCipheriv('aes-256-ecb', key, null);
 }
 
 /** Running GHASH value of the message being processed (module scratch; encryption is synchronous). */

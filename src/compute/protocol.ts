@@ -67,6 +67,20 @@ export interface ParsedWire {
  * @throws CryptoError `TRUNCATED`, `UNKNOWN_SCHEME` (aes-256-gcm with a marker other than 0x01).
  */
 export function parseInputWire(scheme: EncryptionScheme, wire: Uint8Array): ParsedWire {
+  const o = checkInputWire(scheme, wire);
+  return {
+    nonce: wire.subarray(o, o + NONCE_LENGTH),
+    userPubkey: wire.subarray(o + NONCE_LENGTH, o + NONCE_LENGTH + PUBKEY_LENGTH),
+    ciphertext: wire.subarray(o + NONCE_LENGTH + PUBKEY_LENGTH),
+  };
+}
+
+/**
+ * Checks an input wire message's shape as {@link parseInputWire} does (same errors) and returns the offset of
+ * its nonce (the pubkey follows, then the ciphertext part), for callers that read the parts in place.
+ * @throws CryptoError `TRUNCATED`, `UNKNOWN_SCHEME`.
+ */
+export function checkInputWire(scheme: EncryptionScheme, wire: Uint8Array): number {
   if (scheme === 'aes-siv') {
     if (wire.length < MIN_SIV_WIRE_LENGTH) {
       throw new CryptoError(
@@ -74,11 +88,7 @@ export function parseInputWire(scheme: EncryptionScheme, wire: Uint8Array): Pars
         `encrypted message must be at least ${MIN_SIV_WIRE_LENGTH} bytes, got ${wire.length}`,
       );
     }
-    return {
-      nonce: wire.subarray(0, NONCE_LENGTH),
-      userPubkey: wire.subarray(NONCE_LENGTH, NONCE_LENGTH + PUBKEY_LENGTH),
-      ciphertext: wire.subarray(NONCE_LENGTH + PUBKEY_LENGTH),
-    };
+    return 0;
   }
   if (wire.length >= 1 && wire[0] !== SCHEME_MARKER_GCM_V1) {
     throw new CryptoError(
@@ -92,11 +102,7 @@ export function parseInputWire(scheme: EncryptionScheme, wire: Uint8Array): Pars
       `encrypted message must be at least ${MIN_GCM_WIRE_LENGTH} bytes, got ${wire.length}`,
     );
   }
-  return {
-    nonce: wire.subarray(1, 1 + NONCE_LENGTH),
-    userPubkey: wire.subarray(1 + NONCE_LENGTH, 1 + NONCE_LENGTH + PUBKEY_LENGTH),
-    ciphertext: wire.subarray(1 + NONCE_LENGTH + PUBKEY_LENGTH),
-  };
+  return 1;
 }
 
 /** Builds an input wire message: encrypts `plaintext` under `txKey` and prepends the header. */
