@@ -121,6 +121,8 @@ export class QueryWorkerPool {
   #nextId = 0;
   #starts = 0;
   #closed: ChainError | undefined;
+  /** Why the last worker could not be constructed (reported to the queries that found no worker). */
+  #startError: unknown;
   #workerAnswers = 0;
   #inlineAnswers = 0;
   #staleBatches = 0;
@@ -167,6 +169,14 @@ export class QueryWorkerPool {
    */
   query(contract: Uint8Array, wire: Uint8Array): Promise<Uint8Array> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed);
+    if (!(contract instanceof Uint8Array) || !(wire instanceof Uint8Array)) {
+      return Promise.reject(
+        new ChainError(
+          'INVALID_ARGUMENT',
+          'a pooled query takes the contract address and the query as bytes',
+        ),
+      );
+    }
     return new Promise<Uint8Array>((resolve, reject) => {
       this.#queue.push({ contract, wire, resolve, reject, stale: 0 });
       if (this.#queue.length >= QUERY_BATCH_MAX * this.size) this.#flush();
@@ -256,7 +266,12 @@ export class QueryWorkerPool {
       const items = queue.slice(i, i + per);
       const slot = this.#leastLoaded();
       if (slot === undefined) {
-        for (const p of items) p.reject(this.#closed ?? new ChainError('CLOSED', 'the query pool is closed'));
+        const err =
+          this.#closed ??
+          new ChainError('QUERY_WORKER_FAILED', 'no query worker could be started', {
+            cause: this.#startError,
+          });
+        for (const p of items) p.reject(err);
         continue;
       }
       const id = this.#nextId++;
@@ -294,10 +309,19 @@ export class QueryWorkerPool {
       return undefined;
     }
     this.#starts++;
-    const workerData: QueryWorkerData = { ...this.#data, seeds: this.#seeds.map((s) => s.slice()) };
-    const worker = this.#url.pathname.endsWith('.ts')
-      ? new Worker(tsBootstrap(this.#url), { eval: true, workerData })
-      : new Worker(this.#url, { workerData });
+    const seeds = this.#seeds.map((s) => s.slice());
+    const workerData: QueryWorkerData = { ...this.#data, seeds };
+    let worker: Worker;
+    try {
+      worker = this.#url.pathname.endsWith('.ts')
+        ? new Worker(tsBootstrap(this.#url), { eval: true, workerData })
+        : new Worker(this.#url, { workerData });
+    } catch (e) {
+      this.#startError = e;
+      return undefined;
+    } finally {
+      seeds.forEach((s) => s.fill(0)); // workerData was cloned into the worker by the constructor
+    }
     const slot: Slot = { index: i, worker, batches: new Map(), load: 0, exited: false };
     this.#slots[i] = slot;
     worker.unref();

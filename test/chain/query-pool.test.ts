@@ -294,6 +294,11 @@ describe('QueryWorkerPool: worker failures', () => {
     });
     const q = new Uint8Array(100);
     try {
+      await assert.rejects(crashing.query('secret1…' as unknown as Uint8Array, q), {
+        name: 'ChainError',
+        code: 'INVALID_ARGUMENT',
+      });
+      assert.equal(crashing.stats().workersStarted, 0);
       for (let i = 0; i < 5; i++) {
         await assert.rejects(crashing.query(new Uint8Array(20), q), (e: Error & { code?: string }) => {
           assert.equal(e.name, 'ChainError');
