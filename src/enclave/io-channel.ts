@@ -6,10 +6,10 @@
 import { CryptoError } from '../compute/errors.js';
 import { type CipherDomain, DOMAIN_BYTE, GCM_BOX_HEADER_LENGTH, type SealItem } from '../compute/gcm-box.js';
 import {
+  checkInputWire,
   encodeInputWire,
   openInputCiphertext,
   openOutput,
-  parseInputWire,
   sealOutput,
   sealOutputs,
 } from '../compute/protocol.js';
@@ -24,6 +24,13 @@ export interface OpenedInput {
   readonly plaintext: Uint8Array;
   /** The wire bytes after the header (what callback signatures cover). */
   readonly ciphertext: Uint8Array;
+}
+
+/** A new array holding `src[off .. off+len)` (a loop: 32-byte arrays live on V8's heap, no view needed). */
+function copyOf(src: Uint8Array, off: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  for (let i = 0; i < len; i++) out[i] = src[off + i]!;
+  return out;
 }
 
 /** Encrypts outputs for the user who sent the input (or passes them through for plaintext inputs). */
@@ -58,11 +65,14 @@ export class IoChannel {
    * `AUTH_FAILED`) — callers decide between plaintext fallback and `DecryptionError`.
    */
   static open(keys: NetworkKeys, scheme: EncryptionScheme, wire: Uint8Array): OpenedInput {
-    const parsed = parseInputWire(scheme, wire);
-    const txKey = keys.txKey(parsed.userPubkey, parsed.nonce);
-    const plaintext = openInputCiphertext(scheme, txKey, parsed.ciphertext);
-    const channel = new IoChannel(scheme, parsed.nonce.slice(), parsed.userPubkey.slice(), txKey);
-    return { channel, plaintext, ciphertext: parsed.ciphertext };
+    const o = checkInputWire(scheme, wire);
+    // The channel's own copies (`wire` may be a Buffer, whose slice() is a view), used for the key too.
+    const nonce = copyOf(wire, o, NONCE_LENGTH);
+    const pubkey = copyOf(wire, o + NONCE_LENGTH, PUBKEY_LENGTH);
+    const txKey = keys.txKey(pubkey, nonce);
+    const ciphertext = wire.subarray(o + NONCE_LENGTH + PUBKEY_LENGTH);
+    const plaintext = openInputCiphertext(scheme, txKey, ciphertext);
+    return { channel: new IoChannel(scheme, nonce, pubkey, txKey), plaintext, ciphertext };
   }
 
   /**

@@ -39,6 +39,26 @@ export const ENCRYPTED_SEED_SIZE = 48;
  */
 export const IO_SHARED_SECRET_CACHE_SIZE = 4096;
 
+/**
+ * Slots of the direct-mapped front of the shared-secret cache, indexed by a public key's first bits: 1024 keep
+ * collisions rare among the few hundred senders of a block, at ~150 KiB when all are filled.
+ */
+const SHARED_FRONT_SIZE = 1024;
+const SHARED_FRONT_MASK = SHARED_FRONT_SIZE - 1;
+
+interface SharedPair {
+  /** The user public key (own copy). */
+  readonly pubkey: Uint8Array;
+  /** X25519(io_sk, pubkey), the same array the Map holds. */
+  readonly secret: Uint8Array;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Derivation orders from key_manager.rs (the `BE32(order)` appended to the seed). */
 export const KEY_ORDER = {
   seedExchange: 1,
@@ -74,6 +94,11 @@ interface PerSeed {
 export class IoKeyAgreement {
   readonly #sk: X25519PrivateKey;
   readonly #sharedCache = new Map<string, Uint8Array>();
+  /**
+   * In front of {@link #sharedCache}: the last pair seen per value of the key's low bits, compared byte by byte —
+   * a repeat sender skips building the Map's string id (~0.3 µs per message). Speed only, like the Map.
+   */
+  readonly #sharedFront = new Array<SharedPair | undefined>(SHARED_FRONT_SIZE).fill(undefined);
   /** The io public key (what users encrypt to). */
   readonly publicKey: Uint8Array;
 
@@ -102,19 +127,25 @@ export class IoKeyAgreement {
     if (userPubkey.length !== X25519_KEY_LENGTH) {
       throw new CryptoError('BAD_PUBLIC_KEY', `X25519 public key must be 32 bytes, got ${userPubkey.length}`);
     }
+    const head = (userPubkey[0]! | (userPubkey[1]! << 8) | (userPubkey[2]! << 16)) & SHARED_FRONT_MASK;
+    const front = this.#sharedFront[head];
+    if (front !== undefined && sameBytes(front.pubkey, userPubkey)) return front.secret;
     const id = Buffer.from(userPubkey.buffer, userPubkey.byteOffset, userPubkey.length).toString('latin1');
-    const hit = this.#sharedCache.get(id);
-    if (hit !== undefined) {
+    let secret = this.#sharedCache.get(id);
+    if (secret !== undefined) {
       this.#sharedCache.delete(id);
-      this.#sharedCache.set(id, hit);
-      return hit;
+      this.#sharedCache.set(id, secret);
+    } else {
+      secret = this.#sk.sharedSecret(userPubkey);
+      this.#sharedCache.set(id, secret);
+      if (this.#sharedCache.size > IO_SHARED_SECRET_CACHE_SIZE) {
+        const oldest = this.#sharedCache.keys().next().value;
+        if (oldest !== undefined) this.#sharedCache.delete(oldest);
+      }
     }
-    const secret = this.#sk.sharedSecret(userPubkey);
-    this.#sharedCache.set(id, secret);
-    if (this.#sharedCache.size > IO_SHARED_SECRET_CACHE_SIZE) {
-      const oldest = this.#sharedCache.keys().next().value;
-      if (oldest !== undefined) this.#sharedCache.delete(oldest);
-    }
+    const pubkey = new Uint8Array(X25519_KEY_LENGTH); // a copy even when `userPubkey` is a Buffer view
+    pubkey.set(userPubkey);
+    this.#sharedFront[head] = { pubkey, secret };
     return secret;
   }
 
