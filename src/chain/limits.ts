@@ -48,9 +48,10 @@ export const BLOCK_PREPARE_CHUNK_TXS = 32;
 export const DEFAULT_QUERY_WORKERS_MAX = 2;
 
 /**
- * Queries per message to a query worker. One message costs ~10-20 µs of postMessage plus the wake-up; a batch
- * of 64 balance queries is ~2-3 ms of worker time, so messaging stays well under a µs per query while a batch
- * is small enough that two workers both get work from a burst of 128.
+ * Queries per message to a query worker. A message has a fixed cost (postMessage, the worker's wake-up); at 64
+ * per message the calling thread spends 1.2-1.7 µs of CPU per query in all (measured, 256 in flight), while a
+ * batch of 64 balance queries (~2-3 ms of worker time) is small enough that two workers both get work from a
+ * burst of 128.
  */
 export const QUERY_BATCH_MAX = 64;
 
