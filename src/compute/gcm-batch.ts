@@ -429,8 +429,17 @@ export class Aes256GcmBatch {
       ks.fill(0);
       throw new CryptoError('AUTH_FAILED', 'AES-256-GCM authentication failed (tampered data or wrong key)');
     }
-    const out = new Uint8Array(n);
     const c0 = k0 + GHASH_BLOCK;
+    if (ks.byteOffset === 0 && ks.buffer.byteLength === ks.length) {
+      // update()'s result owns its ArrayBuffer: decrypt in place and hand out a plain view of the plaintext,
+      // with everything else in that buffer (H, K_iv, E_K(J0), the unused keystream) zeroed first — no
+      // second off-heap allocation (~0.2 µs for a plaintext over 64 bytes) and no copy.
+      for (let i = 0; i < n; i++) ks[c0 + i] = ks[c0 + i]! ^ ct[ctOff + i]!;
+      ks.fill(0, 0, c0);
+      ks.fill(0, c0 + n);
+      return new Uint8Array(ks.buffer, c0, n);
+    }
+    const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = ct[ctOff + i]! ^ ks[c0 + i]!;
     ks.fill(0);
     return out;

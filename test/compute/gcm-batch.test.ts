@@ -278,6 +278,20 @@ describe('gcm-batch: decrypt (same results as node aes-256-gcm, tag checked befo
     assert.equal(toHex(out.subarray(12)), toHex(r!.ciphertext) + toHex(r!.tag));
   });
 
+  it('a plaintext shares its ArrayBuffer with nothing but zeros (no H, K_iv or keystream behind the view)', () => {
+    const v = GCM_SPEC_VECTORS[3]!;
+    const gcm = Aes256GcmBatch.deferred(hex(v.k), IV_DERIVE);
+    for (let round = 0; round < 2; round++) {
+      const pt = gcm.decrypt(hex(v.iv), hex(v.c), hex(v.t), hex(v.a));
+      assert.equal(toHex(pt), v.p);
+      assert.equal(Object.getPrototypeOf(pt), Uint8Array.prototype); // slice() copies, unlike a Buffer's
+      const all = new Uint8Array(pt.buffer);
+      for (let i = 0; i < all.length; i++) {
+        if (i < pt.byteOffset || i >= pt.byteOffset + pt.length) assert.equal(all[i], 0, `byte ${i}`);
+      }
+    }
+  });
+
   it('random keys, IVs, AAD and lengths 0..300 (JS path and node fallback): node opens it iff we do', () => {
     fc.assert(
       fc.property(
