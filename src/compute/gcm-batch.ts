@@ -243,6 +243,11 @@ export class Aes256GcmBatch {
     this.#pending = undefined;
   }
 
+  /** Whether H (and E_K(derive)) are computed already, i.e. the next AES call carries no key blocks. */
+  hasKeyBlocks(): boolean {
+    return this.#pending === undefined;
+  }
+
   /** Blocks of the pending key-block input `0^128 ‖ derive` (0 once H is known). */
   #keyBlockCount(): number {
     const pending = this.#pending;
@@ -310,6 +315,61 @@ export class Aes256GcmBatch {
     ghashUpdate(t, y, aad, 0, aad.length);
     sealJob(t, ks, kb * GHASH_BLOCK, aad.length, plaintext, out, offset + GCM_IV_LENGTH);
     ks.fill(0);
+  }
+
+  /**
+   * A batch of one as a new array `0^head ‖ iv ‖ ciphertext ‖ tag` (`iv` = `ivSrc[ivOff .. +12)`; the caller
+   * fills the `head` ≤ 4 bytes, e.g. a box header), written into `update()`'s own output buffer: a box over
+   * 64 bytes needs no off-heap allocation of its own (~0.2 µs). The ECB call gets extra counter blocks when the
+   * result is longer than the keystream (their keystream is never used, and zeroed); the result is a view of
+   * that buffer, whose remaining bytes are zeros. Returns `undefined` (nothing done) for a key whose H is not
+   * computed yet or a plaintext over {@link GCM_JS_MAX_PLAINTEXT} bytes: use {@link encryptOne} then.
+   */
+  sealToNew(
+    aad: Uint8Array,
+    plaintext: Uint8Array,
+    ivSrc: Uint8Array,
+    ivOff: number,
+    head: number,
+  ): Uint8Array | undefined {
+    const n = plaintext.length;
+    const t = this.#table;
+    if (t === undefined || n > GCM_JS_MAX_PLAINTEXT || head < 0 || head > GHASH_BLOCK - GCM_IV_LENGTH)
+      return undefined;
+    if (aad.length > MAX_PLAINTEXT) throw new CryptoError('BAD_CONFIG', 'AES-256-GCM input too long');
+    const co = head + GCM_IV_LENGTH;
+    const total = co + n + GCM_TAG_LENGTH;
+    const nb = 1 + ((n + GHASH_BLOCK - 1) >>> 4);
+    const eb = Math.max(nb, (total + GHASH_BLOCK - 1) >>> 4);
+    const ctr = scratch(eb);
+    writeCounters(ctr, 0, ivSrc, ivOff, eb);
+    const ks = this.#ecb.update(ctr);
+    y.fill(0);
+    ghashUpdate(t, y, aad, 0, aad.length);
+    if (ks.byteOffset !== 0 || ks.buffer.byteLength !== ks.length) {
+      const out = new Uint8Array(total);
+      for (let i = 0; i < GCM_IV_LENGTH; i++) out[head + i] = ivSrc[ivOff + i]!;
+      sealJob(t, ks, 0, aad.length, plaintext, out, co);
+      ks.fill(0);
+      return out;
+    }
+    // In place. E_K(J0) (the tag mask) is kept first; each ciphertext byte lands 16 - co bytes before the
+    // keystream byte it uses, so the forward loop never overwrites keystream it still has to read.
+    const m0 = (ks[0]! << 24) | (ks[1]! << 16) | (ks[2]! << 8) | ks[3]!;
+    const m1 = (ks[4]! << 24) | (ks[5]! << 16) | (ks[6]! << 8) | ks[7]!;
+    const m2 = (ks[8]! << 24) | (ks[9]! << 16) | (ks[10]! << 8) | ks[11]!;
+    const m3 = (ks[12]! << 24) | (ks[13]! << 16) | (ks[14]! << 8) | ks[15]!;
+    for (let i = 0; i < n; i++) ks[co + i] = plaintext[i]! ^ ks[GHASH_BLOCK + i]!;
+    for (let i = 0; i < head; i++) ks[i] = 0;
+    for (let i = 0; i < GCM_IV_LENGTH; i++) ks[head + i] = ivSrc[ivOff + i]!;
+    ghashUpdate(t, y, ks, co, n);
+    ghashLengths(t, y, aad.length, n);
+    writeWord(ks, co + n, y[0]! ^ m0);
+    writeWord(ks, co + n + 4, y[1]! ^ m1);
+    writeWord(ks, co + n + 8, y[2]! ^ m2);
+    writeWord(ks, co + n + 12, y[3]! ^ m3);
+    ks.fill(0, total);
+    return new Uint8Array(ks.buffer, 0, total);
   }
 
   #encryptJs(jobs: readonly GcmJob[], blocks: number): void {
@@ -470,6 +530,14 @@ export class Aes256GcmBatch {
     j.out.set(ct, j.offset + GCM_IV_LENGTH);
     j.out.set(c.getAuthTag(), j.offset + GCM_IV_LENGTH + ct.length);
   }
+}
+
+/** Writes the 32-bit word `v` big-endian at `b[o .. o+4)`. */
+function writeWord(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
 }
 
 /** @throws CryptoError unless a job's sizes fit: `BAD_CONFIG` (too long), `TRUNCATED` (`out` too small). */

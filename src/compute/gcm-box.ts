@@ -45,7 +45,7 @@
 import { createHmac } from 'node:crypto';
 
 import { CryptoError } from './errors.js';
-import { Aes256GcmBatch, type GcmJob } from './gcm-batch.js';
+import { Aes256GcmBatch, GCM_JS_MAX_PLAINTEXT, type GcmJob } from './gcm-batch.js';
 import {
   HMAC_JS_MAX_MESSAGE,
   HMAC_MIDSTATE_WORDS,
@@ -466,10 +466,23 @@ export function gcmOpenBodyWithSealKeyBlocks(
 export function gcmBoxSeal(key: Uint8Array, domain: CipherDomain, plaintext: Uint8Array): Uint8Array {
   const aad = aadFor(domain);
   const st = keyStateFor(key);
-  const box = new Uint8Array(MIN_GCM_BOX_LENGTH + plaintext.length);
+  const gcm = gcmOf(st);
+  let box: Uint8Array | undefined;
+  if (gcm.hasKeyBlocks() && plaintext.length <= GCM_JS_MAX_PLAINTEXT) {
+    // IV_0 = V: the box is built in the AES call's own output buffer (gcm-batch.ts sealToNew).
+    const n = 6 + plaintext.length;
+    const buf = prfBufferFor(n);
+    const o = prfStart(n);
+    buf[o] = BATCH_PRF_MARKER;
+    writePrfItem(buf, o + 1, aad[1]!, plaintext);
+    box = gcm.sealToNew(aad, plaintext, prfOf(st, buf, n), 0, GCM_BOX_HEADER_LENGTH);
+  }
+  if (box === undefined) {
+    box = new Uint8Array(MIN_GCM_BOX_LENGTH + plaintext.length);
+    sealOne(st, aad, plaintext, box, GCM_BOX_HEADER_LENGTH);
+  }
   box[0] = SCHEME_MARKER_GCM_V1;
   box[1] = aad[1]!;
-  sealOne(st, aad, plaintext, box, GCM_BOX_HEADER_LENGTH);
   return box;
 }
 

@@ -292,6 +292,31 @@ describe('gcm-batch: decrypt (same results as node aes-256-gcm, tag checked befo
     }
   });
 
+  it("sealToNew gives encryptOne's bytes after its head, in a buffer holding nothing else", () => {
+    const key = hex(K);
+    const gcm = Aes256GcmBatch.create(key).gcm;
+    const fresh = Aes256GcmBatch.deferred(key);
+    assert.equal(fresh.sealToNew(hex('01'), new Uint8Array(3), new Uint8Array(12), 0, 2), undefined);
+    const long = new Uint8Array(GCM_JS_MAX_PLAINTEXT + 1);
+    assert.equal(gcm.sealToNew(hex('01'), long, new Uint8Array(12), 0, 2), undefined);
+    for (let n = 0; n <= 70; n++) {
+      for (let head = 0; head <= 4; head++) {
+        const p = Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 0xff);
+        const ivSrc = Uint8Array.from({ length: 20 }, (_, i) => i + n);
+        const aad = Uint8Array.of(1, head);
+        const got = gcm.sealToNew(aad, p, ivSrc, 3, head)!;
+        const want = new Uint8Array(head + 12 + n + 16);
+        want.set(ivSrc.subarray(3, 15), head);
+        gcm.encryptOne(aad, p, want, head);
+        assert.equal(toHex(got), toHex(want), `n ${n} head ${head}`);
+        const all = new Uint8Array(got.buffer);
+        for (let i = got.byteOffset + got.length; i < all.length; i++)
+          assert.equal(all[i], 0, `n ${n} byte ${i}`);
+        assert.equal(got.byteOffset, 0);
+      }
+    }
+  });
+
   it('random keys, IVs, AAD and lengths 0..300 (JS path and node fallback): node opens it iff we do', () => {
     fc.assert(
       fc.property(
