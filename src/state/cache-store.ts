@@ -20,6 +20,7 @@ import {
   type OwnedWriter,
   READ_BY_ID,
   STORE_VERSION,
+  nextStoreVersion,
   storeVersion,
   type VersionedStore,
   WRITE_OWNED,
@@ -52,11 +53,18 @@ EMPTY_OVERLAY.freeze();
  */
 export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdReader, VersionedStore {
   private overlay: BTree<string, Buffered> = EMPTY_OVERLAY;
+  /**
+   * Version of this branch's contents while its overlay is not empty: assigned on demand, dropped by every
+   * buffered write, valid only while the parent still reports {@link ownVersionParent}.
+   */
+  private ownVersion: number | undefined;
+  private ownVersionParent: number | undefined;
 
   constructor(private readonly parent: KVStore) {}
 
-  /** The overlay to write into (a fresh tree instead of the shared empty one). */
+  /** The overlay to write into (a fresh tree instead of the shared empty one). Every buffered write comes here. */
   private writable(): BTree<string, Buffered> {
+    this.ownVersion = undefined;
     if (this.overlay === EMPTY_OVERLAY) this.overlay = newOverlay();
     return this.overlay;
   }
@@ -88,15 +96,20 @@ export class BranchStore implements CacheStore, OwnedWriter, OwnedKeyWriter, IdR
   }
 
   /**
-   * The parent's version while nothing is buffered (reads then go straight to the parent), else undefined; also
-   * undefined for a subclass that reads differently.
+   * The parent's version while nothing is buffered (reads then go straight to the parent). With buffered writes,
+   * a version of its own that lasts until the next buffered write or a change of the parent's version (a block's
+   * working state between txs: queries may reuse what they read until a tx writes). Undefined when the parent
+   * has no version, and for a subclass that reads differently.
    */
   [STORE_VERSION](): number | undefined {
-    return this.overlay === EMPTY_OVERLAY &&
-      this.get === BranchStore.prototype.get &&
-      this.has === BranchStore.prototype.has
-      ? storeVersion(this.parent)
-      : undefined;
+    if (this.get !== BranchStore.prototype.get || this.has !== BranchStore.prototype.has) return undefined;
+    const parentVersion = storeVersion(this.parent);
+    if (parentVersion === undefined || this.overlay === EMPTY_OVERLAY) return parentVersion;
+    if (this.ownVersion === undefined || this.ownVersionParent !== parentVersion) {
+      this.ownVersion = nextStoreVersion();
+      this.ownVersionParent = parentVersion;
+    }
+    return this.ownVersion;
   }
 
   has(key: Uint8Array): boolean {

@@ -15,7 +15,11 @@ import {
   type KVEntry,
   type KVIterator,
   type KVStore,
+  nextStoreVersion,
   type Order,
+  STORE_VERSION,
+  storeVersion,
+  type VersionedStore,
 } from './kv-store.js';
 import { LMDB_MAX_KEY_SIZE } from './limits.js';
 
@@ -54,8 +58,19 @@ function plain(b: Buffer): Uint8Array {
 }
 
 /** Read-only view of the committed data in LMDB; the base under the working branch. */
-class LmdbCommitted implements KVStore {
+class LmdbCommitted implements KVStore, VersionedStore {
+  /**
+   * {@link STORE_VERSION} of the committed data: set by the writable handle, which alone changes it (by its own
+   * commits, one writable handle per directory); undefined on a read-only handle, whose lmdb read snapshot moves
+   * to newer commits by itself between macrotasks.
+   */
+  version: number | undefined;
+
   constructor(private readonly db: Database<Buffer, Buffer>) {}
+
+  [STORE_VERSION](): number | undefined {
+    return this.version;
+  }
 
   get(key: Uint8Array): Uint8Array | undefined {
     if (key.length === 0 || key.length > LMDB_MAX_KEY_SIZE) return undefined;
@@ -139,7 +154,7 @@ class LmdbRangeIterator extends BaseIterator {
  * Limits: keys must be 1..1978 bytes (LMDB's compiled maximum), enforced at `set` with typed errors so a commit
  * never fails half-way on a bad key.
  */
-export class LmdbStore implements CommitStore {
+export class LmdbStore implements CommitStore, VersionedStore {
   private readonly root: RootDatabase;
   private readonly data: Database<Buffer, Buffer>;
   private readonly meta: Database<Buffer, Buffer>;
@@ -162,6 +177,7 @@ export class LmdbStore implements CommitStore {
     this.meta = meta;
     this.readOnly = readOnly;
     this.committedData = new LmdbCommitted(data);
+    this.committedData.version = readOnly ? undefined : nextStoreVersion();
     this.working = new BranchStore(this.committedData);
     this.readMeta();
   }
@@ -230,6 +246,14 @@ export class LmdbStore implements CommitStore {
   get(key: Uint8Array): Uint8Array | undefined {
     this.assertOpen();
     return this.working.get(key);
+  }
+
+  /**
+   * The committed data's version while no uncommitted write is buffered (see {@link LmdbCommitted.version}), so
+   * the keeper reuses a contract's code and keys across queries on a persistent store as on an in-memory one.
+   */
+  [STORE_VERSION](): number | undefined {
+    return this.closed || this.get !== LmdbStore.prototype.get ? undefined : storeVersion(this.working);
   }
 
   has(key: Uint8Array): boolean {
@@ -307,6 +331,9 @@ export class LmdbStore implements CommitStore {
       });
     } catch (cause) {
       throw backendError('commit', cause);
+    } finally {
+      // whether or not the transaction landed, nothing read before it may be reused
+      this.committedData.version = nextStoreVersion();
     }
     this.working.discard();
     this.lastHeight = h;
@@ -333,6 +360,7 @@ export class LmdbStore implements CommitStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.committedData.version = undefined;
     this.working.discard();
     void this.root.close();
   }

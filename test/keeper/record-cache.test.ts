@@ -3,6 +3,9 @@
  * toBech32 remembers the last encoding per array. These tests pin that every write path is seen at once: migrate,
  * update/clear admin, a rolled-back tx, genesis import, and bytes changed in place.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -18,7 +21,7 @@ import { toBech32 } from '../../src/keeper/address.js';
 import { exportGenesis, initGenesis } from '../../src/keeper/genesis.js';
 import { contractKey } from '../../src/keeper/keys.js';
 import * as st from '../../src/keeper/store.js';
-import { MemoryStore } from '../../src/state/index.js';
+import { LmdbStore, MemoryCommitStore, MemoryStore } from '../../src/state/index.js';
 import { FakeEnclave, fakeWasm } from './helpers/fake-enclave.js';
 import { assert, json, setup, user } from './helpers/setup.js';
 
@@ -86,6 +89,35 @@ describe('shared record decodes', () => {
       assert.equal(s.codeHash, sha256hex(fakeWasm('exerciser-b')));
       assert.equal(s.og, before[0]!.og);
       assert.equal(s.current, '07'.repeat(64));
+    }
+  });
+
+  it('inside an uncommitted block (in-memory and LMDB working state), queries see a migration at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'record-cache-'));
+    const lmdb = LmdbStore.open(dir, { durable: false });
+    try {
+      for (const store of [new MemoryCommitStore(new MemoryStore()), lmdb]) {
+        store.set(Uint8Array.of(0xff), Uint8Array.of(1)); // a block in progress: the working state has buffered writes
+        const enclave = new RecordingEnclave();
+        const h = setup({ enclave, store });
+        const code1 = h.store_('exerciser');
+        const code2 = h.store_('exerciser-b');
+        const c = h.instantiate(code1, 'M', {}, toBech32(h.alice));
+        h.execute(c, { set: { key: 'k', value: '1' } });
+        assert.equal(h.get(c, 'k'), '1');
+        assert.equal(h.get(c, 'k'), '1'); // the second query may reuse the first one's code and keys
+        h.run((ctx) => h.keeper.migrate(ctx, c, h.alice, code2, json({})));
+        assert.equal(h.get(c, 'k'), '1');
+        const seen = enclave.seen.splice(0);
+        assert.deepEqual(
+          seen.map((s) => s.codeHash),
+          [...Array<string>(3).fill(sha256hex(fakeWasm('exerciser'))), sha256hex(fakeWasm('exerciser-b'))],
+        );
+        assert.equal(seen.at(-1)!.current, '07'.repeat(64));
+      }
+    } finally {
+      lmdb.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -11,6 +11,7 @@ import {
   GENESIS_COMMITMENT,
   LMDB_MAX_KEY_SIZE,
   LmdbStore,
+  storeVersion,
 } from '../../src/state/index.js';
 import { hex, range } from './model.js';
 
@@ -199,6 +200,36 @@ describe('LmdbStore: read-only handles', () => {
     ro.close();
     assert.deepEqual(store.get(Uint8Array.of(3)), Uint8Array.of(3)); // the writable handle is unaffected
     store.close();
+  });
+});
+
+describe('LmdbStore: store version', () => {
+  it('is stable while nothing changes, new after every write and commit, undefined read-only and closed', () => {
+    const dir = freshDir();
+    const store = LmdbStore.open(dir);
+    const v0 = storeVersion(store);
+    assert.equal(typeof v0, 'number');
+    assert.equal(storeVersion(store), v0);
+    assert.equal(storeVersion(store.branch()), v0); // an empty branch reads straight through
+    assert.equal(storeVersion(store.committed()), v0);
+    store.set(Uint8Array.of(1), Uint8Array.of(1));
+    const w = storeVersion(store);
+    assert.ok(w !== undefined && w !== v0); // the working state with a buffered write: a version of its own
+    assert.equal(storeVersion(store), w);
+    assert.equal(storeVersion(store.committed()), v0); // the committed data itself has not changed
+    store.commit(1);
+    const v1 = storeVersion(store);
+    assert.equal(typeof v1, 'number');
+    assert.ok(v1 !== v0 && v1 !== w);
+    assert.notEqual(storeVersion(store.committed()), v0);
+    store.commit(2); // even an empty commit changes the meta records: a new version
+    assert.notEqual(storeVersion(store), v1);
+    const ro = LmdbStore.open(dir, { readOnly: true });
+    assert.equal(storeVersion(ro), undefined);
+    assert.equal(storeVersion(ro.committed()), undefined);
+    ro.close();
+    store.close();
+    assert.equal(storeVersion(store), undefined);
   });
 });
 

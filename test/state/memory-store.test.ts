@@ -69,8 +69,18 @@ describe('MemoryStore', () => {
     const b = m.branch();
     assert.equal(storeVersion(b), storeVersion(m), 'an empty branch reads through');
     b.set(Uint8Array.of(3), Uint8Array.of(3));
-    assert.equal(storeVersion(b), undefined, 'buffered writes: unknown');
-    assert.equal(storeVersion(b.branch()), undefined);
+    const bv = storeVersion(b)!;
+    assert.ok(!seen.has(bv), 'buffered writes: a version of the branch its own');
+    assert.equal(storeVersion(b), bv, 'stable while nothing changes');
+    assert.equal(storeVersion(b.branch()), bv, 'an empty branch of it reads through');
+    b.set(Uint8Array.of(4), Uint8Array.of(4));
+    const bv2 = storeVersion(b)!;
+    assert.ok(bv2 !== bv && !seen.has(bv2), 'the next buffered write renews it');
+    m.set(Uint8Array.of(7), Uint8Array.of(7));
+    renewed('set under a branch');
+    const bv3 = storeVersion(b)!;
+    assert.ok(bv3 !== bv2 && !seen.has(bv3), 'a change of the parent renews the branch’s version');
+    b.delete(Uint8Array.of(4));
     b.write();
     renewed('a branch write (WRITE_OWNED)');
     assert.equal(storeVersion(b), storeVersion(m));
@@ -94,9 +104,59 @@ describe('MemoryStore', () => {
     const commit = new MemoryCommitStore(new MemoryStore());
     const cv = storeVersion(commit)!;
     commit.set(Uint8Array.of(1), Uint8Array.of(1));
-    assert.equal(storeVersion(commit), undefined, 'uncommitted writes: unknown');
+    const wv = storeVersion(commit)!;
+    assert.ok(wv > cv, 'uncommitted writes: the working state’s own version');
     commit.commit(1);
-    assert.ok(storeVersion(commit)! > cv, 'after commit: the committed state, a new version');
+    assert.ok(storeVersion(commit)! > wv, 'after commit: the committed state, a new version');
+  });
+
+  it('STORE_VERSION (property): two moments that report the same version of a store hold the same contents', () => {
+    type Step = { at: 0 | 1 | 2; op: 'set' | 'delete' | 'write' | 'discard'; key: number; value: number };
+    const step = fc.record({
+      at: fc.constantFrom(0 as const, 1 as const, 2 as const),
+      op: fc.constantFrom(
+        'set' as const,
+        'set' as const,
+        'delete' as const,
+        'write' as const,
+        'discard' as const,
+      ),
+      key: fc.integer({ min: 0, max: 4 }),
+      value: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps: Step[]) => {
+        const base = new MemoryStore();
+        const mid = base.branch();
+        const top = mid.branch();
+        const stores = [base, mid, top] as const;
+        const dump = (st: KVStore): string =>
+          [...st.iterator()].map(([k, v]) => `${keyString(k)}=${keyString(v)}`).join(',');
+        const seen = new Map<number, string>();
+        const check = (): void => {
+          for (const st of stores) {
+            const v = storeVersion(st);
+            if (v === undefined) continue;
+            const contents = dump(st);
+            const before = seen.get(v);
+            if (before !== undefined)
+              assert.equal(contents, before, `version ${v} reused for other contents`);
+            seen.set(v, contents);
+          }
+        };
+        check();
+        for (const s of steps) {
+          const st = stores[s.at];
+          const key = Uint8Array.of(s.key);
+          if (s.op === 'set') st.set(key, Uint8Array.of(s.value));
+          else if (s.op === 'delete') st.delete(key);
+          else if (s.at > 0 && s.op === 'write') (st as ReturnType<MemoryStore['branch']>).write();
+          else if (s.at > 0) (st as ReturnType<MemoryStore['branch']>).discard();
+          check();
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('branch() touches nothing in the parent: creation cost does not depend on its size', () => {
