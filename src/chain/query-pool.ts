@@ -12,9 +12,10 @@
  * thread by a keeper over the same committed state; contract-to-contract queries run in the worker.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import type { EncryptionScheme } from '../compute/index.js';
+import { siblingWorkerUrl, startWorker } from '../enclave/worker-thread.js';
 import { type ComputeKeeper, createComputeKeeper } from '../keeper/index.js';
 import type { LmdbStore } from '../state/index.js';
 import { ChainError } from './errors.js';
@@ -86,20 +87,6 @@ interface Slot {
   exited: boolean;
 }
 
-function defaultWorkerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./query-worker${ext}`, import.meta.url);
-}
-
-/**
- * Running from TypeScript sources (tests, benches under `node --import tsx`): tsx's loader hooks are not
- * inherited by worker threads on Node 20, so the worker registers them itself before importing the `.ts` entry.
- */
-function tsBootstrap(url: URL): string {
-  const api = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-}
-
 /**
  * A pool of worker threads answering encrypted smart queries at the last committed block of an LMDB-backed
  * node (see the module comment and docs/embedding.md, "Query worker pool"). Answers and errors are those of
@@ -157,7 +144,7 @@ export class QueryWorkerPool {
       queryGasLimit: k.queryGasLimit,
       hostKinds: ['bank', ...Object.keys(k.queryPlugins)],
     };
-    this.#url = opts.workerUrl ?? defaultWorkerUrl();
+    this.#url = opts.workerUrl ?? siblingWorkerUrl(import.meta.url, 'query-worker');
     this.#slots = Array.from({ length: size }, () => undefined);
   }
 
@@ -313,9 +300,7 @@ export class QueryWorkerPool {
     const workerData: QueryWorkerData = { ...this.#data, seeds };
     let worker: Worker;
     try {
-      worker = this.#url.pathname.endsWith('.ts')
-        ? new Worker(tsBootstrap(this.#url), { eval: true, workerData })
-        : new Worker(this.#url, { workerData });
+      worker = startWorker(this.#url, { workerData });
     } catch (e) {
       this.#startError = e;
       return undefined;

@@ -8,7 +8,7 @@
  * a process alive, and are ref'd while a batch is in flight so an awaited prepare() settles. The io private key
  * crosses to the worker once, at start, through `workerData` (in-process memory; nothing leaves the process).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import type { EncryptionScheme } from '../compute/scheme.js';
 import { decodeBatch, decodeResults, encodeBatch } from './prepare-codec.js';
@@ -21,6 +21,7 @@ import {
 import type { PrepareReply, PrepareRequest, PrepareWorkerData } from './prepare-worker.js';
 import type { PreparedCache } from './prepared-cache.js';
 import type { PrepareReport, SigInfo } from './types.js';
+import { siblingWorkerUrl, startWorker } from './worker-thread.js';
 
 /** Options of the enclave's prepare workers (`EnclaveOptions.prepare`). */
 export interface PrepareOptions {
@@ -41,21 +42,6 @@ interface Slot {
 }
 
 const NOTHING: PrepareReport = { txs: 0, signatures: 0, inputs: 0 };
-
-function defaultWorkerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./prepare-worker${ext}`, import.meta.url);
-}
-
-/**
- * Running from TypeScript sources (tests, benches under `node --import tsx`): tsx's loader hooks are not
- * inherited by worker threads on Node 20, so the worker registers them itself before importing the `.ts` entry.
- * Never used from the compiled package (dist/ starts `prepare-worker.js` directly).
- */
-function tsBootstrap(url: URL): string {
-  const api = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-}
 
 /** The enclave's worker pool for prepare(). */
 export class TxPreparer {
@@ -86,7 +72,7 @@ export class TxPreparer {
     this.#scheme = opts.scheme;
     this.#ioPrivateKey = opts.ioPrivateKey;
     this.#count = n;
-    this.#url = opts.options?.workerUrl ?? defaultWorkerUrl();
+    this.#url = opts.options?.workerUrl ?? siblingWorkerUrl(import.meta.url, 'prepare-worker');
   }
 
   /** Batches `txs` to the workers; resolves when their facts are cached (or could not be produced). */
@@ -190,9 +176,7 @@ export class TxPreparer {
         scheme: this.#scheme,
         stop: this.#stop.buffer,
       };
-      worker = this.#url.pathname.endsWith('.ts')
-        ? new Worker(tsBootstrap(this.#url), { eval: true, workerData })
-        : new Worker(this.#url, { workerData });
+      worker = startWorker(this.#url, { workerData });
     } catch {
       return undefined;
     } finally {
