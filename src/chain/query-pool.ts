@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 
 import type { EncryptionScheme } from '../compute/index.js';
-import { siblingWorkerUrl, startWorker } from '../enclave/worker-thread.js';
+import { endWorker, siblingWorkerUrl, startWorker } from '../enclave/worker-thread.js';
 import { type ComputeKeeper, createComputeKeeper } from '../keeper/index.js';
 import type { LmdbStore } from '../state/index.js';
 import { ChainError } from './errors.js';
@@ -224,18 +224,8 @@ export class QueryWorkerPool {
   }
 
   async #end(slot: Slot): Promise<void> {
-    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
     const stop: QueryBatchRequest = { id: -1 };
-    slot.worker.postMessage(stop);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), QUERY_WORKER_CLOSE_TIMEOUT_MS);
-    });
-    try {
-      if ((await Promise.race([exited, late])) === 'late') await slot.worker.terminate();
-    } finally {
-      clearTimeout(timer);
-    }
+    await endWorker(slot.worker, stop, QUERY_WORKER_CLOSE_TIMEOUT_MS);
   }
 
   /** Sends the queue in batches, each to the least loaded worker. */

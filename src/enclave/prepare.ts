@@ -21,7 +21,7 @@ import {
 import type { PrepareReply, PrepareRequest, PrepareWorkerData } from './prepare-worker.js';
 import type { PreparedCache } from './prepared-cache.js';
 import type { PrepareReport, SigInfo } from './types.js';
-import { siblingWorkerUrl, startWorker } from './worker-thread.js';
+import { endWorker, siblingWorkerUrl, startWorker } from './worker-thread.js';
 
 /** Options of the enclave's prepare workers (`EnclaveOptions.prepare`). */
 export interface PrepareOptions {
@@ -112,18 +112,8 @@ export class TxPreparer {
   /** Asks `slot`'s worker to end itself (wakes it if idle); terminates it if it has not after the timeout. */
   async #end(slot: Slot): Promise<void> {
     if (slot.exited) return;
-    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
     const wake: PrepareRequest = { id: -1 };
-    slot.worker.postMessage(wake);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), PREPARE_CLOSE_TIMEOUT_MS);
-    });
-    try {
-      if ((await Promise.race([exited, late])) === 'late') await slot.worker.terminate();
-    } finally {
-      clearTimeout(timer);
-    }
+    await endWorker(slot.worker, wake, PREPARE_CLOSE_TIMEOUT_MS);
   }
 
   #send(chunk: readonly SigInfo[]): Promise<PrepareReport> {

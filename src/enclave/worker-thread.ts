@@ -1,6 +1,6 @@
 /**
- * Starting this package's worker threads (the enclave's prepare worker, the chain's query workers) the same way
- * from compiled JavaScript and from TypeScript sources.
+ * Starting and stopping this package's worker threads (the enclave's prepare worker, the chain's query workers)
+ * the same way, from compiled JavaScript and from TypeScript sources.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
@@ -25,4 +25,22 @@ export function startWorker(url: URL, options: WorkerOptions): Worker {
   return url.pathname.endsWith('.ts')
     ? new Worker(tsBootstrap(url), { ...options, eval: true })
     : new Worker(url, options);
+}
+
+/**
+ * Asks `worker` to end itself by posting `stop` and waits for it to exit; terminates it if it has not after
+ * `timeoutMs` (it may be stuck in a long task).
+ */
+export async function endWorker(worker: Worker, stop: unknown, timeoutMs: number): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage(stop);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), timeoutMs);
+  });
+  try {
+    if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
+  } finally {
+    clearTimeout(timer);
+  }
 }
